@@ -1,0 +1,61 @@
+/** Limits shared by the widget (to refuse early, with a clear message) and the room (to enforce). */
+
+/** Longest message text, in Unicode code points. Long enough for a detailed question, short enough to render. */
+export const MAX_TEXT_LENGTH = 4000;
+/** Longest display name, in code points. */
+export const MAX_NAME_LENGTH = 64;
+/** Largest client frame in bytes: MAX_TEXT_LENGTH of 4-byte characters plus the envelope fits. */
+export const MAX_FRAME_BYTES = 20_000;
+/** Messages in the page sent on join and the default page for scroll-up. */
+export const HISTORY_PAGE_SIZE = 50;
+/** Upper bound for any one history or transcript page. */
+export const MAX_HISTORY_LIMIT = 200;
+/** Messages per `sync` frame when a client resumes after a disconnect. */
+export const SYNC_PAGE_SIZE = 200;
+/** A resume gap larger than this is not replayed: the client gets the latest page instead (`reset`). */
+export const MAX_RESUME_GAP = 2000;
+
+/** Room ids are URL path segments and Durable Object names. */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+/** Client-generated message ids (the widget uses crypto.randomUUID()). */
+export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+/** Host user ids: opaque, printable, no spaces. */
+export const USER_ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/;
+
+/** WebSocket close codes the room uses, so the widget can tell a policy close from a network drop. */
+export const CLOSE_CODES = {
+  unsupportedVersion: 4400,
+  expired: 4401,
+  forbidden: 4403,
+  flood: 4429,
+} as const;
+
+/** Length in code points, without allocating for the common short case. */
+export function codePointLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A high surrogate followed by a low one is a single code point.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+/** UTF-8 byte length, computed without TextEncoder so protocol/ needs no platform library. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
