@@ -1,0 +1,14 @@
+// Plain-node unit tests: the wire protocol and the widget's pure helpers (no DOM, no workerd).
+// party/ and worker/ tests run inside workerd (vitest.workers.config.ts); the widget itself is
+// tested in real Chromium (test/browser/).
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    name: "protocol",
+    environment: "node",
+    include: ["protocol/**/*.test.ts", "widget/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/*.browser.test.ts"],
+    passWithNoTests: false,
+  },
+});
