@@ -20,6 +20,10 @@ export const ERROR_CODES = [
   "read_only",
   "not_member",
   "room_full",
+  // HTTP API
+  "invalid_request",
+  "not_found",
+  "method_not_allowed",
   // server side
   "internal",
 ] as const;

@@ -1,0 +1,19 @@
+import type { ErrorCode, Role } from "../protocol/index.ts";
+import type { Member } from "./members-store.ts";
+import type { RoomSettings } from "./settings-store.ts";
+
+/**
+ * Whether a verified user may open a socket in this room, decided before the socket exists.
+ * Moderators are always admitted: they are how hosts run rooms.
+ */
+export function admission(
+  settings: RoomSettings,
+  member: Member | null,
+  memberCount: number,
+  role: Role,
+): Extract<ErrorCode, "not_member" | "room_full"> | null {
+  if (role === "moderator" || member) return null;
+  if (settings.membersOnly) return "not_member";
+  if (settings.maxMembers !== null && memberCount >= settings.maxMembers) return "room_full";
+  return null;
+}

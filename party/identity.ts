@@ -1,0 +1,48 @@
+import { USER_ID_PATTERN, type Role } from "../protocol/index.ts";
+
+/**
+ * Who a connection belongs to, verified by the Worker from the token before the socket exists and
+ * handed to the room in one header. Only the Worker can reach a room, and it always overwrites this
+ * header, so a client cannot forge it.
+ */
+export interface Identity {
+  user: string;
+  name: string;
+  role: Role;
+  /** Token expiry, Unix seconds: the room stops accepting frames after it. */
+  exp: number;
+  /** Calls must go through TURN only (used by the calls issue). */
+  relay: boolean;
+  /** Call time allowance in seconds; 0 = none granted. */
+  callSeconds: number;
+}
+
+export const IDENTITY_HEADER = "x-inapp-identity";
+
+export function encodeIdentity(identity: Identity): string {
+  // encodeURIComponent keeps non-ASCII names (Korean, emoji) valid in a header.
+  return encodeURIComponent(JSON.stringify(identity));
+}
+
+export function decodeIdentity(header: string | null): Identity | null {
+  if (!header) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(decodeURIComponent(header));
+  } catch {
+    return null;
+  }
+  if (typeof data !== "object" || data === null) return null;
+  const d = data as Record<string, unknown>;
+  if (typeof d.user !== "string" || !USER_ID_PATTERN.test(d.user)) return null;
+  if (typeof d.name !== "string" || typeof d.exp !== "number") return null;
+  if (d.role !== "member" && d.role !== "moderator") return null;
+  return {
+    user: d.user,
+    name: d.name,
+    role: d.role,
+    exp: d.exp,
+    relay: d.relay === true,
+    callSeconds: typeof d.callSeconds === "number" ? d.callSeconds : 0,
+  };
+}

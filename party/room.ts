@@ -1,0 +1,229 @@
+import { Server, type Connection, type ConnectionContext } from "partyserver";
+import {
+  CLOSE_CODES,
+  HISTORY_PAGE_SIZE,
+  MAX_RESUME_GAP,
+  PROTOCOL_VERSION,
+  SYNC_PAGE_SIZE,
+  parseClientFrame,
+  type ClientMessage,
+  type ErrorCode,
+  type Role,
+  type ServerMessage,
+} from "../protocol/index.ts";
+import { admission } from "./admission.ts";
+import { numberVar, type RoomEnv } from "./env.ts";
+import { decodeIdentity, IDENTITY_HEADER, type Identity } from "./identity.ts";
+import { MemberStore } from "./members-store.ts";
+import { MessageStore } from "./messages-store.ts";
+import { Presence } from "./presence.ts";
+import { TokenBucket } from "./rate-limit.ts";
+import { RoomApi } from "./room-api.ts";
+import { applySchema } from "./schema.ts";
+import { SettingsStore, type RoomSettings } from "./settings-store.ts";
+
+type Conn = Connection<Identity>;
+
+const send = (conn: Conn, frame: ServerMessage) => conn.send(JSON.stringify(frame));
+const sendError = (conn: Conn, code: ErrorCode, message: string, extra?: { id?: string; retryAfterMs?: number }) =>
+  send(conn, { type: "error", code, message, ...extra });
+
+/**
+ * One chat room: a hibernating Durable Object with its own SQLite database.
+ * Frames are parsed from `unknown`; a bad frame costs its sender an error frame and nobody else anything.
+ */
+export class Room extends Server<RoomEnv> {
+  static options = { hibernate: true };
+
+  readonly messages: MessageStore;
+  readonly members: MemberStore;
+  readonly settings: SettingsStore;
+  readonly api: RoomApi;
+  private readonly presence: Presence;
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(ctx: DurableObjectState, env: RoomEnv) {
+    super(ctx, env);
+    // Schema in the constructor, not onStart: the Worker also reaches rooms by RPC, which skips onStart.
+    applySchema(ctx.storage.sql);
+    this.messages = new MessageStore(ctx.storage.sql);
+    this.members = new MemberStore(ctx.storage.sql);
+    this.settings = new SettingsStore(ctx.storage.sql);
+    this.presence = new Presence(this);
+    this.api = new RoomApi(this.messages, this.members, this.settings);
+  }
+
+  /** Refuses a socket before it is accepted when room rules say no (members-only, full). */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() === "websocket") {
+      const identity = decodeIdentity(request.headers.get(IDENTITY_HEADER));
+      if (!identity) return Response.json({ error: { code: "unauthorized", message: "No verified identity." } }, { status: 401 });
+      const refusal = this.admit(identity);
+      if (refusal) return Response.json({ error: { code: refusal, message: "Not admitted to this room." } }, { status: 403 });
+    }
+    return super.fetch(request);
+  }
+
+  admit(identity: Pick<Identity, "user" | "role">) {
+    return admission(this.settings.get(), this.members.get(identity.user), this.members.count(), identity.role);
+  }
+
+  // Tag each socket with its user so presence can count one user's tabs without reading every socket.
+  override getConnectionTags(_conn: Conn, ctx: ConnectionContext): string[] {
+    const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
+    return identity ? [Presence.tag(identity.user)] : [];
+  }
+
+  override onConnect(conn: Conn, ctx: ConnectionContext): void {
+    const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
+    if (!identity) return conn.close(CLOSE_CODES.forbidden, "unauthorized");
+    const url = new URL(ctx.request.url);
+    const v = Number(url.searchParams.get("v"));
+    if (v !== PROTOCOL_VERSION) {
+      sendError(conn, "unsupported_version", `This server speaks protocol v${PROTOCOL_VERSION}; the client sent v${url.searchParams.get("v") ?? "none"}.`);
+      return conn.close(CLOSE_CODES.unsupportedVersion, "unsupported_version");
+    }
+    conn.setState(identity);
+    this.members.upsert(identity.user, identity.name, identity.role, Date.now());
+
+    const settings = this.settings.get();
+    send(conn, {
+      type: "welcome",
+      v: PROTOCOL_VERSION,
+      room: this.name,
+      user: identity.user,
+      name: identity.name,
+      role: identity.role,
+      lastSeq: this.messages.lastSeq,
+      readOnly: settings.readOnly && identity.role !== "moderator",
+    });
+    send(conn, { type: "presence", online: this.presence.online() });
+    send(conn, { type: "reads", reads: this.members.reads() });
+    this.sendInitialMessages(conn, url.searchParams.get("since"));
+    this.presence.joined(conn, identity);
+  }
+
+  /** A resuming client gets exactly what it missed; a new one (or one too far behind) the latest page. */
+  private sendInitialMessages(conn: Conn, sinceParam: string | null) {
+    const since = sinceParam === null ? NaN : Number(sinceParam);
+    const last = this.messages.lastSeq;
+    if (Number.isSafeInteger(since) && since >= 0 && since <= last && last - since <= MAX_RESUME_GAP) {
+      send(conn, { type: "sync", ...this.messages.after(since, SYNC_PAGE_SIZE) });
+    } else {
+      send(conn, { type: "history", before: null, ...this.messages.before(null, HISTORY_PAGE_SIZE) });
+    }
+  }
+
+  override onMessage(conn: Conn, raw: string | ArrayBuffer | ArrayBufferView): void {
+    const identity = conn.state;
+    if (!identity) return;
+    if (Date.now() / 1000 >= identity.exp) {
+      sendError(conn, "expired", "Your session expired; reconnect with a fresh token.");
+      return conn.close(CLOSE_CODES.expired, "expired");
+    }
+    const parsed = parseClientFrame(raw);
+    const wait = this.bucket(conn).take();
+    if (wait > 0) return this.refuseFlood(conn, wait, parsed.ok && parsed.value.type === "send" ? parsed.value.id : undefined);
+    if (!parsed.ok) return sendError(conn, parsed.code, parsed.message, parsed.id === undefined ? undefined : { id: parsed.id });
+    this.handle(conn, identity, parsed.value);
+  }
+
+  private handle(conn: Conn, identity: Identity, frame: ClientMessage) {
+    switch (frame.type) {
+      case "send": {
+        if (this.settings.get().readOnly && identity.role !== "moderator") {
+          return sendError(conn, "read_only", "This room is read-only.", { id: frame.id });
+        }
+        const stored = this.messages.findByClientId(identity.user, frame.id);
+        if (stored) return send(conn, { type: "ack", id: stored.id, seq: stored.seq, ts: stored.ts });
+        // Write, then ack, then broadcast: the output gate holds both frames until the insert is durable.
+        const message = this.messages.append(identity.user, identity.name, frame.id, frame.text, Date.now());
+        send(conn, { type: "ack", id: message.id, seq: message.seq, ts: message.ts });
+        return this.fanout(JSON.stringify({ type: "message", message } satisfies ServerMessage), conn);
+      }
+      case "history": {
+        const page = this.messages.before(frame.before, frame.limit ?? HISTORY_PAGE_SIZE);
+        return send(conn, { type: "history", before: frame.before, ...page });
+      }
+      case "sync":
+        return send(conn, { type: "sync", ...this.messages.after(frame.since, SYNC_PAGE_SIZE) });
+      case "typing":
+        return this.fanout(JSON.stringify({ type: "typing", user: identity.user, name: identity.name } satisfies ServerMessage), conn);
+      case "read": {
+        const seq = Math.min(frame.seq, this.messages.lastSeq);
+        if (!this.members.markRead(identity.user, seq)) return;
+        return this.fanout(JSON.stringify({ type: "reads", reads: [{ user: identity.user, name: identity.name, seq }] } satisfies ServerMessage));
+      }
+    }
+  }
+
+  private bucket(conn: Conn): TokenBucket {
+    let bucket = this.buckets.get(conn.id);
+    if (!bucket) {
+      bucket = new TokenBucket(numberVar(this.env.RATE_LIMIT_MSG_PER_SEC, 5), numberVar(this.env.RATE_LIMIT_MSG_BURST, 20));
+      this.buckets.set(conn.id, bucket);
+    }
+    return bucket;
+  }
+
+  private refuseFlood(conn: Conn, retryAfterMs: number, id: string | undefined) {
+    const bucket = this.bucket(conn);
+    if (bucket.strikes > numberVar(this.env.RATE_LIMIT_FLOOD_STRIKES, 40)) {
+      sendError(conn, "rate_limited", "Too many messages; disconnected.", { retryAfterMs });
+      return conn.close(CLOSE_CODES.flood, "rate_limited");
+    }
+    sendError(conn, "rate_limited", "Slow down.", id === undefined ? { retryAfterMs } : { id, retryAfterMs });
+  }
+
+  /**
+   * Sends one serialized frame to every open socket but `except`. Serializing once and iterating the
+   * runtime's socket list directly avoids partyserver's broadcast(), which re-reads every socket's
+   * attachment on each call (PERFORMANCE.md, lever 2).
+   */
+  fanout(json: string, except?: WebSocket) {
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === except || ws.readyState !== WebSocket.READY_STATE_OPEN) continue;
+      try {
+        ws.send(json);
+      } catch {
+        // A socket that broke mid-send is closed by the runtime; the others must still get the frame.
+      }
+    }
+  }
+
+  override onClose(conn: Conn): void {
+    this.buckets.delete(conn.id);
+    const identity = conn.state;
+    if (identity) this.presence.left(conn, identity);
+  }
+
+  // A socket error is followed by its close, which does the cleanup; logging here would only repeat it.
+  override onError(): void {}
+
+  // ---- Durable Object RPC for the Worker's host API --------------------------------------------
+
+  transcript(before: number | null, limit: number) {
+    return this.api.transcript(before, limit);
+  }
+
+  info() {
+    return this.api.info();
+  }
+
+  configure(patch: Partial<RoomSettings>, members: { user: string; name: string }[] | undefined) {
+    return this.api.configure(patch, members, Date.now());
+  }
+
+  addMember(user: string, name: string, role: Role) {
+    return this.api.addMember(user, name, role, Date.now());
+  }
+
+  /** Removes a member and closes their sockets: membership is what lets them in. */
+  removeMember(user: string) {
+    const removed = this.api.removeMember(user);
+    if (this.settings.get().membersOnly) {
+      for (const conn of this.getConnections(Presence.tag(user))) conn.close(CLOSE_CODES.forbidden, "not_member");
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,17 @@
+import type { RoomEnv } from "../party/env.ts";
+import type { Room } from "../party/room.ts";
+import type { Limiter } from "./limiter.ts";
+
+/** Bindings and configuration (wrangler.toml vars; secrets from .dev.vars or `wrangler secret put`). */
+export interface Env extends RoomEnv {
+  Room: DurableObjectNamespace<Room>;
+  Limiter: DurableObjectNamespace<Limiter>;
+  ASSETS: Fetcher;
+  /** Host backends authenticate with this key. */
+  INAPP_TALK_API_KEY: string;
+  /** HS256 key for room tokens. */
+  TOKEN_SECRET: string;
+  /** Rooms starting with this prefix accept guests; empty turns guests off. */
+  GUEST_ROOM_PREFIX?: string;
+  RATE_LIMIT_GUEST_PER_MIN?: string;
+}

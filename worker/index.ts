@@ -1,0 +1,51 @@
+import { Router, type IRequest } from "itty-router";
+import { routePartykitRequest } from "partyserver";
+import { IDENTITY_HEADER } from "../party/identity.ts";
+import { preflight, withCors } from "./cors.ts";
+import { authorizeSocket } from "./connect.ts";
+import type { Env } from "./env.ts";
+import { errorResponse, HttpError } from "./http-error.ts";
+import { issueGuestToken } from "./routes/guest.ts";
+import { deleteMember, getMessages, getRoom, putMember, putRoom } from "./routes/rooms.ts";
+import { checkSession } from "./routes/session.ts";
+import { issueToken } from "./routes/token.ts";
+
+export { Room } from "../party/room.ts";
+export { Limiter } from "./limiter.ts";
+
+const api = Router<IRequest, [Env, ExecutionContext]>({ base: "/api" })
+  .post("/token", issueToken)
+  .post("/guest", issueGuestToken)
+  .get("/session", checkSession)
+  .get("/rooms/:room/messages", getMessages)
+  .get("/rooms/:room", getRoom)
+  .put("/rooms/:room", putRoom)
+  .put("/rooms/:room/members/:user", putMember)
+  .delete("/rooms/:room/members/:user", deleteMember)
+  .all("*", () => {
+    throw new HttpError(404, "not_found", "No such endpoint.");
+  });
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname.startsWith("/parties/")) {
+      // Rooms first, on the real Request: itty-router's proxied request is refused by stub.fetch().
+      // A client must never supply the identity header itself.
+      const clean = new Request(request);
+      clean.headers.delete(IDENTITY_HEADER);
+      const response = await routePartykitRequest(clean, env as unknown as Record<string, unknown>, {
+        onBeforeConnect: (req, lobby) => authorizeSocket(req, lobby.name, env),
+        // Plain HTTP to a room is not part of the public surface.
+        onBeforeRequest: () => errorResponse(new HttpError(404, "not_found", "No such endpoint.")),
+      });
+      return response ?? errorResponse(new HttpError(404, "not_found", "No such room endpoint."));
+    }
+    if (request.method === "OPTIONS") return preflight();
+    if (url.pathname.startsWith("/api/")) {
+      const response = await api.fetch(request, env, ctx).catch(errorResponse);
+      return withCors(response);
+    }
+    return withCors(await env.ASSETS.fetch(request));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,48 @@
+import type { IRequest } from "itty-router";
+import { displayName, readJsonObject, roomId } from "../body.ts";
+import type { Env } from "../env.ts";
+import { HttpError } from "../http-error.ts";
+import { numberVar } from "../../party/env.ts";
+import { signToken, type TokenGrant } from "../tokens.ts";
+
+const GUEST_TTL = 24 * 3600;
+
+/**
+ * POST /api/guest — a visitor joins a public room without the host's backend (the demo, or a
+ * support desk's open chat). A returning guest sends back `{ user, key }` from localStorage; the key
+ * is an HMAC of the id, so nobody can claim another guest's id (ids are visible to other members).
+ */
+export async function issueGuestToken(request: IRequest, env: Env): Promise<Response> {
+  const body = await readJsonObject(request);
+  const room = roomId(body.room);
+  const name = displayName(body.name);
+  const prefix = env.GUEST_ROOM_PREFIX ?? "";
+  if (prefix === "" || !room.startsWith(prefix)) throw new HttpError(403, "forbidden", "Guests cannot join this room.");
+
+  const address = request.headers.get("CF-Connecting-IP") ?? "unknown";
+  const limiter = env.Limiter.get(env.Limiter.idFromName(`guest:${address}`));
+  const retryAfter = await limiter.hit(numberVar(env.RATE_LIMIT_GUEST_PER_MIN, 10), 60);
+  if (retryAfter > 0) {
+    throw new HttpError(429, "rate_limited", "Too many guest sign-ins; try again later.", { "Retry-After": String(retryAfter) });
+  }
+
+  let user = typeof body.user === "string" && typeof body.key === "string" && (await guestKey(body.user, env.TOKEN_SECRET)) === body.key ? body.user : null;
+  user ??= `g_${randomId()}`;
+  const grant: TokenGrant = { user, name, rooms: [room], role: "member", relay: false, callSeconds: 0 };
+  const { token, expires_at } = await signToken(grant, GUEST_TTL, env.TOKEN_SECRET);
+  return Response.json({ token, expires_at, user, key: await guestKey(user, env.TOKEN_SECRET) });
+}
+
+async function guestKey(user: string, secret: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`guest:${user}`));
+  return base64url(new Uint8Array(mac));
+}
+
+function randomId(): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(15)));
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}

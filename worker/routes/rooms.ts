@@ -1,0 +1,147 @@
+import type { IRequest } from "itty-router";
+import { HISTORY_PAGE_SIZE, MAX_HISTORY_LIMIT, type ChatMessage, type Role } from "../../protocol/index.ts";
+import type { Member } from "../../party/members-store.ts";
+import type { RoomInfo } from "../../party/room-api.ts";
+import type { JsonObject, RoomSettings } from "../../party/settings-store.ts";
+import { requireApiKey } from "../api-key.ts";
+import { displayName, optionalBool, optionalInt, readJsonObject, roomId, userId } from "../body.ts";
+import type { Env } from "../env.ts";
+import { badRequest, HttpError } from "../http-error.ts";
+
+const MAX_MEMBERS_PER_PUT = 1000;
+const MAX_METADATA_BYTES = 8192;
+const MAX_TITLE_LENGTH = 200;
+
+/**
+ * The room's RPC methods as the Worker sees them. Declared here because the generated Rpc types of
+ * recursive JSON metadata are too deep for the compiler; the Room class implements exactly these.
+ */
+interface RoomRpc {
+  transcript(before: number | null, limit: number): Promise<ChatMessage[]>;
+  info(): Promise<RoomInfo>;
+  configure(patch: Partial<RoomSettings>, members: { user: string; name: string }[] | undefined): Promise<RoomInfo>;
+  addMember(user: string, name: string, role: Role): Promise<Member>;
+  removeMember(user: string): Promise<boolean>;
+}
+
+const stub = (env: Env, room: string) => env.Room.getByName(room) as unknown as RoomRpc;
+
+/** GET /api/rooms/:room/messages?before=&limit= — the transcript, oldest first (records for disputes). */
+export async function getMessages(request: IRequest, env: Env): Promise<Response> {
+  requireApiKey(request, env.INAPP_TALK_API_KEY);
+  const room = roomId(request.params.room);
+  const query = new URL(request.url).searchParams;
+  const before = queryInt(query.get("before"), "before", 1, Number.MAX_SAFE_INTEGER) ?? null;
+  const limit = queryInt(query.get("limit"), "limit", 1, MAX_HISTORY_LIMIT) ?? HISTORY_PAGE_SIZE;
+  return Response.json({ messages: await stub(env, room).transcript(before, limit) });
+}
+
+/** GET /api/rooms/:room */
+export async function getRoom(request: IRequest, env: Env): Promise<Response> {
+  requireApiKey(request, env.INAPP_TALK_API_KEY);
+  const room = roomId(request.params.room);
+  const info = await stub(env, room).info();
+  if (!info.exists && info.lastSeq === 0 && info.members.length === 0) throw new HttpError(404, "not_found", "No such room.");
+  return Response.json(roomJson(room, info));
+}
+
+/** PUT /api/rooms/:room — create or update a room before anyone opens it. */
+export async function putRoom(request: IRequest, env: Env): Promise<Response> {
+  requireApiKey(request, env.INAPP_TALK_API_KEY);
+  const room = roomId(request.params.room);
+  const body = await readJsonObject(request);
+  const patch: Partial<RoomSettings> = {};
+  if (body.title !== undefined) {
+    if (body.title !== null && (typeof body.title !== "string" || body.title.length > MAX_TITLE_LENGTH)) {
+      throw badRequest(`title must be a string of at most ${MAX_TITLE_LENGTH} characters.`);
+    }
+    patch.title = body.title;
+  }
+  if (body.url !== undefined) patch.url = pageUrl(body.url);
+  if (body.metadata !== undefined) patch.metadata = metadata(body.metadata);
+  const readOnly = optionalBool(body.read_only, "read_only");
+  if (readOnly !== undefined) patch.readOnly = readOnly;
+  const membersOnly = optionalBool(body.members_only, "members_only");
+  if (membersOnly !== undefined) patch.membersOnly = membersOnly;
+  if (body.max_members !== undefined) {
+    patch.maxMembers = body.max_members === null ? null : (optionalInt(body.max_members, "max_members", 1, 100_000) ?? null);
+  }
+  let members: { user: string; name: string }[] | undefined;
+  if (body.members !== undefined) {
+    if (!Array.isArray(body.members) || body.members.length > MAX_MEMBERS_PER_PUT) {
+      throw badRequest(`members must be a list of at most ${MAX_MEMBERS_PER_PUT} { user, name }.`);
+    }
+    members = body.members.map((m: unknown, i) => {
+      const r = (typeof m === "object" && m !== null ? m : {}) as Record<string, unknown>;
+      return { user: userId(r.user, `members[${i}].user`), name: displayName(r.name, `members[${i}].name`) };
+    });
+  }
+  return Response.json(roomJson(room, await stub(env, room).configure(patch, members)));
+}
+
+/** PUT /api/rooms/:room/members/:user `{ name, role? }` */
+export async function putMember(request: IRequest, env: Env): Promise<Response> {
+  requireApiKey(request, env.INAPP_TALK_API_KEY);
+  const room = roomId(request.params.room);
+  const user = userId(request.params.user);
+  const body = await readJsonObject(request);
+  const name = displayName(body.name);
+  if (body.role !== undefined && body.role !== "member" && body.role !== "moderator") throw badRequest('role must be "member" or "moderator".');
+  const member = await stub(env, room).addMember(user, name, body.role ?? "member");
+  return Response.json(memberJson(member));
+}
+
+/** DELETE /api/rooms/:room/members/:user */
+export async function deleteMember(request: IRequest, env: Env): Promise<Response> {
+  requireApiKey(request, env.INAPP_TALK_API_KEY);
+  const room = roomId(request.params.room);
+  const user = userId(request.params.user);
+  if (!(await stub(env, room).removeMember(user))) throw new HttpError(404, "not_found", "No such member.");
+  return new Response(null, { status: 204 });
+}
+
+function roomJson(room: string, info: RoomInfo) {
+  const s = info.settings;
+  return {
+    room,
+    title: s.title,
+    url: s.url,
+    metadata: s.metadata,
+    read_only: s.readOnly,
+    members_only: s.membersOnly,
+    max_members: s.maxMembers,
+    created_at: s.createdAt,
+    last_seq: info.lastSeq,
+    members: info.members.map(memberJson),
+  };
+}
+
+function memberJson(m: RoomInfo["members"][number]) {
+  return { user: m.user, name: m.name, role: m.role, joined_at: m.joinedAt, last_read: m.lastRead };
+}
+
+function queryInt(value: string | null, field: string, min: number, max: number): number | undefined {
+  if (value === null) return undefined;
+  if (!/^\d+$/.test(value)) throw badRequest(`${field} must be an integer.`);
+  return optionalInt(Number(value), field, min, max);
+}
+
+function pageUrl(value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value === "string" && value.length <= 2048) {
+    try {
+      const url = new URL(value);
+      if (url.protocol === "https:" || url.protocol === "http:") return url.href;
+    } catch {
+      // falls through to the error below
+    }
+  }
+  throw badRequest("url must be an http(s) URL.");
+}
+
+function metadata(value: unknown): JsonObject {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw badRequest("metadata must be an object.");
+  if (JSON.stringify(value).length > MAX_METADATA_BYTES) throw badRequest(`metadata is limited to ${MAX_METADATA_BYTES} bytes.`);
+  // It came from request.json(), so it is JSON by construction.
+  return value as JsonObject;
+}

@@ -1,0 +1,33 @@
+import type { IRequest } from "itty-router";
+import { requireApiKey } from "../api-key.ts";
+import { displayName, optionalBool, optionalInt, readJsonObject, roomId, userId } from "../body.ts";
+import type { Env } from "../env.ts";
+import { badRequest } from "../http-error.ts";
+import { MAX_TTL, MIN_TTL, signToken } from "../tokens.ts";
+
+const MAX_ROOMS_PER_TOKEN = 100;
+
+/** POST /api/token — a host backend mints a room token for one of its users. */
+export async function issueToken(request: IRequest, env: Env): Promise<Response> {
+  requireApiKey(request, env.INAPP_TALK_API_KEY);
+  const body = await readJsonObject(request);
+  const user = userId(body.user);
+  const name = displayName(body.name);
+  if (!Array.isArray(body.rooms) || body.rooms.length === 0 || body.rooms.length > MAX_ROOMS_PER_TOKEN) {
+    throw badRequest(`rooms must be a list of 1–${MAX_ROOMS_PER_TOKEN} room ids.`);
+  }
+  const rooms = body.rooms.map((r) => roomId(r, "rooms[]"));
+  const ttl = optionalInt(body.ttl, "ttl", MIN_TTL, MAX_TTL) ?? 3600;
+  if (body.role !== undefined && body.role !== "member" && body.role !== "moderator") {
+    throw badRequest('role must be "member" or "moderator".');
+  }
+  const grant = {
+    user,
+    name,
+    rooms,
+    role: body.role ?? "member",
+    relay: optionalBool(body.relay, "relay") ?? false,
+    callSeconds: optionalInt(body.call_seconds, "call_seconds", 0, MAX_TTL) ?? 0,
+  } as const;
+  return Response.json(await signToken(grant, ttl, env.TOKEN_SECRET));
+}

@@ -1,0 +1,88 @@
+import { errors, jwtVerify, SignJWT } from "jose";
+import { ROOM_ID_PATTERN, USER_ID_PATTERN, type Role } from "../protocol/index.ts";
+import type { Identity } from "../party/identity.ts";
+import { HttpError } from "./http-error.ts";
+
+/** What a room token grants: a user, a display name, the rooms it may join, and call rights. */
+export interface TokenGrant {
+  user: string;
+  name: string;
+  rooms: string[];
+  role: Role;
+  relay: boolean;
+  callSeconds: number;
+}
+
+export interface VerifiedToken extends TokenGrant {
+  exp: number;
+}
+
+export const MIN_TTL = 60;
+export const MAX_TTL = 30 * 24 * 3600;
+
+const key = (secret: string) => new TextEncoder().encode(secret);
+
+/** Signs a room token (HS256 JWT with the documented claims). */
+export async function signToken(grant: TokenGrant, ttlSeconds: number, secret: string, now = Math.floor(Date.now() / 1000)) {
+  const exp = now + ttlSeconds;
+  const token = await new SignJWT({
+    name: grant.name,
+    rooms: grant.rooms,
+    role: grant.role,
+    relay: grant.relay,
+    call_seconds: grant.callSeconds,
+  })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(grant.user)
+    .setIssuedAt(now)
+    .setExpirationTime(exp)
+    .sign(key(secret));
+  return { token, expires_at: exp };
+}
+
+/**
+ * Verifies signature, expiry and claim shapes. Throws 401 `expired` or `unauthorized`;
+ * a token that verifies but has claims of the wrong shape is as bad as a forged one.
+ */
+export async function verifyToken(token: string, secret: string): Promise<VerifiedToken> {
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, key(secret), { algorithms: ["HS256"] }));
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw new HttpError(401, "expired", "Token expired.");
+    throw new HttpError(401, "unauthorized", "Invalid token.");
+  }
+  const { sub, name, rooms, role, relay, call_seconds, exp } = payload;
+  const valid =
+    typeof sub === "string" &&
+    USER_ID_PATTERN.test(sub) &&
+    typeof name === "string" &&
+    Array.isArray(rooms) &&
+    rooms.every((r) => typeof r === "string" && ROOM_ID_PATTERN.test(r)) &&
+    (role === "member" || role === "moderator") &&
+    typeof exp === "number";
+  if (!valid) throw new HttpError(401, "unauthorized", "Invalid token claims.");
+  return {
+    user: sub,
+    name,
+    rooms: rooms as string[],
+    role,
+    relay: relay === true,
+    callSeconds: typeof call_seconds === "number" ? call_seconds : 0,
+    exp,
+  };
+}
+
+/** Verifies a token for one room: 401 as above, 403 `forbidden` when the room is not in it. */
+export async function verifyForRoom(token: string | null, room: string, secret: string): Promise<Identity> {
+  if (!token) throw new HttpError(401, "unauthorized", "Missing token.");
+  const t = await verifyToken(token, secret);
+  if (!t.rooms.includes(room)) throw new HttpError(403, "forbidden", "This token does not grant that room.");
+  return { user: t.user, name: t.name, role: t.role, exp: t.exp, relay: t.relay, callSeconds: t.callSeconds };
+}
+
+export function bearer(request: Request): string | null {
+  const header = request.headers.get("Authorization");
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1] ?? null;
+}
