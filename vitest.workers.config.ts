@@ -1,0 +1,23 @@
+// Party and Worker tests run inside workerd (the same runtime as `wrangler dev` and production),
+// with the wrangler.toml bindings and SQLite-backed Durable Objects.
+import { mkdirSync } from "node:fs";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// wrangler.toml points static assets at dist/; the API tests do not need a build, only the folder.
+mkdirSync(new URL("./dist", import.meta.url), { recursive: true });
+
+export const TEST_VARS = {
+  INAPP_TALK_API_KEY: "test-api-key",
+  TOKEN_SECRET: "test-token-secret-0123456789abcdef0123456789",
+  GUEST_ROOM_PREFIX: "demo-",
+  RATE_LIMIT_MSG_PER_SEC: "5",
+  RATE_LIMIT_MSG_BURST: "20",
+  RATE_LIMIT_FLOOD_STRIKES: "40",
+  RATE_LIMIT_GUEST_PER_MIN: "3",
+};
+
+export default defineConfig({
+  plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: TEST_VARS } })],
+  test: { include: ["party/**/*.test.ts", "worker/**/*.test.ts"], testTimeout: 20_000 },
+});
