@@ -24,7 +24,10 @@ import { SettingsStore, type RoomSettings } from "./settings-store.ts";
 
 type Conn = Connection<Identity>;
 
-const send = (conn: Conn, frame: ServerMessage) => conn.send(JSON.stringify(frame));
+// Frames already queued from a socket we closed (a flood) still arrive; answering them would throw.
+const send = (conn: Conn, frame: ServerMessage) => {
+  if (conn.readyState === WebSocket.READY_STATE_OPEN) conn.send(JSON.stringify(frame));
+};
 const sendError = (conn: Conn, code: ErrorCode, message: string, extra?: { id?: string; retryAfterMs?: number }) =>
   send(conn, { type: "error", code, message, ...extra });
 
@@ -116,7 +119,7 @@ export class Room extends Server<RoomEnv> {
 
   override onMessage(conn: Conn, raw: string | ArrayBuffer | ArrayBufferView): void {
     const identity = conn.state;
-    if (!identity) return;
+    if (!identity || conn.readyState !== WebSocket.READY_STATE_OPEN) return;
     if (Date.now() / 1000 >= identity.exp) {
       sendError(conn, "expired", "Your session expired; reconnect with a fresh token.");
       return conn.close(CLOSE_CODES.expired, "expired");
