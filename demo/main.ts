@@ -1,0 +1,146 @@
+/**
+ * The hosted demo: pick a name, get a fresh guest room and a link to share. The widget is loaded
+ * exactly as a host site would load it: a module script tag pointing at /inapp-talk.js.
+ */
+import { strings, type DemoLang } from "./strings.ts";
+
+const GUEST_PREFIX = "demo-";
+const ROOM_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const params = new URLSearchParams(location.search);
+const invitedRoom = params.get("room");
+let lang: DemoLang = pick(params.get("lang") ?? store("lang") ?? navigator.language, ["en", "ko"], "en");
+let theme = pick(params.get("theme") ?? store("theme") ?? "light", ["light", "dark", "auto"], "light");
+
+loadWidget();
+applyLang();
+applyTheme();
+showJoin();
+
+function loadWidget(): void {
+  if (document.querySelector("script[data-inapp-talk]")) return;
+  const script = document.createElement("script");
+  script.type = "module";
+  script.src = "/inapp-talk.js";
+  script.dataset.inappTalk = "";
+  document.head.append(script);
+}
+
+function showJoin(): void {
+  const valid = invitedRoom && ROOM_PATTERN.test(invitedRoom) && invitedRoom.startsWith(GUEST_PREFIX);
+  const name = store("name");
+  const nameInput = $<HTMLInputElement>("name");
+  if (name) nameInput.value = name;
+  $("join").hidden = false;
+  if (valid) {
+    $("join-title").textContent = strings[lang].joinTitle;
+    $("join-text").textContent = strings[lang].joinText.replace("{room}", invitedRoom);
+    $("join-button").textContent = strings[lang].join;
+  }
+  $<HTMLFormElement>("join-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const chosen = nameInput.value.trim();
+    if (!chosen) return;
+    store("name", chosen);
+    const room = valid ? invitedRoom : newRoomId();
+    if (!valid) history.replaceState(null, "", `/?room=${room}`);
+    enterRoom(room, chosen);
+  });
+  nameInput.focus();
+}
+
+function enterRoom(room: string, name: string): void {
+  $("join").hidden = true;
+  $("room").hidden = false;
+  const el = document.createElement("inapp-talk");
+  el.setAttribute("room", room);
+  el.setAttribute("guest", "");
+  el.setAttribute("name", name);
+  el.setAttribute("lang", lang);
+  el.setAttribute("theme", theme);
+  el.addEventListener("inapp-talk-unread", (e) => {
+    const { count } = (e as CustomEvent<{ count: number }>).detail;
+    document.title = `${count ? `(${count}) ` : ""}inapp-talk · ${room}`;
+  });
+  $("chat").replaceChildren(el);
+  const link = `${location.origin}/?room=${room}`;
+  $<HTMLInputElement>("share").value = link;
+  $("snippet").querySelector("code")!.textContent = snippet(room);
+  document.title = `inapp-talk · ${room}`;
+}
+
+function snippet(room: string): string {
+  return [
+    `<script type="module" src="${location.origin}/inapp-talk.js"></script>`,
+    `<inapp-talk room="${room}" guest name="Your name"></inapp-talk>`,
+  ].join("\n");
+}
+
+function newRoomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return GUEST_PREFIX + Array.from(bytes, (b) => (b % 36).toString(36)).join("");
+}
+
+document.addEventListener("click", async (e) => {
+  const button = (e.target as HTMLElement).closest<HTMLButtonElement>("button[data-copy]");
+  if (!button) return;
+  const source = $(button.dataset.copy!);
+  const text = source instanceof HTMLInputElement ? source.value : (source.textContent ?? "");
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Clipboard API needs a secure context or permission: fall back to selecting the text.
+    getSelection()?.selectAllChildren(source);
+    if (source instanceof HTMLInputElement) source.select();
+  }
+  button.textContent = strings[lang].copied;
+  setTimeout(() => (button.textContent = strings[lang][button.dataset.i18n as keyof (typeof strings)["en"]] ?? ""), 1500);
+});
+
+$<HTMLSelectElement>("lang").addEventListener("change", (e) => {
+  lang = pick((e.target as HTMLSelectElement).value, ["en", "ko"], "en");
+  store("lang", lang);
+  applyLang();
+});
+$<HTMLSelectElement>("theme").addEventListener("change", (e) => {
+  theme = (e.target as HTMLSelectElement).value;
+  store("theme", theme);
+  applyTheme();
+});
+
+function applyLang(): void {
+  document.documentElement.lang = lang;
+  $<HTMLSelectElement>("lang").value = lang;
+  for (const node of document.querySelectorAll<HTMLElement>("[data-i18n]")) {
+    const text = strings[lang][node.dataset.i18n as keyof (typeof strings)["en"]];
+    if (text) node.textContent = text;
+  }
+  $<HTMLInputElement>("name").placeholder = strings[lang].yourName;
+  if (invitedRoom && !$("join").hidden && invitedRoom.startsWith(GUEST_PREFIX)) {
+    $("join-title").textContent = strings[lang].joinTitle;
+    $("join-text").textContent = strings[lang].joinText.replace("{room}", invitedRoom);
+    $("join-button").textContent = strings[lang].join;
+  }
+  document.querySelector("inapp-talk")?.setAttribute("lang", lang);
+}
+
+function applyTheme(): void {
+  document.documentElement.dataset.theme = theme;
+  $<HTMLSelectElement>("theme").value = theme;
+  document.querySelector("inapp-talk")?.setAttribute("theme", theme);
+}
+
+function pick<T extends string>(value: string, allowed: readonly T[], fallback: T): T {
+  const base = value.toLowerCase().split("-")[0] as T;
+  return allowed.includes(base) ? base : fallback;
+}
+
+function store(key: string, value?: string): string | null {
+  try {
+    if (value !== undefined) localStorage.setItem(`inapp-talk-demo:${key}`, value);
+    return localStorage.getItem(`inapp-talk-demo:${key}`);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * The conversation: stored messages ordered by seq, the user's outbox, history paging and
+ * resume. It speaks to the room only through `send`, so it never touches the socket.
+ */
+import type { ReactiveController, ReactiveControllerHost } from "lit";
+import {
+  codePointLength,
+  HISTORY_PAGE_SIZE,
+  MAX_TEXT_LENGTH,
+  type ChatMessage,
+  type ClientMessage,
+  type ErrorFrame,
+  type ServerMessage,
+  type WelcomeFrame,
+} from "../../protocol/index.ts";
+import { emit } from "../events.ts";
+import { highestSeq, mergeBySeq, normalize, oldestSeq } from "../lib/message-list.ts";
+import { Outbox } from "../lib/outbox.ts";
+
+type Host = ReactiveControllerHost & HTMLElement;
+
+export type SendResult = { ok: true } | { ok: false; reason: "empty" | "too_long" | "read_only"; length?: number };
+
+export class ChatController implements ReactiveController {
+  /** Stored messages, ascending seq, no duplicates. */
+  messages: ChatMessage[] = [];
+  readonly outbox = new Outbox();
+  self: Pick<WelcomeFrame, "user" | "name" | "role" | "readOnly"> | null = null;
+  /** The room has messages older than the oldest one shown. */
+  hasOlder = false;
+  loadingOlder = false;
+  /** True once the first page of the current session is on screen. */
+  loaded = false;
+
+  /** Between `welcome` and the end of history/sync: sending now could overtake missed messages. */
+  private resyncing = true;
+  private readyEmitted = false;
+  private retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private host: Host,
+    private send: (frame: ClientMessage) => boolean,
+    private room: () => string,
+    private listeners: { onLive?(m: ChatMessage): void; onPage?(): void } = {},
+  ) {
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.retryTimers.clear();
+  }
+
+  get lastSeq(): number {
+    return highestSeq(this.messages);
+  }
+
+  /** A new session (room or user changed): forget everything. */
+  reset(): void {
+    this.messages = [];
+    this.outbox.clear();
+    this.self = null;
+    this.hasOlder = false;
+    this.loadingOlder = false;
+    this.loaded = false;
+    this.readyEmitted = false;
+    this.resyncing = true;
+    this.host.requestUpdate();
+  }
+
+  onOpen(): void {
+    this.resyncing = true;
+    this.loadingOlder = false;
+  }
+
+  onClose(): void {
+    this.resyncing = true;
+    this.loadingOlder = false;
+    this.host.requestUpdate();
+  }
+
+  onFrame(frame: ServerMessage): void {
+    switch (frame.type) {
+      case "welcome":
+        this.self = { user: frame.user, name: frame.name, role: frame.role, readOnly: frame.readOnly };
+        break;
+      case "history":
+        if (frame.before === null) {
+          this.messages = normalize(frame.messages);
+          this.hasOlder = frame.hasMore;
+          this.settle(frame.messages);
+          this.finishResync();
+        } else {
+          this.messages = mergeBySeq(this.messages, frame.messages);
+          this.hasOlder = frame.hasMore;
+          this.loadingOlder = false;
+        }
+        this.listeners.onPage?.();
+        break;
+      case "sync": {
+        this.messages = mergeBySeq(this.messages, frame.messages);
+        this.settle(frame.messages);
+        const last = frame.messages[frame.messages.length - 1];
+        if (frame.more && last) this.send({ type: "sync", since: last.seq });
+        else this.finishResync();
+        this.listeners.onPage?.();
+        break;
+      }
+      case "ack":
+        this.onAck(frame.id, frame.seq, frame.ts);
+        break;
+      case "message":
+        this.onLive(frame.message);
+        break;
+      case "error":
+        if (frame.id && this.outbox.get(frame.id)) this.onSendError(frame.id, frame);
+        else if (frame.code !== "rate_limited") emit(this.host, "inapp-talk-error", { code: frame.code, message: frame.message });
+        break;
+      default:
+        return;
+    }
+    this.host.requestUpdate();
+  }
+
+  /** Queues a message; it shows as pending at once and is sent when the room is ready. */
+  sendText(raw: string): SendResult {
+    const text = raw.replace(/^\s*\n|\s+$/g, "");
+    if (text.trim() === "") return { ok: false, reason: "empty" };
+    const length = codePointLength(text);
+    if (length > MAX_TEXT_LENGTH) return { ok: false, reason: "too_long", length };
+    if (this.self?.readOnly) return { ok: false, reason: "read_only" };
+    const item = this.outbox.add(text);
+    if (!this.resyncing) this.send({ type: "send", id: item.id, text: item.text });
+    this.host.requestUpdate();
+    return { ok: true };
+  }
+
+  retry(id: string): void {
+    const item = this.outbox.retry(id);
+    if (item && !this.resyncing) this.send({ type: "send", id: item.id, text: item.text });
+    this.host.requestUpdate();
+  }
+
+  /** Asks for the page before the oldest message shown (scroll-up). */
+  loadOlder(): void {
+    const before = oldestSeq(this.messages);
+    if (!this.hasOlder || this.loadingOlder || this.resyncing || before === null) return;
+    if (this.send({ type: "history", before, limit: HISTORY_PAGE_SIZE })) {
+      this.loadingOlder = true;
+      this.host.requestUpdate();
+    }
+  }
+
+  private finishResync(): void {
+    this.resyncing = false;
+    this.loaded = true;
+    // Same ids as before: the room acks what it already stored and stores the rest once.
+    for (const item of this.outbox.pending()) this.send({ type: "send", id: item.id, text: item.text });
+    if (!this.readyEmitted && this.self) {
+      this.readyEmitted = true;
+      const detail = { room: this.room(), user: this.self.user };
+      this.host.updateComplete.then(() => emit(this.host, "inapp-talk-ready", detail));
+    }
+  }
+
+  /** Messages of ours that a page shows as stored lost their ack in a disconnect. */
+  private settle(page: readonly ChatMessage[]): void {
+    if (this.outbox.size === 0 || !this.self) return;
+    const me = this.self.user;
+    this.outbox.settle(page.filter((m) => m.user === me).map((m) => m.id));
+  }
+
+  private onAck(id: string, seq: number, ts: number): void {
+    const item = this.outbox.take(id);
+    if (!item || !this.self) return;
+    const message: ChatMessage = { seq, id, user: this.self.user, name: this.self.name, text: item.text, ts };
+    const before = this.messages;
+    this.messages = mergeBySeq(before, [message]);
+    if (this.messages !== before) this.announce(message);
+  }
+
+  private onLive(message: ChatMessage): void {
+    const before = this.messages;
+    this.messages = mergeBySeq(before, [message]);
+    if (this.messages !== before) this.announce(message);
+  }
+
+  private announce(message: ChatMessage): void {
+    this.listeners.onLive?.(message);
+    emit(this.host, "inapp-talk-message", message);
+  }
+
+  private onSendError(id: string, frame: ErrorFrame): void {
+    if (frame.code === "rate_limited") {
+      // Stay pending and try again when the bucket has refilled.
+      clearTimeout(this.retryTimers.get(id));
+      this.retryTimers.set(
+        id,
+        setTimeout(() => {
+          this.retryTimers.delete(id);
+          const item = this.outbox.get(id);
+          if (item?.status === "pending" && !this.resyncing) this.send({ type: "send", id, text: item.text });
+        }, Math.max(250, frame.retryAfterMs ?? 1000)),
+      );
+      return;
+    }
+    this.outbox.fail(id, frame.code, frame.message);
+    emit(this.host, "inapp-talk-error", { code: frame.code, message: frame.message, id });
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * Owns the room socket: credentials, partysocket, the connection state shown in the `status`
+ * part, and deciding when a failure is final. Frames are parsed here and handed on; what they
+ * mean for the conversation is the chat controller's business.
+ */
+import type { ReactiveController, ReactiveControllerHost } from "lit";
+import { PartySocket } from "partysocket";
+import { CLOSE_CODES, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type ServerMessage } from "../../protocol/index.ts";
+import { emit, type WidgetError } from "../events.ts";
+import { checkSession } from "../lib/session.ts";
+import { AuthError, TokenSource, type Credentials } from "../lib/tokens.ts";
+
+export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting" | "offline" | "error";
+
+export interface SessionConfig {
+  server: string;
+  room: string;
+  credentials: Credentials;
+}
+
+export interface ConnectionHandlers {
+  /** The socket opened; frames follow, starting with `welcome`. */
+  onOpen(): void;
+  onFrame(frame: ServerMessage): void;
+  onClose(): void;
+  /** Highest sequence held, sent as `since` so the room replays only what was missed. */
+  lastSeq(): number;
+}
+
+type Host = ReactiveControllerHost & HTMLElement;
+
+export class ConnectionController implements ReactiveController {
+  state: ConnectionState = "idle";
+  error: WidgetError | null = null;
+
+  private socket: PartySocket | null = null;
+  private tokens: TokenSource | null = null;
+  private session: SessionConfig | null = null;
+  private opened = false;
+  private everConnected = false;
+  private needsCheck = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private host: Host,
+    /** Current settings from the element's attributes; null while waiting (e.g. a guest's name). */
+    private config: () => SessionConfig | WidgetError | null,
+    private handlers: ConnectionHandlers,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    addEventListener("online", this.onOnline);
+    addEventListener("offline", this.onOffline);
+    this.start();
+  }
+
+  hostDisconnected(): void {
+    removeEventListener("online", this.onOnline);
+    removeEventListener("offline", this.onOffline);
+    this.stop();
+  }
+
+  /** Reconnects from scratch, e.g. after `room` or the credentials changed. */
+  restart(): void {
+    this.stop();
+    this.start();
+  }
+
+  get connected(): boolean {
+    return this.state === "connected";
+  }
+
+  /** Sends a frame if the room is listening; returns false otherwise (nothing is queued here). */
+  send(frame: ClientMessage): boolean {
+    if (!this.socket || this.state !== "connected" || this.socket.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  private start(): void {
+    const config = this.config();
+    this.error = null;
+    if (config === null) return this.setState("idle");
+    if ("code" in config) return this.fail(config);
+    this.session = config;
+    this.tokens = new TokenSource(config.server, config.room, config.credentials);
+    this.opened = false;
+    this.everConnected = false;
+    this.needsCheck = false;
+    const url = new URL(config.server);
+    const socket: PartySocket = new PartySocket({
+      host: url.host,
+      protocol: url.protocol === "https:" ? "wss" : "ws",
+      party: "room",
+      room: config.room,
+      query: () => this.query(socket),
+      // The chat controller keeps its own outbox and resends after resync; partysocket's queue
+      // would replay frames before `welcome`, so it is switched off.
+      maxEnqueuedMessages: 0,
+      minReconnectionDelay: 500 + Math.random() * 1000,
+      maxReconnectionDelay: 10_000,
+      reconnectionDelayGrowFactor: 1.5,
+    });
+    this.socket = socket;
+    socket.addEventListener("open", () => this.current(socket) && this.onOpen());
+    socket.addEventListener("message", (e: MessageEvent) => this.current(socket) && this.onMessage(e.data));
+    socket.addEventListener("close", (e: CloseEvent) => this.current(socket) && this.onSocketClose(e.code));
+    socket.addEventListener("error", () => {
+      if (this.current(socket) && !this.opened) this.needsCheck = true;
+    });
+    this.setState(navigator.onLine === false ? "offline" : "connecting");
+  }
+
+  private stop(): void {
+    clearTimeout(this.refreshTimer);
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close();
+    this.tokens = null;
+    this.session = null;
+    if (this.state !== "error") this.setState("idle");
+  }
+
+  private current(socket: PartySocket): boolean {
+    return this.socket === socket && this.state !== "error";
+  }
+
+  /** Runs before every connection attempt (partysocket re-evaluates `query` each time). */
+  private async query(socket: PartySocket): Promise<Record<string, string | null>> {
+    this.opened = false;
+    const tokens = this.tokens;
+    if (!tokens || socket !== this.socket) throw new Error("stopped");
+    try {
+      if (this.needsCheck) {
+        this.needsCheck = false;
+        await this.diagnose(tokens);
+      }
+      const token = await tokens.get();
+      const since = this.handlers.lastSeq();
+      return { token, v: String(PROTOCOL_VERSION), since: since > 0 ? String(since) : null };
+    } catch (err) {
+      if (err instanceof AuthError && socket === this.socket) this.fail({ code: err.code, message: err.message });
+      // Anything else (token-url or network trouble) is transient: partysocket retries with backoff.
+      throw err;
+    }
+  }
+
+  /** The last attempt was refused or cut with an auth code: find out whether retrying can help. */
+  private async diagnose(tokens: TokenSource): Promise<void> {
+    const { server, room } = this.session!;
+    let verdict = await checkSession(server, room, await tokens.get());
+    if (!verdict.ok && "code" in verdict && tokens.canRefresh) {
+      verdict = await checkSession(server, room, await tokens.refresh());
+    }
+    if (!verdict.ok && "code" in verdict) throw new AuthError(verdict.code, verdict.message);
+  }
+
+  private onOpen(): void {
+    this.opened = true;
+    this.handlers.onOpen();
+  }
+
+  private onMessage(data: unknown): void {
+    const parsed = parseServerFrame(data);
+    if (!parsed.ok) {
+      console.warn("[inapp-talk] ignored frame:", parsed.message);
+      return;
+    }
+    const frame = parsed.value;
+    if (frame.type === "welcome") {
+      if (frame.v !== PROTOCOL_VERSION) return this.fail(versionError());
+      this.everConnected = true;
+      this.setState("connected");
+      this.scheduleRefresh();
+    } else if (frame.type === "error" && frame.code === "unsupported_version") {
+      return this.fail(versionError());
+    }
+    this.handlers.onFrame(frame);
+  }
+
+  private onSocketClose(code: number): void {
+    if (code === CLOSE_CODES.unsupportedVersion) return this.fail(versionError());
+    if (!this.opened || code === CLOSE_CODES.expired || code === CLOSE_CODES.forbidden) this.needsCheck = true;
+    this.opened = false;
+    const offline = navigator.onLine === false;
+    this.setState(offline ? "offline" : this.everConnected ? "reconnecting" : "connecting");
+    this.handlers.onClose();
+  }
+
+  /** Fetch the next token ahead of `exp`, so a reconnect never waits for it. */
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    const tokens = this.tokens;
+    const ms = tokens?.msUntilRefresh();
+    if (!tokens || ms == null) return;
+    // setTimeout overflows past ~24.8 days; wake up daily and look again.
+    this.refreshTimer = setTimeout(() => {
+      if (tokens !== this.tokens) return;
+      if (ms > 86_400_000) return this.scheduleRefresh();
+      tokens.refresh().then(() => this.scheduleRefresh(), () => undefined);
+    }, Math.min(ms, 86_400_000));
+  }
+
+  private fail(error: WidgetError): void {
+    this.error = error;
+    this.setState("error");
+    clearTimeout(this.refreshTimer);
+    this.socket?.close();
+    emit(this.host, "inapp-talk-error", error);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.host.requestUpdate();
+  }
+
+  private onOnline = () => {
+    // Skip the backoff wait: the network is back now.
+    if (this.socket && this.state !== "connected" && this.state !== "error") this.socket.reconnect();
+  };
+
+  private onOffline = () => {
+    if (this.state !== "connected" && this.state !== "error" && this.state !== "idle") this.setState("offline");
+  };
+}
+
+const versionError = (): WidgetError => ({
+  code: "unsupported_version",
+  message: `The server does not speak protocol version ${PROTOCOL_VERSION}.`,
+});

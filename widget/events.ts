@@ -1,0 +1,51 @@
+/**
+ * Every event `<inapp-talk>` dispatches, in one place. All of them bubble and are composed, so a
+ * host page can listen on the element or on `document`.
+ *
+ * @example
+ * document.addEventListener("inapp-talk-unread", (e) => {
+ *   document.title = e.detail.count ? `(${e.detail.count}) My shop` : "My shop";
+ * });
+ */
+import type { ChatMessage, ErrorCode } from "../protocol/index.ts";
+
+/** Codes of `inapp-talk-error`: the protocol's codes plus `config` for a mis-set element. */
+export type WidgetErrorCode = ErrorCode | "config";
+
+export interface WidgetError {
+  code: WidgetErrorCode;
+  message: string;
+  /** The client message id, when the error is about one message. */
+  id?: string;
+}
+
+export interface InappTalkEventMap {
+  /** Connected and the first history page is on screen. */
+  "inapp-talk-ready": { room: string; user: string };
+  /** A new live message (others' as they arrive, the user's own once stored). Not history pages. */
+  "inapp-talk-message": ChatMessage;
+  "inapp-talk-error": WidgetError;
+  /** Messages from others not yet seen by the user. */
+  "inapp-talk-unread": { count: number };
+}
+
+export type InappTalkEventName = keyof InappTalkEventMap;
+
+export function emit<K extends InappTalkEventName>(target: EventTarget, name: K, detail: InappTalkEventMap[K]): boolean {
+  return target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    "inapp-talk-ready": CustomEvent<InappTalkEventMap["inapp-talk-ready"]>;
+    "inapp-talk-message": CustomEvent<InappTalkEventMap["inapp-talk-message"]>;
+    "inapp-talk-error": CustomEvent<InappTalkEventMap["inapp-talk-error"]>;
+    "inapp-talk-unread": CustomEvent<InappTalkEventMap["inapp-talk-unread"]>;
+  }
+  interface DocumentEventMap {
+    "inapp-talk-ready": CustomEvent<InappTalkEventMap["inapp-talk-ready"]>;
+    "inapp-talk-message": CustomEvent<InappTalkEventMap["inapp-talk-message"]>;
+    "inapp-talk-error": CustomEvent<InappTalkEventMap["inapp-talk-error"]>;
+    "inapp-talk-unread": CustomEvent<InappTalkEventMap["inapp-talk-unread"]>;
+  }
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { en } from "./en.ts";
+import { ko } from "./ko.ts";
+import { formatDay, resolveLang, t } from "./index.ts";
+
+describe("i18n", () => {
+  it("has every key in both languages, with the same placeholders", () => {
+    expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
+    const holes = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
+    for (const key of Object.keys(en) as Array<keyof typeof en>) {
+      expect(ko[key].trim(), key).not.toBe("");
+      expect(holes(ko[key]), key).toEqual(holes(en[key]));
+    }
+  });
+
+  it("resolves the language from the attribute, then the browser", () => {
+    expect(resolveLang("ko", "en-US")).toBe("ko");
+    expect(resolveLang(null, "ko-KR")).toBe("ko");
+    expect(resolveLang("fr", "de")).toBe("en");
+    expect(resolveLang("", "EN-gb")).toBe("en");
+  });
+
+  it("fills placeholders and formats days per locale", () => {
+    expect(t("en", "receipt.seenBy", { count: 3 })).toBe("Seen by 3");
+    expect(t("ko", "receipt.seenBy", { count: 3 })).toBe("3명 읽음");
+    const now = new Date(2026, 10, 21, 15).getTime();
+    expect(formatDay("ko", now - 3600_000, now)).toBe("오늘");
+    expect(formatDay("en", now - 86_400_000, now)).toBe("Yesterday");
+  });
+});

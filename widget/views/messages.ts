@@ -1,0 +1,99 @@
+/**
+ * Renders the message list: day separators, stored messages and the user's unsent ones. User
+ * text only ever reaches the DOM as Lit text bindings and `<a>` elements built by linkify().
+ */
+import { html, nothing, type TemplateResult } from "lit";
+import { repeat } from "lit/directives/repeat.js";
+import type { ChatMessage } from "../../protocol/index.ts";
+import { formatDay, formatFull, formatTime, startOfDay, t, type Lang } from "../i18n/index.ts";
+import { linkify } from "../lib/linkify.ts";
+import type { OutgoingMessage } from "../lib/outbox.ts";
+
+export interface MessageListView {
+  lang: Lang;
+  /** The signed-in user's id (own messages align right and carry data-status). */
+  me: string | null;
+  myName: string;
+  messages: readonly ChatMessage[];
+  outbox: readonly OutgoingMessage[];
+  /** Receipt text for a stored own message, if any ("Seen", "Seen by 2"). */
+  receipt?: (m: ChatMessage) => string | null;
+  onRetry(id: string): void;
+}
+
+interface Row {
+  key: string;
+  id: string;
+  seq?: number;
+  user: string;
+  name: string;
+  text: string;
+  ts: number;
+  status?: "pending" | "sent" | "failed";
+  stored?: ChatMessage;
+  error?: string;
+}
+
+/** Messages closer than this from one author share a name label. */
+const GROUP_MS = 5 * 60_000;
+
+export function renderMessageRows(view: MessageListView): TemplateResult {
+  const rows: Row[] = [];
+  for (const m of view.messages) {
+    const own = m.user === view.me;
+    rows.push({ key: `s${m.seq}`, id: m.id, seq: m.seq, user: m.user, name: m.name, text: m.text, ts: m.ts, status: own ? "sent" : undefined, stored: m });
+  }
+  for (const o of view.outbox) {
+    rows.push({ key: `o${o.id}`, id: o.id, user: view.me ?? "", name: view.myName, text: o.text, ts: o.ts, status: o.status, error: o.error?.message });
+  }
+  // Day separators and name grouping need the previous row, so build the items in one pass.
+  const items: Array<{ key: string; tpl: TemplateResult }> = [];
+  let prev: Row | undefined;
+  for (const row of rows) {
+    const day = startOfDay(row.ts);
+    const newDay = !prev || startOfDay(prev.ts) !== day;
+    if (newDay) items.push({ key: `d${day}`, tpl: html`<li class="day">${formatDay(view.lang, row.ts)}</li>` });
+    const grouped = !newDay && prev!.user === row.user && row.ts - prev!.ts < GROUP_MS;
+    items.push({ key: row.key, tpl: renderRow(view, row, grouped) });
+    prev = row;
+  }
+  return html`${repeat(items, (i) => i.key, (i) => i.tpl)}`;
+}
+
+function renderRow(view: MessageListView, row: Row, grouped: boolean): TemplateResult {
+  const own = row.status !== undefined;
+  const { lang } = view;
+  const receipt = own && row.stored && view.receipt ? view.receipt(row.stored) : null;
+  return html`<li
+    part="message"
+    class="msg${own ? " own" : ""}${grouped ? " cont" : ""}"
+    data-author=${row.user}
+    data-seq=${row.seq ?? nothing}
+    data-status=${row.status ?? nothing}
+    data-id=${row.id}
+  >
+    ${grouped || own ? nothing : html`<span class="author">${row.name}</span>`}
+    ${own && !grouped ? html`<span class="sr-only">${t(lang, "message.you")}</span>` : nothing}
+    <div class="bubble">
+      <p class="text">${renderText(row.text)}</p>
+      <time class="meta" datetime=${new Date(row.ts).toISOString()} title=${formatFull(lang, row.ts)}>${formatTime(lang, row.ts)}</time>
+    </div>
+    ${row.status === "pending"
+      ? html`<span class="state">${t(lang, "message.pending")}</span>`
+      : row.status === "failed"
+        ? html`<span class="state failed" role="alert"
+            >${t(lang, "message.failed")}${row.error ? html`<span class="sr-only">: ${row.error}</span>` : nothing}
+            <button type="button" class="retry" @click=${() => view.onRetry(row.id)}>${t(lang, "message.retry")}</button></span
+          >`
+        : receipt
+          ? html`<span part="receipt" class="state">${receipt}</span>`
+          : nothing}
+  </li>`;
+}
+
+/** Text and http(s) links; everything else stays a text node. */
+export function renderText(text: string): Array<string | TemplateResult> {
+  return linkify(text).map((s) =>
+    s.href ? html`<a href=${s.href} target="_blank" rel="noopener noreferrer nofollow">${s.text}</a>` : s.text,
+  );
+}
