@@ -17,6 +17,12 @@ export interface Identity {
   callSeconds: number;
 }
 
+/** What a room keeps per socket (in its hibernation-safe attachment). */
+export interface ConnectionState extends Identity {
+  /** When the socket opened, Unix ms: the first sign of life for the heartbeat. */
+  connectedAt: number;
+}
+
 export const IDENTITY_HEADER = "x-inapp-identity";
 
 export function encodeIdentity(identity: Identity): string {

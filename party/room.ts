@@ -1,6 +1,9 @@
 import { Server, type Connection, type ConnectionContext } from "partyserver";
 import {
   CLOSE_CODES,
+  HEARTBEAT_PING,
+  HEARTBEAT_PONG,
+  HEARTBEAT_TIMEOUT_MS,
   HISTORY_PAGE_SIZE,
   MAX_RESUME_GAP,
   PROTOCOL_VERSION,
@@ -13,7 +16,8 @@ import {
 } from "../protocol/index.ts";
 import { admission } from "./admission.ts";
 import { numberVar, type RoomEnv } from "./env.ts";
-import { decodeIdentity, IDENTITY_HEADER, type Identity } from "./identity.ts";
+import { staleSockets } from "./heartbeat.ts";
+import { decodeIdentity, IDENTITY_HEADER, type ConnectionState, type Identity } from "./identity.ts";
 import { MemberStore } from "./members-store.ts";
 import { MessageStore } from "./messages-store.ts";
 import { Presence } from "./presence.ts";
@@ -22,7 +26,7 @@ import { RoomApi } from "./room-api.ts";
 import { applySchema } from "./schema.ts";
 import { SettingsStore, type RoomSettings } from "./settings-store.ts";
 
-type Conn = Connection<Identity>;
+type Conn = Connection<ConnectionState>;
 
 // Frames already queued from a socket we closed (a flood) still arrive; answering them would throw.
 const send = (conn: Conn, frame: ServerMessage) => {
@@ -54,6 +58,8 @@ export class Room extends Server<RoomEnv> {
     this.settings = new SettingsStore(ctx.storage.sql);
     this.presence = new Presence(this);
     this.api = new RoomApi(this.messages, this.members, this.settings);
+    // Answered by the runtime without waking the room, so idle rooms still hibernate.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_PING, HEARTBEAT_PONG));
   }
 
   /** Refuses a socket before it is accepted when room rules say no (members-only, full). */
@@ -86,7 +92,7 @@ export class Room extends Server<RoomEnv> {
       sendError(conn, "unsupported_version", `This server speaks protocol v${PROTOCOL_VERSION}; the client sent v${url.searchParams.get("v") ?? "none"}.`);
       return conn.close(CLOSE_CODES.unsupportedVersion, "unsupported_version");
     }
-    conn.setState(identity);
+    conn.setState({ ...identity, connectedAt: Date.now() });
     this.members.upsert(identity.user, identity.name, identity.role, Date.now());
 
     const settings = this.settings.get();
@@ -104,6 +110,7 @@ export class Room extends Server<RoomEnv> {
     send(conn, { type: "reads", reads: this.members.reads() });
     this.sendInitialMessages(conn, url.searchParams.get("since"));
     this.presence.joined(conn, identity);
+    this.scheduleSweep();
   }
 
   /** A resuming client gets exactly what it missed; a new one (or one too far behind) the latest page. */
@@ -198,6 +205,29 @@ export class Room extends Server<RoomEnv> {
     this.buckets.delete(conn.id);
     const identity = conn.state;
     if (identity) this.presence.left(conn, identity);
+  }
+
+  private scheduleSweep() {
+    void this.ctx.storage.getAlarm().then((at) => {
+      if (at === null) void this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_TIMEOUT_MS);
+    });
+  }
+
+  /**
+   * Closes sockets that stopped answering the heartbeat (a lost network sends no close frame) and
+   * announces their users' leave. Runs while anyone is connected; an empty room stops scheduling.
+   */
+  override onAlarm(): void {
+    this.sweep(Date.now());
+    if (this.ctx.getWebSockets().length > 0) void this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_TIMEOUT_MS / 2);
+  }
+
+  sweep(now: number) {
+    const lastSeen = (conn: Conn) => this.ctx.getWebSocketAutoResponseTimestamp(conn)?.getTime() ?? conn.state?.connectedAt ?? null;
+    for (const conn of staleSockets(this.getConnections<ConnectionState>(), lastSeen, now)) {
+      conn.close(1001, "heartbeat timeout");
+      this.onClose(conn);
+    }
   }
 
   // A socket error is followed by its close, which does the cleanup; logging here would only repeat it.

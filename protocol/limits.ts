@@ -59,3 +59,13 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+/**
+ * Heartbeat: the widget sends the bare text HEARTBEAT_PING every HEARTBEAT_INTERVAL_MS; the room
+ * answers HEARTBEAT_PONG without waking (a Durable Object auto-response). A socket silent for
+ * HEARTBEAT_TIMEOUT_MS is presumed lost (a network drop sends no close), so presence sees the leave.
+ */
+export const HEARTBEAT_PING = "ping";
+export const HEARTBEAT_PONG = "pong";
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+export const HEARTBEAT_TIMEOUT_MS = 40_000;

@@ -21,11 +21,14 @@ export async function token(user: string, rooms: string[], extra: Record<string,
 export class Client {
   frames: ServerMessage[] = [];
   closed: { code: number; reason: string } | null = null;
+  pongs = 0;
   private waiters: (() => void)[] = [];
 
   constructor(readonly ws: WebSocket) {
     ws.addEventListener("message", (e) => {
-      this.frames.push(JSON.parse(e.data as string) as ServerMessage);
+      // Heartbeat answers are bare text, not JSON frames.
+      if (e.data === "pong") this.pongs++;
+      else this.frames.push(JSON.parse(e.data as string) as ServerMessage);
       this.wake();
     });
     ws.addEventListener("close", (e) => {
