@@ -159,6 +159,8 @@ export class ChatController implements ReactiveController {
     if (!this.readyEmitted && this.self) {
       this.readyEmitted = true;
       const detail = { room: this.room(), user: this.self.user };
+      // Schedule the render first so `updateComplete` waits for the page to be on screen.
+      this.host.requestUpdate();
       this.host.updateComplete.then(() => emit(this.host, "inapp-talk-ready", detail));
     }
   }
