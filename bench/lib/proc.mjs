@@ -1,0 +1,181 @@
+// Child processes, ports and /proc readings for the bench.
+// Every child runs in its own process group so that one signal reaches it and everything it spawned
+// (wrangler → two workerd processes); all of them are stopped on exit, on errors and on SIGINT.
+import { spawn, execFileSync } from "node:child_process";
+import { createServer } from "node:net";
+import { readFileSync, readdirSync, openSync, closeSync } from "node:fs";
+
+const children = new Set();
+
+/** Starts a command in its own process group, stdout+stderr appended to `logFile`. */
+export function startChild(cmd, args, { env, cwd, logFile } = {}) {
+  const fd = logFile ? openSync(logFile, "a") : "ignore";
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", fd, fd],
+    detached: true,
+  });
+  if (typeof fd === "number") closeSync(fd);
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  return child;
+}
+
+/** SIGINT the child's group (wrangler stops its workerd children on SIGINT), SIGKILL after a grace period. */
+export async function stopChild(child, graceMs = 4000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  // Collect the whole tree first: after wrangler exits, its children are re-parented and unreachable by ppid.
+  const tree = [child.pid, ...descendants(child.pid)];
+  const exited = new Promise((r) => child.once("exit", r));
+  signalGroup(child.pid, "SIGINT");
+  const timedOut = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
+  if (timedOut) signalGroup(child.pid, "SIGKILL");
+  for (const pid of tree) if (alive(pid)) try { process.kill(pid, "SIGKILL"); } catch {}
+  children.delete(child);
+}
+
+function signalGroup(pid, sig) {
+  try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch {} }
+}
+
+function alive(pid) {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** Synchronous last-resort cleanup for process exit paths (no awaiting possible there). */
+export function killAllChildrenSync() {
+  for (const child of children) {
+    const tree = [child.pid, ...descendants(child.pid)];
+    signalGroup(child.pid, "SIGKILL");
+    for (const pid of tree) try { process.kill(pid, "SIGKILL"); } catch {}
+  }
+  children.clear();
+}
+
+export async function stopAllChildren() {
+  await Promise.all([...children].map((c) => stopChild(c)));
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A free loopback TCP port (bind to 0, read it, release it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `url` until `accept(response)` is true or the deadline passes. */
+export async function waitForHttp(url, accept, timeoutMs, child) {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer";
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before ${url} answered`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      const body = await res.text();
+      if (await accept(res, body)) return { status: res.status, body };
+      last = `${res.status} ${body.slice(0, 120)}`;
+    } catch (e) {
+      last = e.cause?.code ?? e.message;
+    }
+    await sleep(250);
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms (last: ${last})`);
+}
+
+function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Field 4 (ppid) follows the ")" that closes the command name, which may itself contain spaces.
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return -1;
+  }
+}
+
+/** All live descendants of `root`, by walking /proc. */
+export function descendants(root) {
+  const byParent = new Map();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    const ppid = parentOf(pid);
+    if (!byParent.has(ppid)) byParent.set(ppid, []);
+    byParent.get(ppid).push(pid);
+  }
+  const out = [];
+  const stack = [root];
+  while (stack.length) {
+    for (const kid of byParent.get(stack.pop()) ?? []) {
+      out.push(kid);
+      stack.push(kid);
+    }
+  }
+  return out;
+}
+
+export function commName(pid) {
+  try { return readFileSync(`/proc/${pid}/comm`, "utf8").trim(); } catch { return "?"; }
+}
+
+/** Resident set size in bytes (VmRSS). */
+export function rssBytes(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const TICK_US = 1e6 / Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim() || 100);
+
+/** user+system CPU time of one process, microseconds (10 ms resolution). */
+export function cpuMicros(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * TICK_US; // utime, stime (fields 14, 15)
+  } catch {
+    return 0;
+  }
+}
+
+/** Loopback TCP ports that processes in `pids` listen on, from `ss -ltnpH`. */
+export function listeningPorts(pids) {
+  const want = new Set(pids.map(String));
+  const out = [];
+  const text = execFileSync("ss", ["-ltnpH"]).toString();
+  for (const line of text.split("\n")) {
+    const addr = line.split(/\s+/)[3];
+    const pid = /pid=(\d+)/.exec(line)?.[1];
+    if (!addr || !pid || !want.has(pid)) continue;
+    out.push({ pid: Number(pid), port: Number(addr.slice(addr.lastIndexOf(":") + 1)) });
+  }
+  return out;
+}
+
+/** Installs exit handlers once: children never outlive the bench. */
+export function installCleanup() {
+  let stopping = false;
+  const onSignal = async (sig) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${sig}: stopping child processes…\n`);
+    await Promise.race([stopAllChildren(), sleep(5000)]);
+    killAllChildrenSync();
+    process.exit(130);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onSignal);
+  process.on("exit", killAllChildrenSync);
+}

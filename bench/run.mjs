@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick] [--only fanout,throughput,resume,rooms,weight,load] [--no-proxy] [--stub]
+// Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
+// the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
+// Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
+import { mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import os from "node:os";
+import { installCleanup, stopAllChildren, killAllChildrenSync, sleep } from "./lib/proc.mjs";
+import { startSocketIO, startOurs, startStub } from "./lib/targets.mjs";
+import { runFanout } from "./scenarios/fanout.mjs";
+import { runThroughput } from "./scenarios/throughput.mjs";
+import { runResume } from "./scenarios/resume.mjs";
+import { runRooms } from "./scenarios/rooms.mjs";
+import { runWeight } from "./scenarios/weight.mjs";
+import { runLoad } from "./scenarios/load.mjs";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name) => {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  return argv[i].includes("=") ? argv[i].split("=")[1] : argv[i + 1];
+};
+const QUICK = flag("quick");
+const ALL = ["fanout", "throughput", "resume", "rooms", "weight", "load"];
+const only = option("only")?.split(",") ?? ALL;
+const HARD_LIMIT_MS = (QUICK ? 4 : 15) * 60_000;
+
+/** Sizes: the full run fits in ~10 minutes here, --quick in ~2. */
+const PLAN = QUICK
+  ? {
+      fanout: { ns: [10, 100], reps: 3, messages: 60, rate: 40, warmup: 10 },
+      throughput: { configs: [[1, 1], [10, 1], [100, 1]], reps: 1, seconds: 1.5 },
+      resume: { missed: 500, reps: 3 },
+      rooms: { rooms: 100, perRoom: 5, idleSeconds: 15 },
+      weight: {},
+      load: { reps: 2 },
+    }
+  : {
+      fanout: { ns: [10, 100, 500], reps: 3, messages: 130, rate: 20, warmup: 10 },
+      throughput: { configs: [[1, 1], [10, 1], [100, 1], [10, 8]], reps: 3, seconds: 2 },
+      resume: { missed: 500, reps: 5 },
+      rooms: { rooms: 1000, perRoom: 5, idleSeconds: 30 },
+      weight: {},
+      load: { reps: 5 },
+    };
+
+const log = (s) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
+const started = performance.now();
+
+async function main() {
+  installCleanup();
+  const hardStop = setTimeout(() => {
+    log(`hard time limit (${HARD_LIMIT_MS / 60000} min) reached: stopping`);
+    killAllChildrenSync();
+    process.exit(3);
+  }, HARD_LIMIT_MS);
+  hardStop.unref();
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const workDir = join(ROOT, ".tmp", `bench-${stamp}`);
+  mkdirSync(workDir, { recursive: true });
+  const resultsDir = join(ROOT, "bench", "results");
+  mkdirSync(resultsDir, { recursive: true });
+
+  const report = {
+    command: `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
+    startedAt: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.type()} ${os.release()}` },
+    plan: PLAN,
+    targets: {},
+    results: {},
+  };
+  console.log(`inapp-talk bench${QUICK ? " (--quick)" : ""}: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memGB} GB, node ${process.version}`);
+
+  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load"].includes(s));
+  let sio = null;
+  let ours = null;
+  const targets = [];
+  try {
+    if (needServers) {
+      sio = await startSocketIO(workDir);
+      if (flag("stub")) {
+        const stub = await startStub(workDir);
+        targets.push(stub);
+        ours = { proxy: stub, direct: null };
+      } else {
+        try {
+          ours = await startOurs(workDir);
+          log(`wrangler dev up in ${ours.startMs.toFixed(0)} ms on :${ours.port}; worker's own port ${ours.directPort ?? "not found"}; tokens ${ours.localSigning ? "signed locally (HS256)" : "minted via POST /api/token"}`);
+          if (!flag("no-proxy")) targets.push(ours.proxy);
+          if (ours.direct) targets.push(ours.direct);
+        } catch (e) {
+          log(`our server did not start — measuring Socket.IO only.\n${e.message}`);
+          report.ourServerError = e.message;
+        }
+      }
+      targets.push(sio);
+      for (const t of targets) report.targets[t.name] = t.path;
+      console.log(`targets: ${targets.map((t) => `${t.name} = ${t.path}`).join("; ")}`);
+    }
+    const ourTargets = targets.filter((t) => t.kind === "ours");
+    const save = () => writeFileSync(join(resultsDir, `${stamp}${QUICK ? "-quick" : ""}.json`), JSON.stringify(report, null, 2));
+
+    const step = async (name, fn) => {
+      if (!only.includes(name)) return;
+      const t0 = performance.now();
+      log(`— ${name} —`);
+      try {
+        report.results[name] = await fn();
+      } catch (e) {
+        report.results[name] = { error: e.stack ?? String(e) };
+        log(`${name} FAILED: ${e.stack ?? e}`);
+      }
+      report.results[name] = { ...(report.results[name] ?? {}), seconds: +((performance.now() - t0) / 1000).toFixed(1) };
+      save();
+    };
+
+    await step("fanout", async () => ({ rows: await runFanout(targets, PLAN.fanout, log) }));
+    await step("throughput", async () => ({ rows: await runThroughput(targets, ours, PLAN.throughput, log) }));
+    await step("resume", async () => ({ rows: await runResume(ourTargets, PLAN.resume, log) }));
+    await step("rooms", async () => await runRooms(ours?.direct ?? ours?.proxy, sio, PLAN.rooms, log));
+    await step("weight", async () => await runWeight(workDir, log));
+    await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
+
+    report.finishedAt = new Date().toISOString();
+    report.seconds = +((performance.now() - started) / 1000).toFixed(1);
+    save();
+    console.log(`\nresults: bench/results/${stamp}${QUICK ? "-quick" : ""}.json (${report.seconds} s)`);
+  } finally {
+    await stopAllChildren();
+    if (!flag("keep")) rmSync(workDir, { recursive: true, force: true });
+    clearTimeout(hardStop);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  async (e) => {
+    console.error(e.stack ?? e);
+    await Promise.race([stopAllChildren(), sleep(5000)]);
+    process.exit(1);
+  },
+);
