@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// `npm run test:browser`: the real-Chromium suite alone (needs dist/: `node scripts/build.mjs`).
+// Chromium writes to HOME, TMPDIR and XDG_* dirs: they all point inside the ignored .tmp/ folder.
+// Extra arguments go to vitest (e.g. a file filter or `--reporter=json`).
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureDevVars } from "../../scripts/dev-vars.mjs";
+import { findChromium } from "../../scripts/find-browser.mjs";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+ensureDevVars(root);
+findChromium();
+
+const base = join(root, ".tmp/e2e");
+const dirs = { HOME: "home", TMPDIR: "tmp", XDG_CONFIG_HOME: "config", XDG_CACHE_HOME: "cache", XDG_DATA_HOME: "data", XDG_RUNTIME_DIR: "runtime" };
+const env = { ...process.env, INAPP_TALK_E2E_TMP: base };
+for (const [name, sub] of Object.entries(dirs)) {
+  env[name] = join(base, sub);
+  mkdirSync(env[name], { recursive: true, mode: 0o700 });
+}
+
+const vitest = join(root, "node_modules/vitest/vitest.mjs");
+const r = spawnSync(process.execPath, [vitest, "run", "--config", "test/browser/vitest.config.ts", ...process.argv.slice(2)], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
+process.exit(r.status ?? 1);

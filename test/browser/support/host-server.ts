@@ -1,0 +1,100 @@
+// The "customer website": a page on another origin (127.0.0.1:<port>) that embeds the widget
+// exactly as the README tells hosts to — a module script tag from the chat server's origin
+// (localhost:<port>) and an <inapp-talk> element. Every inapp-talk-* event is recorded in
+// window.__events by a classic script that runs before the widget module.
+import { createServer, type Server } from "node:http";
+
+export interface HostPageOptions {
+  /** Origin the widget script is loaded from, e.g. http://localhost:8787. */
+  widgetOrigin: string;
+  /** Attributes of <inapp-talk>. */
+  attrs: Record<string, string>;
+  /** `<html lang>` of the host page. */
+  htmlLang?: string;
+  /** Extra CSS for the host page (e.g. a fixed-size container for the inline layout). */
+  css?: string;
+}
+
+export interface HostServer {
+  readonly origin: string;
+  /** URL of a host page for these options. */
+  url(options: HostPageOptions): string;
+  close(): Promise<void>;
+}
+
+const EVENT_RECORDER = `
+window.__events = [];
+for (const type of ["inapp-talk-ready", "inapp-talk-message", "inapp-talk-error", "inapp-talk-unread"]) {
+  document.addEventListener(type, (e) => {
+    let detail = null;
+    try { detail = JSON.parse(JSON.stringify(e.detail ?? null)); } catch { detail = String(e.detail); }
+    const host = e.composedPath()[0];
+    const root = host && host.shadowRoot;
+    window.__events.push({
+      type, detail, bubbles: e.bubbles, composed: e.composed,
+      // What the user could see when the event fired: history must be on screen at "ready".
+      messagesShown: root ? root.querySelectorAll('[part~="message"]').length : -1,
+    });
+  });
+}`;
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+export function hostPageHtml(o: HostPageOptions): string {
+  const attrs = Object.entries(o.attrs)
+    .map(([k, v]) => ` ${k}="${escapeHtml(v)}"`)
+    .join("");
+  return `<!doctype html>
+<html lang="${escapeHtml(o.htmlLang ?? "en")}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<title>Host site</title>
+<style>
+  html, body { margin: 0; font-family: sans-serif; }
+  main { padding: 8px; }
+  #chat { height: 560px; max-width: 480px; }
+  ${o.css ?? ""}
+</style>
+<script>${EVENT_RECORDER}</script>
+<script type="module" src="${escapeHtml(o.widgetOrigin)}/inapp-talk.js"></script>
+</head>
+<body>
+<main>
+<h1>Host site</h1>
+<div id="chat"><inapp-talk${attrs}></inapp-talk></div>
+</main>
+</body>
+</html>`;
+}
+
+export function startHostServer(port: number): Promise<HostServer> {
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    if (url.pathname !== "/") {
+      res.writeHead(404).end();
+      return;
+    }
+    const raw = url.searchParams.get("o");
+    let options: HostPageOptions;
+    try {
+      options = JSON.parse(raw ?? "") as HostPageOptions;
+    } catch {
+      res.writeHead(400, { "content-type": "text/plain" }).end("bad o parameter");
+      return;
+    }
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(hostPageHtml(options));
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      const origin = `http://127.0.0.1:${port}`;
+      resolve({
+        origin,
+        url: (o) => `${origin}/?o=${encodeURIComponent(JSON.stringify(o))}`,
+        close: () => new Promise((r) => server.close(() => r())),
+      });
+    });
+  });
+}
