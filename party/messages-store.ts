@@ -19,14 +19,24 @@ export class MessageStore {
   }
 
   /**
-   * Stores a message and returns it with its sequence. The insert is synchronous: the Durable Object
-   * commits it before any reply leaves (output gate), which is what makes the ack mean "durable".
+   * Stores a message and returns it with its sequence, or returns the message already stored under
+   * this user's client id (an idempotent resend) with `duplicate: true`. Insert first and look up only
+   * on conflict: resends are rare, so the common path is one statement.
+   * The insert is synchronous: the Durable Object commits it before any reply leaves (output gate),
+   * which is what makes the ack mean "durable".
    */
-  append(user: string, name: string, id: string, text: string, ts: number): ChatMessage {
+  append(user: string, name: string, id: string, text: string, ts: number): ChatMessage & { duplicate: boolean } {
     const seq = this.lastSeq + 1;
-    this.sql.exec("INSERT INTO messages (seq, id, user, name, text, ts) VALUES (?, ?, ?, ?, ?, ?)", seq, id, user, name, text, ts);
+    const written = this.sql.exec(
+      "INSERT INTO messages (seq, id, user, name, text, ts) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user, id) DO NOTHING",
+      seq, id, user, name, text, ts,
+    ).rowsWritten;
+    if (written === 0) {
+      const existing = this.findByClientId(user, id);
+      if (existing) return { ...existing, duplicate: true };
+    }
     this.lastSeq = seq;
-    return { seq, id, user, name, text, ts };
+    return { seq, id, user, name, text, ts, duplicate: false };
   }
 
   /** Up to `limit` messages with seq < before (null: the latest), oldest first, and whether older exist. */

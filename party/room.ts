@@ -9,6 +9,7 @@ import {
   PROTOCOL_VERSION,
   SYNC_PAGE_SIZE,
   parseClientFrame,
+  type ChatMessage,
   type ClientMessage,
   type ErrorCode,
   type Role,
@@ -16,6 +17,7 @@ import {
 } from "../protocol/index.ts";
 import { admission } from "./admission.ts";
 import { numberVar, type RoomEnv } from "./env.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { staleSockets } from "./heartbeat.ts";
 import { decodeIdentity, IDENTITY_HEADER, type ConnectionState, type Identity } from "./identity.ts";
 import { MemberStore } from "./members-store.ts";
@@ -27,6 +29,13 @@ import { applySchema } from "./schema.ts";
 import { SettingsStore, type RoomSettings } from "./settings-store.ts";
 
 type Conn = Connection<ConnectionState>;
+
+interface PendingSend {
+  conn: Conn;
+  identity: Identity;
+  id: string;
+  text: string;
+}
 
 // Frames already queued from a socket we closed (a flood) still arrive; answering them would throw.
 const send = (conn: Conn, frame: ServerMessage) => {
@@ -48,6 +57,10 @@ export class Room extends Server<RoomEnv> {
   readonly api: RoomApi;
   private readonly presence: Presence;
   private readonly buckets = new Map<string, TokenBucket>();
+  private readonly commits = new GroupCommit<PendingSend>(
+    () => this.ctx.storage.sync(),
+    (batch) => this.store(batch),
+  );
 
   constructor(ctx: DurableObjectState, env: RoomEnv) {
     super(ctx, env);
@@ -144,12 +157,7 @@ export class Room extends Server<RoomEnv> {
         if (this.settings.get().readOnly && identity.role !== "moderator") {
           return sendError(conn, "read_only", "This room is read-only.", { id: frame.id });
         }
-        const stored = this.messages.findByClientId(identity.user, frame.id);
-        if (stored) return send(conn, { type: "ack", id: stored.id, seq: stored.seq, ts: stored.ts });
-        // Write, then ack, then broadcast: the output gate holds both frames until the insert is durable.
-        const message = this.messages.append(identity.user, identity.name, frame.id, frame.text, Date.now());
-        send(conn, { type: "ack", id: message.id, seq: message.seq, ts: message.ts });
-        return this.fanout(JSON.stringify({ type: "message", message } satisfies ServerMessage), conn);
+        return this.commits.push({ conn, identity, id: frame.id, text: frame.text });
       }
       case "history": {
         const page = this.messages.before(frame.before, frame.limit ?? HISTORY_PAGE_SIZE);
@@ -163,6 +171,48 @@ export class Room extends Server<RoomEnv> {
         const seq = Math.min(frame.seq, this.messages.lastSeq);
         if (!this.members.markRead(identity.user, seq)) return;
         return this.fanout(JSON.stringify({ type: "reads", reads: [{ user: identity.user, name: identity.name, seq }] } satisfies ServerMessage));
+      }
+    }
+  }
+
+  /**
+   * Write, then ack, then broadcast, for a batch of sends: the output gate holds every frame until
+   * the batch's transaction is durable. A resend of a stored id (even within the batch) gets the
+   * original ack and is not broadcast again.
+   */
+  private store(batch: PendingSend[]) {
+    const now = Date.now();
+    const stored: { message: ChatMessage; from: Conn }[] = [];
+    for (const { conn, identity, id, text } of batch) {
+      const { duplicate, ...message } = this.messages.append(identity.user, identity.name, id, text, now);
+      send(conn, { type: "ack", id: message.id, seq: message.seq, ts: message.ts });
+      if (!duplicate) stored.push({ message, from: conn });
+    }
+    this.broadcastNew(stored);
+  }
+
+  /**
+   * One frame per listener for the whole batch, serialized once for everybody who sent nothing in it;
+   * a sender gets the batch without its own messages (it has their acks).
+   */
+  private broadcastNew(stored: { message: ChatMessage; from: Conn }[]) {
+    if (stored.length === 0) return;
+    const frameOf = (messages: ChatMessage[]): string =>
+      JSON.stringify(messages.length === 1 ? ({ type: "message", message: messages[0]! } satisfies ServerMessage) : ({ type: "messages", messages } satisfies ServerMessage));
+    const senders = new Set(stored.map((s) => s.from));
+    const all = frameOf(stored.map((s) => s.message));
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws.readyState !== WebSocket.READY_STATE_OPEN) continue;
+      let json = all;
+      if (senders.has(ws as Conn)) {
+        const others = stored.filter((s) => s.from !== ws).map((s) => s.message);
+        if (others.length === 0) continue;
+        json = frameOf(others);
+      }
+      try {
+        ws.send(json);
+      } catch {
+        // A socket that broke mid-send is closed by the runtime; the others must still get the frame.
       }
     }
   }

@@ -108,6 +108,16 @@ export interface MessageFrame {
   message: ChatMessage;
 }
 
+/**
+ * Several new messages at once, oldest first: what a busy room sends instead of one `message` frame
+ * each when several were committed together (fewer frames per listener). Never includes the
+ * receiving connection's own messages — it learns of those by `ack`.
+ */
+export interface MessagesFrame {
+  type: "messages";
+  messages: ChatMessage[];
+}
+
 /** Everyone online right now (sent on join). Several connections of one user count once. */
 export interface PresenceFrame {
   type: "presence";
@@ -149,6 +159,7 @@ export type ServerMessage =
   | SyncFrame
   | AckFrame
   | MessageFrame
+  | MessagesFrame
   | PresenceFrame
   | PresenceDiffFrame
   | TypingNoticeFrame

@@ -42,6 +42,10 @@ export function parseServerMessage(d: unknown): Parsed<ServerMessage> {
       const message = chatMessage(d.message);
       return message ? ok({ type: "message", message }) : bad("message");
     }
+    case "messages": {
+      const messages = chatMessages(d.messages);
+      return messages && messages.length > 0 ? ok({ type: "messages", messages }) : bad("messages");
+    }
     case "presence": {
       const online = list(d.online, presenceUser);
       return online ? ok({ type: "presence", online }) : bad("presence");
