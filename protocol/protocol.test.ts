@@ -225,6 +225,7 @@ const validServerFrames: ServerMessage[] = [
   { type: "sync", messages: [], more: false },
   { type: "ack", id: ID, seq: 7, ts: 1_700_000_000_007 },
   { type: "message", message: msg(8) },
+  { type: "messages", messages: [msg(9), msg(10)] },
   { type: "presence", online: [] },
   { type: "presence", online: [{ user: "u1", name: "Alice" }, { user: "u2", name: "Bob" }] },
   { type: "presence_diff", joined: [{ user: "u2", name: "Bob" }], left: [] },
@@ -246,7 +247,7 @@ describe("parseServerFrame: valid frames", () => {
   it("covers every server message type", () => {
     const types = new Set(validServerFrames.map((f) => f.type));
     expect([...types].sort()).toEqual(
-      ["ack", "error", "history", "message", "presence", "presence_diff", "reads", "sync", "typing", "welcome"].sort(),
+      ["ack", "error", "history", "message", "messages", "presence", "presence_diff", "reads", "sync", "typing", "welcome"].sort(),
     );
   });
 
@@ -300,6 +301,7 @@ describe("parseServerFrame: malformed frames", () => {
     ["ack without seq", { type: "ack", id: ID, ts: 1 }],
     ["ack with a fractional seq", { type: "ack", id: ID, seq: 1.5, ts: 1 }],
     ["message without message", { type: "message" }],
+    ["messages with an empty list", { type: "messages", messages: [] }],
     ["message with a null message", { type: "message", message: null }],
     ["message with a negative ts", { type: "message", message: msg(1, { ts: -1 }) }],
     ["message with a numeric user", { type: "message", message: msg(1, { user: 7 }) }],
