@@ -67,5 +67,5 @@ export function utf8Length(text: string): number {
  */
 export const HEARTBEAT_PING = "ping";
 export const HEARTBEAT_PONG = "pong";
-export const HEARTBEAT_INTERVAL_MS = 15_000;
-export const HEARTBEAT_TIMEOUT_MS = 40_000;
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+export const HEARTBEAT_TIMEOUT_MS = 25_000;
