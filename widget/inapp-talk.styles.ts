@@ -5,7 +5,7 @@ import { css } from "lit";
  * defaults here on :host; a host page overrides them on the element
  * (`inapp-talk { --inapp-talk-accent: #e11d48 }`), which wins over :host rules.
  */
-export const styles = css`
+export const base = css`
   :host {
     --inapp-talk-accent: #4f46e5;
     --inapp-talk-accent-text: #ffffff;
@@ -153,193 +153,74 @@ export const styles = css`
     }
   }
 
-  /* ---- messages ---- */
-  [part="messages"] {
-    flex: 1;
-    min-height: 0;
+  [part="presence"] {
+    display: flex;
     margin: 0;
-    padding: var(--inapp-talk-spacing);
+    padding: 0;
     list-style: none;
-    overflow-y: auto;
-    overscroll-behavior: contain;
-    display: flex;
-    flex-direction: column;
-    gap: 2px;
   }
-  .edge,
-  .day {
-    align-self: center;
-    margin: calc(var(--inapp-talk-spacing) * 0.75) 0;
-    color: var(--inapp-talk-muted);
-    font-size: 0.8em;
-  }
-  .day {
-    padding: 2px 10px;
-    border-radius: 999px;
-    background: var(--inapp-talk-surface);
-  }
-  .empty {
-    margin: auto;
-    padding: var(--inapp-talk-spacing);
-    text-align: center;
-    color: var(--inapp-talk-muted);
-  }
-  [part="message"] {
-    display: flex;
-    flex-direction: column;
-    align-items: flex-start;
-    max-width: 82%;
-    margin-top: 8px;
-  }
-  [part="message"].cont {
-    margin-top: 0;
-  }
-  [part="message"].own {
-    align-self: flex-end;
-    align-items: flex-end;
-  }
-  .author {
-    margin: 0 4px 2px;
-    font-size: 0.8em;
-    font-weight: 600;
-    color: var(--inapp-talk-muted);
-  }
-  .bubble {
-    display: flex;
-    align-items: flex-end;
-    gap: 6px;
-  }
-  .own .bubble {
-    flex-direction: row-reverse;
-  }
-  .text {
-    margin: 0;
-    padding: 8px 12px;
-    border-radius: var(--inapp-talk-radius);
-    background: var(--inapp-talk-surface);
-    white-space: pre-wrap;
-    overflow-wrap: anywhere;
-    word-break: break-word;
-  }
-  .own .text {
-    background: var(--inapp-talk-accent);
-    color: var(--inapp-talk-accent-text);
-  }
-  .own[data-status="pending"] .text {
-    opacity: 0.72;
-  }
-  .own[data-status="failed"] .text {
-    background: transparent;
-    color: var(--inapp-talk-text);
-    box-shadow: inset 0 0 0 1.5px var(--inapp-talk-danger);
-  }
-  .text a {
-    color: var(--inapp-talk-link);
-    text-decoration: underline;
-    text-underline-offset: 2px;
-  }
-  .own .text a {
-    color: inherit;
-  }
-  .own[data-status="failed"] .text a {
-    color: var(--inapp-talk-link);
-  }
-  .meta {
-    flex: none;
-    color: var(--inapp-talk-muted);
-    font-size: 0.72em;
-    white-space: nowrap;
-    padding-bottom: 2px;
-  }
-  .state {
-    display: flex;
-    align-items: center;
-    gap: 6px;
-    margin: 2px 4px 0;
-    font-size: 0.75em;
-    color: var(--inapp-talk-muted);
-  }
-  .state.failed {
-    color: var(--inapp-talk-danger);
-  }
-  .retry {
-    font: inherit;
-    font-weight: 600;
-    color: var(--inapp-talk-link);
-    background: none;
-    border: 0;
-    padding: 2px 4px;
-    border-radius: 6px;
-    cursor: pointer;
-    text-decoration: underline;
-  }
-
-  /* ---- composer ---- */
-  [part="composer"] {
-    display: flex;
-    align-items: flex-end;
-    gap: 8px;
-    padding: calc(var(--inapp-talk-spacing) * 0.75) var(--inapp-talk-spacing);
-    border-top: 1px solid var(--inapp-talk-border);
-  }
-  [part="input"] {
-    flex: 1;
-    min-width: 0;
-    min-height: 40px;
-    max-height: 9em;
-    field-sizing: content;
-    resize: none;
-    padding: 9px 12px;
-    font: inherit;
-    color: inherit;
-    background: var(--inapp-talk-surface);
-    border: 1px solid transparent;
-    border-radius: calc(var(--inapp-talk-radius) * 0.75);
-  }
-  [part="input"]::placeholder {
-    color: var(--inapp-talk-muted);
-    opacity: 1;
-  }
-  [part="input"]:focus-visible {
-    outline: none;
-    border-color: var(--inapp-talk-focus);
-    box-shadow: 0 0 0 1px var(--inapp-talk-focus);
-  }
-  [part="send"] {
-    flex: none;
+  .avatar {
     display: grid;
     place-items: center;
-    width: 40px;
-    height: 40px;
+    width: 30px;
+    height: 30px;
+    margin-left: -6px;
+    border-radius: 50%;
+    border: 2px solid var(--inapp-talk-bg);
+    background: hsl(var(--hue, 240) 45% 38%);
+    color: #fff;
+    font-size: 0.8em;
+    font-weight: 650;
+    position: relative;
+  }
+  .avatar::after {
+    content: "";
+    position: absolute;
+    right: -2px;
+    bottom: -2px;
+    width: 9px;
+    height: 9px;
+    border-radius: 50%;
+    background: var(--inapp-talk-success);
+    border: 2px solid var(--inapp-talk-bg);
+  }
+  .avatar[data-name]:hover::before {
+    content: attr(data-name);
+    position: absolute;
+    top: calc(100% + 6px);
+    right: 0;
+    z-index: 1;
+    padding: 3px 8px;
+    border-radius: 6px;
+    background: var(--inapp-talk-text);
+    color: var(--inapp-talk-bg);
+    font-weight: 500;
+    white-space: nowrap;
+  }
+  .avatar.more {
+    background: var(--inapp-talk-surface);
+    color: var(--inapp-talk-text);
+  }
+  .avatar.more::after {
+    display: none;
+  }
+  .close {
+    display: grid;
+    place-items: center;
+    width: 36px;
+    height: 36px;
     padding: 0;
     border: 0;
     border-radius: 50%;
-    background: var(--inapp-talk-accent);
-    color: var(--inapp-talk-accent-text);
+    background: transparent;
+    color: var(--inapp-talk-muted);
     cursor: pointer;
   }
-  [part="send"]:disabled {
-    opacity: 0.45;
-    cursor: default;
+  .close:hover {
+    background: var(--inapp-talk-surface);
   }
-  [part="send"] svg {
-    width: 18px;
-    height: 18px;
-  }
-  .hint {
-    margin: 0;
-    padding: 0 var(--inapp-talk-spacing) 8px;
-    font-size: 0.8em;
-    color: var(--inapp-talk-danger);
-  }
-  .notice {
-    margin: auto;
-    max-width: 28em;
-    padding: calc(var(--inapp-talk-spacing) * 2);
-    text-align: center;
-    color: var(--inapp-talk-muted);
-  }
-  .notice.error {
-    color: var(--inapp-talk-danger);
+  .close svg {
+    width: 20px;
+    height: 20px;
   }
 `;

@@ -1,13 +1,21 @@
 import { LitElement, html, nothing, type PropertyValues } from "lit";
-import { ROOM_ID_PATTERN, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, type ChatMessage } from "../protocol/index.ts";
+import { MAX_TEXT_LENGTH, type ChatMessage } from "../protocol/index.ts";
 import { ChatController } from "./controllers/chat.ts";
-import { ConnectionController, type SessionConfig } from "./controllers/connection.ts";
+import { LauncherController } from "./controllers/launcher.ts";
+import { ConnectionController } from "./controllers/connection.ts";
+import { PresenceController } from "./controllers/presence.ts";
+import { ReadsController } from "./controllers/reads.ts";
 import { ScrollController } from "./controllers/scroll.ts";
 import type { WidgetError } from "./events.ts";
 import { resolveLang, t, type Lang, type MessageKey } from "./i18n/index.ts";
+import { chime } from "./lib/chime.ts";
+import { resolveServer, sessionConfig, sessionKey, type SessionConfig } from "./lib/config.ts";
 import { decodeJwt } from "./lib/jwt.ts";
-import { styles } from "./inapp-talk.styles.ts";
+import { base } from "./inapp-talk.styles.ts";
+import { errorText, renderComposer, renderHeader, renderLauncher, renderNameForm, renderTyping } from "./views/chrome.ts";
+import { launcherStyles } from "./views/launcher.styles.ts";
 import { renderMessageRows } from "./views/messages.ts";
+import { messageStyles } from "./views/messages.styles.ts";
 
 /** The origin this script was loaded from: the default backend. */
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
@@ -24,25 +32,39 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @fires inapp-talk-error - detail: `{ code, message }`; `unauthorized` / `forbidden` / `expired` stop retrying
  * @fires inapp-talk-unread - detail: `{ count }` of messages from others not yet seen
  *
- * @csspart panel - The chat surface.
- * @csspart header - Title, presence and status bar.
- * @csspart status - Connection state (`data-state`: connecting, connected, reconnecting, offline, error).
+ * @csspart panel - The chat surface (a dialog in the launcher layout).
+ * @csspart header - Title, presence, status and (launcher) close button.
+ * @csspart status - Connection state; `data-state` = connecting | connected | reconnecting | offline | error.
+ * @csspart presence - Who else is online (one avatar per user, names for screen readers).
  * @csspart messages - The scrolling message list.
- * @csspart message - One message; `data-author`, `data-seq` once stored, `data-status` on own messages.
- * @csspart receipt - "Seen" note under an own message.
+ * @csspart message - One message: `data-author`, `data-seq` once stored, `data-status` on own messages.
+ * @csspart receipt - "Seen" / "Seen by N" under the newest own message others have read.
+ * @csspart typing - "Alice is typing…".
  * @csspart composer - The form around input and send.
- * @csspart input - The text area.
+ * @csspart input - The text area (Enter sends, Shift+Enter adds a line).
  * @csspart send - The send button.
+ * @csspart launcher - The floating bubble (`layout="launcher"`).
+ * @csspart badge - Unread count on the bubble.
  *
- * @cssproperty --inapp-talk-accent - Own bubbles, send button. @cssproperty --inapp-talk-accent-text
- * @cssproperty --inapp-talk-bg @cssproperty --inapp-talk-surface @cssproperty --inapp-talk-text
- * @cssproperty --inapp-talk-muted @cssproperty --inapp-talk-border @cssproperty --inapp-talk-link
- * @cssproperty --inapp-talk-danger @cssproperty --inapp-talk-focus @cssproperty --inapp-talk-font
- * @cssproperty --inapp-talk-font-size @cssproperty --inapp-talk-radius @cssproperty --inapp-talk-spacing
- * @cssproperty --inapp-talk-height - Inline height (default 100% of the container). @cssproperty --inapp-talk-min-height
+ * @cssproperty --inapp-talk-accent - Own bubbles, send button, launcher.
+ * @cssproperty --inapp-talk-accent-text - Text on the accent colour.
+ * @cssproperty --inapp-talk-bg - Panel background.
+ * @cssproperty --inapp-talk-surface - Others' bubbles, input.
+ * @cssproperty --inapp-talk-text - Body text.
+ * @cssproperty --inapp-talk-muted - Secondary text.
+ * @cssproperty --inapp-talk-border - Dividers.
+ * @cssproperty --inapp-talk-link - Links in others' messages.
+ * @cssproperty --inapp-talk-danger - Errors and failed messages.
+ * @cssproperty --inapp-talk-focus - Focus ring.
+ * @cssproperty --inapp-talk-font - Font family.
+ * @cssproperty --inapp-talk-font-size - Base font size.
+ * @cssproperty --inapp-talk-radius - Corner radius of panel and bubbles.
+ * @cssproperty --inapp-talk-spacing - Base padding.
+ * @cssproperty --inapp-talk-height - Inline height (default: 100% of the container).
+ * @cssproperty --inapp-talk-offset - Launcher distance from the viewport corner.
  */
 export class InappTalk extends LitElement {
-  static styles = styles;
+  static styles = [base, messageStyles, launcherStyles];
 
   static properties = {
     room: { type: String },
@@ -53,6 +75,9 @@ export class InappTalk extends LitElement {
     name: { type: String },
     lang: { type: String },
     theme: { type: String, reflect: true },
+    layout: { type: String, reflect: true },
+    open: { type: Boolean, reflect: true },
+    muted: { type: Boolean },
     hint: { state: true },
     announcement: { state: true },
   };
@@ -67,6 +92,12 @@ export class InappTalk extends LitElement {
   declare name: string;
   declare lang: string;
   declare theme: "light" | "dark" | "auto";
+  /** `inline` (fills its container) or `launcher` (a floating bubble that opens the panel). */
+  declare layout: "inline" | "launcher";
+  /** Launcher layout: the panel is open. */
+  declare open: boolean;
+  /** No sound for new messages. */
+  declare muted: boolean;
   declare protected hint: string;
   declare protected announcement: string;
 
@@ -75,16 +106,32 @@ export class InappTalk extends LitElement {
 
   private connection: ConnectionController = new ConnectionController(this, () => this.sessionConfig(), {
     onOpen: () => this.chat.onOpen(),
-    onFrame: (frame) => this.chat.onFrame(frame),
-    onClose: () => this.chat.onClose(),
+    onFrame: (frame) => {
+      this.chat.onFrame(frame);
+      this.presence.onFrame(frame);
+      this.reads.onFrame(frame);
+    },
+    onClose: () => {
+      this.chat.onClose();
+      this.presence.onClose();
+    },
     lastSeq: () => this.chat.lastSeq,
   });
   private chat: ChatController = new ChatController(this, (frame) => this.connection.send(frame), () => this.room, {
     onLive: (m) => this.onLiveMessage(m),
+    onReady: () => this.reads.onResync(),
   });
+  private presence = new PresenceController(this, (frame) => this.connection.send(frame));
+  private reads: ReadsController = new ReadsController(this, (frame) => this.connection.send(frame), {
+    self: () => this.chat.self?.user,
+    messages: () => this.chat.messages,
+    list: () => this.list,
+    isOpen: () => this.isOpen,
+  });
+  private launcher = new LauncherController(this, () => this.reads.recheck());
   private scroller = new ScrollController(
     this,
-    () => this.renderRoot?.querySelector<HTMLElement>('[part="messages"]') ?? null,
+    () => this.list,
     () => this.chat.loadOlder(),
   );
 
@@ -98,6 +145,22 @@ export class InappTalk extends LitElement {
     this.name = "";
     this.hint = "";
     this.announcement = "";
+    this.layout = "inline";
+    this.open = false;
+    this.muted = false;
+  }
+
+  private get composer() {
+    return { onSubmit: this.onSubmit, onKeydown: this.onKeydown, onInput: this.onInput };
+  }
+
+  private get list(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('[part="messages"]') ?? null;
+  }
+
+  /** Inline panels are always open; a launcher's when expanded. */
+  get isOpen(): boolean {
+    return this.layout !== "launcher" || this.open;
   }
 
   /** The active UI language. */
@@ -108,38 +171,24 @@ export class InappTalk extends LitElement {
   protected updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (!this.isConnected) return;
-    const key = this.currentSessionKey();
-    if (key === this.sessionKey) return;
-    const roomKey = `${this.room}|${this.resolvedServer()}`;
-    if (roomKey !== this.roomKey) this.chat.reset();
+    if (sessionKey(this, this.server_) === this.sessionKey) return;
+    const roomKey = `${this.room}|${this.server_}`;
+    if (roomKey !== this.roomKey) {
+      this.chat.reset();
+      this.presence.reset();
+      this.reads.reset();
+    }
     this.connection.restart();
   }
 
-  private currentSessionKey(): string {
-    return JSON.stringify([this.room, this.resolvedServer(), this.token, this.tokenUrl, this.guest, this.guest ? this.name : ""]);
-  }
-
-  private resolvedServer(): string {
-    try {
-      return new URL(this.server || SCRIPT_ORIGIN, location.href).origin;
-    } catch {
-      return "";
-    }
+  private get server_(): string {
+    return resolveServer(this.server, SCRIPT_ORIGIN);
   }
 
   private sessionConfig(): SessionConfig | WidgetError | null {
-    this.sessionKey = this.currentSessionKey();
-    this.roomKey = `${this.room}|${this.resolvedServer()}`;
-    const room = this.room;
-    const config = (detail: string): WidgetError => ({ code: "config", message: t(this.language, "error.config", { detail }) });
-    if (!room) return config("room");
-    if (!ROOM_ID_PATTERN.test(room)) return config(`room "${room.slice(0, 40)}"`);
-    const server = this.resolvedServer();
-    if (!server) return config(`server "${this.server}"`);
-    if (this.token) return { server, room, credentials: { kind: "token", token: this.token } };
-    if (this.tokenUrl) return { server, room, credentials: { kind: "url", url: new URL(this.tokenUrl, location.href).href } };
-    if (this.guest) return this.name.trim() ? { server, room, credentials: { kind: "guest", name: this.name.trim().slice(0, MAX_NAME_LENGTH) } } : null;
-    return config("token / token-url / guest");
+    this.sessionKey = sessionKey(this, this.server_);
+    this.roomKey = `${this.room}|${this.server_}`;
+    return sessionConfig(this, this.server_, (detail) => t(this.language, "error.config", { detail }));
   }
 
   /** Who the user is before `welcome` arrives (for messages typed while connecting). */
@@ -153,7 +202,9 @@ export class InappTalk extends LitElement {
   }
 
   private onLiveMessage(m: ChatMessage): void {
-    if (m.user !== this.chat.self?.user) this.announcement = t(this.language, "message.announce", { name: m.name, text: m.text.slice(0, 200) });
+    if (m.user === this.chat.self?.user) return;
+    this.announcement = t(this.language, "message.announce", { name: m.name, text: m.text.slice(0, 200) });
+    if (!this.muted && (!this.isOpen || document.visibilityState === "hidden")) chime();
   }
 
   protected render() {
@@ -162,31 +213,17 @@ export class InappTalk extends LitElement {
     const statusText = state === "error" && error ? errorText(lang, error) : t(lang, `status.${state}` as MessageKey);
     const needsName = this.guest && !this.name.trim() && !this.token && !this.tokenUrl;
     const readOnly = this.chat.self?.readOnly === true;
-    return html`<section part="panel" aria-label=${t(lang, "panel.label")}>
-      <header part="header">
-        <div class="heading">
-          <h2 class="title">${t(lang, "panel.label")}</h2>
-          <div part="status" data-state=${state} role="status">${statusText}</div>
-        </div>
-      </header>
-      ${needsName ? this.renderNameForm(lang) : this.renderMessages(lang)}
-      <div class="sr-only" aria-live="polite">${this.announcement}</div>
-      ${this.hint ? html`<p class="hint" role="alert">${this.hint}</p>` : nothing}
-      <form part="composer" @submit=${this.onSubmit} ?hidden=${needsName}>
-        <textarea
-          part="input"
-          rows="1"
-          aria-label=${t(lang, "input.label")}
-          placeholder=${t(lang, readOnly ? "input.readOnly" : "input.placeholder")}
-          ?disabled=${readOnly || state === "error"}
-          @keydown=${this.onKeydown}
-          @input=${this.onInput}
-        ></textarea>
-        <button part="send" type="submit" aria-label=${t(lang, "send.label")} title=${t(lang, "send.label")} ?disabled=${readOnly || state === "error"}>
-          <svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
-        </button>
-      </form>
-    </section>`;
+    const launcher = this.layout === "launcher";
+    const self = this.chat.self?.user;
+    return html`<section part="panel" id="panel" aria-labelledby="title" role=${launcher ? "dialog" : "region"}>
+        ${renderHeader({ lang, state, statusText, others: this.presence.others(self), onClose: launcher ? this.launcher.toggle : undefined })}
+        ${needsName ? renderNameForm(lang, this.onName) : this.renderMessages(lang)}
+        <div class="sr-only" aria-live="polite">${this.announcement}</div>
+        ${renderTyping(lang, this.presence.typingNames(self))}
+        ${this.hint ? html`<p class="hint" role="alert">${this.hint}</p>` : nothing}
+        ${renderComposer(lang, { hidden: needsName, readOnly, disabled: readOnly || state === "error" }, this.composer)}
+      </section>
+      ${launcher ? renderLauncher(lang, this.open, this.reads.unread(), this.launcher.toggle) : nothing}`;
   }
 
   private renderMessages(lang: Lang) {
@@ -206,6 +243,7 @@ export class InappTalk extends LitElement {
         myName: me.name,
         messages: chat.messages,
         outbox: chat.outbox.list(),
+        receipt: (m) => this.reads.receipt(m, lang, this.participants()),
         onRetry: (id) => chat.retry(id),
       })}
       ${empty ? html`<li class="empty">${t(lang, "history.empty")}</li>` : nothing}
@@ -213,42 +251,43 @@ export class InappTalk extends LitElement {
     </ol>`;
   }
 
-  private renderNameForm(lang: Lang) {
-    return html`<form class="notice" @submit=${this.onName}>
-      <p id="name-prompt">${t(lang, "guest.prompt")}</p>
-      <input name="name" aria-labelledby="name-prompt" placeholder=${t(lang, "guest.name")} maxlength=${MAX_NAME_LENGTH} required autocomplete="nickname" />
-      <button type="submit">${t(lang, "guest.join")}</button>
-    </form>`;
-  }
-
-  private onName(e: SubmitEvent): void {
+  private onName = (e: SubmitEvent): void => {
     e.preventDefault();
     const input = (e.target as HTMLFormElement).elements.namedItem("name") as HTMLInputElement;
     if (input.value.trim()) this.name = input.value.trim();
+  };
+
+  /** Everyone known to be in the room besides the user: decides "Seen" versus "Seen by N". */
+  private participants(): Set<string> {
+    const all = new Set<string>([...this.reads.reads.keys(), ...this.presence.online.keys(), ...this.chat.messages.map((m) => m.user)]);
+    all.delete(this.chat.self?.user ?? "");
+    return all;
   }
 
-  private onKeydown(e: KeyboardEvent): void {
+  private onKeydown = (e: KeyboardEvent): void => {
     // Enter sends, Shift+Enter is a new line; never while an IME (Korean, Japanese…) is composing.
     if (e.key !== "Enter" || e.shiftKey || e.isComposing || e.keyCode === 229) return;
     e.preventDefault();
     this.submit(e.target as HTMLTextAreaElement);
-  }
+  };
 
-  private onInput(e: Event): void {
+  private onInput = (e: Event): void => {
     const input = e.target as HTMLTextAreaElement;
     if (this.hint && input.value.length <= MAX_TEXT_LENGTH) this.hint = "";
-  }
+    if (input.value.trim()) this.presence.userTyped();
+  };
 
-  private onSubmit(e: SubmitEvent): void {
+  private onSubmit = (e: SubmitEvent): void => {
     e.preventDefault();
     const input = (e.target as HTMLFormElement).querySelector("textarea");
     if (input) this.submit(input);
-  }
+  };
 
   private submit(input: HTMLTextAreaElement): void {
     const result = this.chat.sendText(input.value);
     if (result.ok) {
       input.value = "";
+      this.presence.userSent();
       this.hint = "";
       this.scroller.toBottom();
     } else if (result.reason === "too_long") {
@@ -257,22 +296,5 @@ export class InappTalk extends LitElement {
       this.hint = t(this.language, "error.read_only");
     }
     input.focus();
-  }
-}
-
-function errorText(lang: Lang, error: WidgetError): string {
-  switch (error.code) {
-    case "unauthorized":
-    case "forbidden":
-    case "expired":
-    case "unsupported_version":
-    case "read_only":
-    case "not_member":
-    case "room_full":
-      return t(lang, `error.${error.code}`);
-    case "config":
-      return error.message;
-    default:
-      return t(lang, "error.generic", { code: error.code });
   }
 }

@@ -41,7 +41,7 @@ export class ChatController implements ReactiveController {
     private host: Host,
     private send: (frame: ClientMessage) => boolean,
     private room: () => string,
-    private listeners: { onLive?(m: ChatMessage): void; onPage?(): void } = {},
+    private listeners: { onLive?(m: ChatMessage): void; onPage?(): void; onReady?(): void } = {},
   ) {
     host.addController(this);
   }
@@ -156,6 +156,7 @@ export class ChatController implements ReactiveController {
     this.loaded = true;
     // Same ids as before: the room acks what it already stored and stores the rest once.
     for (const item of this.outbox.pending()) this.send({ type: "send", id: item.id, text: item.text });
+    this.listeners.onReady?.();
     if (!this.readyEmitted && this.self) {
       this.readyEmitted = true;
       const detail = { room: this.room(), user: this.self.user };

@@ -8,15 +8,12 @@ import { PartySocket } from "partysocket";
 import { CLOSE_CODES, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type ServerMessage } from "../../protocol/index.ts";
 import { emit, type WidgetError } from "../events.ts";
 import { checkSession } from "../lib/session.ts";
-import { AuthError, TokenSource, type Credentials } from "../lib/tokens.ts";
+import type { SessionConfig } from "../lib/config.ts";
+import { AuthError, TokenSource } from "../lib/tokens.ts";
 
 export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting" | "offline" | "error";
 
-export interface SessionConfig {
-  server: string;
-  room: string;
-  credentials: Credentials;
-}
+export type { SessionConfig };
 
 export interface ConnectionHandlers {
   /** The socket opened; frames follow, starting with `welcome`. */

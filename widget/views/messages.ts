@@ -3,7 +3,6 @@
  * text only ever reaches the DOM as Lit text bindings and `<a>` elements built by linkify().
  */
 import { html, nothing, type TemplateResult } from "lit";
-import { repeat } from "lit/directives/repeat.js";
 import type { ChatMessage } from "../../protocol/index.ts";
 import { formatDay, formatFull, formatTime, startOfDay, t, type Lang } from "../i18n/index.ts";
 import { linkify } from "../lib/linkify.ts";
@@ -17,12 +16,11 @@ export interface MessageListView {
   messages: readonly ChatMessage[];
   outbox: readonly OutgoingMessage[];
   /** Receipt text for a stored own message, if any ("Seen", "Seen by 2"). */
-  receipt?: (m: ChatMessage) => string | null;
+  receipt?: (m: ChatMessage) => { text: string; names: string } | null;
   onRetry(id: string): void;
 }
 
 interface Row {
-  key: string;
   id: string;
   seq?: number;
   user: string;
@@ -41,23 +39,25 @@ export function renderMessageRows(view: MessageListView): TemplateResult {
   const rows: Row[] = [];
   for (const m of view.messages) {
     const own = m.user === view.me;
-    rows.push({ key: `s${m.seq}`, id: m.id, seq: m.seq, user: m.user, name: m.name, text: m.text, ts: m.ts, status: own ? "sent" : undefined, stored: m });
+    rows.push({ id: m.id, seq: m.seq, user: m.user, name: m.name, text: m.text, ts: m.ts, status: own ? "sent" : undefined, stored: m });
   }
   for (const o of view.outbox) {
-    rows.push({ key: `o${o.id}`, id: o.id, user: view.me ?? "", name: view.myName, text: o.text, ts: o.ts, status: o.status, error: o.error?.message });
+    rows.push({ id: o.id, user: view.me ?? "", name: view.myName, text: o.text, ts: o.ts, status: o.status, error: o.error?.message });
   }
   // Day separators and name grouping need the previous row, so build the items in one pass.
-  const items: Array<{ key: string; tpl: TemplateResult }> = [];
+  // Unkeyed on purpose: rows only ever change in place or get added, and the repeat directive
+  // would cost a kilobyte of the size budget.
+  const items: TemplateResult[] = [];
   let prev: Row | undefined;
   for (const row of rows) {
     const day = startOfDay(row.ts);
     const newDay = !prev || startOfDay(prev.ts) !== day;
-    if (newDay) items.push({ key: `d${day}`, tpl: html`<li class="day">${formatDay(view.lang, row.ts)}</li>` });
+    if (newDay) items.push(html`<li class="day">${formatDay(view.lang, row.ts)}</li>`);
     const grouped = !newDay && prev!.user === row.user && row.ts - prev!.ts < GROUP_MS;
-    items.push({ key: row.key, tpl: renderRow(view, row, grouped) });
+    items.push(renderRow(view, row, grouped));
     prev = row;
   }
-  return html`${repeat(items, (i) => i.key, (i) => i.tpl)}`;
+  return html`${items}`;
 }
 
 function renderRow(view: MessageListView, row: Row, grouped: boolean): TemplateResult {
@@ -86,7 +86,7 @@ function renderRow(view: MessageListView, row: Row, grouped: boolean): TemplateR
             <button type="button" class="retry" @click=${() => view.onRetry(row.id)}>${t(lang, "message.retry")}</button></span
           >`
         : receipt
-          ? html`<span part="receipt" class="state">${receipt}</span>`
+          ? html`<span part="receipt" class="state" title=${receipt.names}>${receipt.text}</span>`
           : nothing}
   </li>`;
 }

@@ -1,0 +1,56 @@
+/**
+ * Turns the element's attributes into what the connection needs, or a `config` error that says
+ * which attribute is wrong. Pure, so the element stays about rendering.
+ */
+import { MAX_NAME_LENGTH, ROOM_ID_PATTERN } from "../../protocol/index.ts";
+import type { WidgetError } from "../events.ts";
+import type { Credentials } from "./tokens.ts";
+
+export interface SessionConfig {
+  /** Backend origin, e.g. https://chat.example.com */
+  server: string;
+  room: string;
+  credentials: Credentials;
+}
+
+export interface Attributes {
+  room: string;
+  server: string;
+  token: string;
+  tokenUrl: string;
+  guest: boolean;
+  name: string;
+}
+
+/** The backend origin: the `server` attribute, else where the script came from. */
+export function resolveServer(server: string, scriptOrigin: string, base = location.href): string {
+  try {
+    return new URL(server || scriptOrigin, base).origin;
+  } catch {
+    return "";
+  }
+}
+
+/** Changes when a new session is needed (a reconnect with other credentials or another room). */
+export function sessionKey(a: Attributes, server: string): string {
+  return JSON.stringify([a.room, server, a.token, a.tokenUrl, a.guest, a.guest ? a.name : ""]);
+}
+
+/**
+ * The session to open, a config error (`describe` words it for the user), or null while a guest
+ * has not given a name yet.
+ */
+export function sessionConfig(a: Attributes, server: string, describe: (detail: string) => string, base = location.href): SessionConfig | WidgetError | null {
+  const config = (detail: string): WidgetError => ({ code: "config", message: describe(detail) });
+  const { room } = a;
+  if (!room) return config("room");
+  if (!ROOM_ID_PATTERN.test(room)) return config(`room "${room.slice(0, 40)}"`);
+  if (!server) return config(`server "${a.server}"`);
+  if (a.token) return { server, room, credentials: { kind: "token", token: a.token } };
+  if (a.tokenUrl) return { server, room, credentials: { kind: "url", url: new URL(a.tokenUrl, base).href } };
+  if (a.guest) {
+    const name = a.name.trim().slice(0, MAX_NAME_LENGTH);
+    return name ? { server, room, credentials: { kind: "guest", name } } : null;
+  }
+  return config("token / token-url / guest");
+}
