@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [--only fanout,throughput,resume,rooms,weight,load] [--no-proxy] [--stub]
+// npm run bench [-- --quick] [--only fanout,throughput,resume,rooms,weight,load] [--no-proxy] [--keep]
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import os from "node:os";
 import { installCleanup, stopAllChildren, killAllChildrenSync, sleep } from "./lib/proc.mjs";
-import { startSocketIO, startOurs, startStub } from "./lib/targets.mjs";
+import { startSocketIO, startOurs } from "./lib/targets.mjs";
 import { runFanout } from "./scenarios/fanout.mjs";
 import { runThroughput } from "./scenarios/throughput.mjs";
 import { runResume } from "./scenarios/resume.mjs";
@@ -42,7 +42,7 @@ const PLAN = QUICK
       fanout: { ns: [10, 100, 500], reps: 3, messages: 130, rate: 20, warmup: 10 },
       throughput: { configs: [[1, 1], [10, 1], [100, 1], [10, 8]], reps: 3, seconds: 2 },
       resume: { missed: 500, reps: 5 },
-      rooms: { rooms: 1000, perRoom: 5, idleSeconds: 30 },
+      rooms: { rooms: 1000, perRoom: 5, idleSeconds: 45 },
       weight: {},
       load: { reps: 5 },
     };
@@ -82,11 +82,7 @@ async function main() {
   try {
     if (needServers) {
       sio = await startSocketIO(workDir);
-      if (flag("stub")) {
-        const stub = await startStub(workDir);
-        targets.push(stub);
-        ours = { proxy: stub, direct: null };
-      } else {
+      {
         try {
           ours = await startOurs(workDir);
           log(`wrangler dev up in ${ours.startMs.toFixed(0)} ms on :${ours.port}; worker's own port ${ours.directPort ?? "not found"}; tokens ${ours.localSigning ? "signed locally (HS256)" : "minted via POST /api/token"}`);

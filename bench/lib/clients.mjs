@@ -3,8 +3,13 @@
 // framing over the same `ws` socket (cheaper than socket.io-client, and the same socket code path for
 // both targets, so the generator's own cost is comparable).
 import WebSocket from "ws";
+import { protocolConstant } from "./protocol-constants.mjs";
 
 const WS_OPTIONS = { perMessageDeflate: false, handshakeTimeout: 15000 };
+// Like the widget: ping on the protocol's interval, or the room closes the socket as lost.
+const HEARTBEAT_PING = protocolConstant("HEARTBEAT_PING");
+const HEARTBEAT_PONG = protocolConstant("HEARTBEAT_PONG");
+const HEARTBEAT_INTERVAL_MS = protocolConstant("HEARTBEAT_INTERVAL_MS");
 
 /**
  * One client. Callbacks (set them before `open()` resolves to see every frame):
@@ -60,6 +65,7 @@ export class BenchClient {
       });
       ws.on("error", (e) => done(e));
       ws.on("close", (code) => {
+        clearInterval(this.heartbeat);
         if (!this.closing) this.droppedWith = code;
         done(new Error(`closed during open: ${code}`));
         this.onClose?.(code);
@@ -68,10 +74,15 @@ export class BenchClient {
         ws.on("message", (data, isBinary) => {
           const t = performance.now();
           if (isBinary) return;
-          const frame = JSON.parse(data.toString());
+          const text = data.toString();
+          if (text === HEARTBEAT_PONG) return;
+          const frame = JSON.parse(text);
           switch (frame.type) {
             case "message":
               this.onMessage?.(frame.message, t);
+              return;
+            case "messages": // one frame for a group-committed batch
+              for (const m of frame.messages) this.onMessage?.(m, t);
               return;
             case "ack":
               this.onAck?.(frame.id, frame.seq, t);
@@ -79,6 +90,8 @@ export class BenchClient {
             case "welcome":
               this.welcome = frame;
               welcomeMs = t - t0;
+              this.heartbeat = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send(HEARTBEAT_PING), HEARTBEAT_INTERVAL_MS);
+              this.heartbeat.unref();
               break;
             case "history":
             case "sync":

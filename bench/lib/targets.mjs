@@ -4,10 +4,11 @@ import { createHmac } from "node:crypto";
 import { existsSync, readFileSync, mkdirSync, writeFileSync, cpSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { protocolConstant } from "./protocol-constants.mjs";
 import { startChild, stopChild, freePort, waitForHttp, descendants, listeningPorts, commName, sleep } from "./proc.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const PROTOCOL_VERSION = 1; // protocol/version.ts (kept in sync by hand: the bench runs without a TS build)
+const PROTOCOL_VERSION = protocolConstant("PROTOCOL_VERSION");
 
 // --- Socket.IO baseline -------------------------------------------------------------------------
 
@@ -26,24 +27,6 @@ export async function startSocketIO(logDir) {
     child,
     wsUrl: async (room, user) =>
       `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&room=${encodeURIComponent(room)}&user=${encodeURIComponent(user)}`,
-    procs: () => [{ pid: child.pid, label: "node" }],
-    stop: () => stopChild(child),
-  };
-}
-
-// --- Temporary stub (until the real room answers) -------------------------------------------------
-
-export async function startStub(logDir) {
-  const port = await freePort();
-  const child = startChild(process.execPath, [join(ROOT, "bench/servers/stub.mjs"), String(port)], { cwd: ROOT, logFile: join(logDir, "stub.log") });
-  await waitForHttp(`http://127.0.0.1:${port}/api/session`, (res) => res.status === 401, 15000, child);
-  return {
-    name: "stub",
-    kind: "ours",
-    path: `node stub :${port}`,
-    port,
-    child,
-    wsUrl: async (room, user, since) => `ws://127.0.0.1:${port}/parties/room/${room}?token=x&v=${PROTOCOL_VERSION}${since !== undefined ? `&since=${since}` : ""}`,
     procs: () => [{ pid: child.pid, label: "node" }],
     stop: () => stopChild(child),
   };

@@ -1,1 +1,165 @@
-export async function runRooms() { return { skipped: true }; }
+// 4. Many rooms: R rooms × K clients connected staggered, then idle, then one message per room.
+// Memory = RSS of the server's processes. "Is a room awake" = does the worker process hold that room's
+// SQLite database open (/proc/<pid>/fd → …/inapp-talk-Room/<id>.sqlite): workerd opens it when the
+// Durable Object starts and closes it when the object is evicted (hibernation), so the count of open
+// room databases is the count of rooms in memory. Socket.IO gets the same connect/send load for reference.
+import { readdirSync, readlinkSync } from "node:fs";
+import { BenchClient, openMany, closeAll, messageText } from "../lib/clients.mjs";
+import { percentiles, printTable, fmt } from "../lib/stats.mjs";
+import { rssBytes, sleep } from "../lib/proc.mjs";
+
+const MB = 2 ** 20;
+
+/** Paths of the room databases the worker process holds open right now. */
+function openRoomDatabases(pid) {
+  const open = new Set();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (target.endsWith(".sqlite") && target.includes("-Room/")) open.add(target);
+      } catch {}
+    }
+  } catch {}
+  return open;
+}
+
+/** RSS of all the target's processes (`total`) and of the one that holds the rooms (`main`). */
+function memory(target) {
+  const out = { total: 0, main: 0 };
+  for (const { pid, label } of target.procs()) {
+    const r = rssBytes(pid);
+    out.total += r;
+    if (label === "workerd (worker)" || label === "node") out.main += r;
+    if (label.startsWith("workerd")) out[label] = (out[label] ?? 0) + r;
+  }
+  return out;
+}
+
+async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
+  const worker = target.procs().find((p) => p.label === "workerd (worker)")?.pid;
+  // Rooms of earlier scenarios may still be open: only this scenario's rooms (new since "before") count.
+  const preexisting = worker ? openRoomDatabases(worker) : new Set();
+  const mine = new Set();
+  const awake = () => {
+    if (!worker) return null;
+    let n = 0;
+    for (const path of openRoomDatabases(worker)) {
+      if (preexisting.has(path)) continue;
+      mine.add(path);
+      n++;
+    }
+    return n;
+  };
+  const snap = (phase) => ({ phase, t: +(performance.now() / 1000).toFixed(1), awake: awake(), ...Object.fromEntries(Object.entries(memory(target)).map(([k, v]) => [k, +(v / MB).toFixed(1)])) });
+  const timeline = [snap("before")];
+  const count = rooms * perRoom;
+  const room = (i) => `many-${tag}-${Math.floor(i / perRoom)}`;
+  const { clients, totalMs, readyMs } = await openMany(count, async (i) => new BenchClient(target.kind, await target.wsUrl(room(i), `u${i % perRoom}`)), { concurrency: 50, timeoutMs: 30000 });
+  const first = readyMs.filter((_, i) => i % perRoom === 0);
+  const rest = readyMs.filter((_, i) => i % perRoom !== 0);
+  timeline.push(snap("connected"));
+  log(`many rooms ${target.name}: ${count} clients in ${fmt(totalMs, 0)} ms; awake rooms ${timeline.at(-1).awake}`);
+
+  // Idle: nothing sent but heartbeats (answered by the runtime's auto-response for ours).
+  const idleStart = performance.now();
+  let firstAllAsleep = null;
+  for (let s = 1; s <= idleSeconds; s++) {
+    await sleep(1000);
+    const p = snap(`idle ${s}s`);
+    timeline.push(p);
+    if (firstAllAsleep === null && p.awake !== null && p.awake <= rooms * 0.01) firstAllAsleep = (performance.now() - idleStart) / 1000;
+  }
+  const idle = timeline.filter((p) => p.phase.startsWith("idle"));
+
+  // Active: one message per room from its first client; the others must receive it. Round 1 wakes rooms
+  // from hibernation; round 2 follows at once, rooms awake, so the difference is the wake-up cost.
+  const round = async (k) => {
+    const ack = [];
+    const deliver = [];
+    const sendT = new Map();
+    let expected = rooms * (perRoom - 1);
+    let resolveAll;
+    const allIn = new Promise((r) => (resolveAll = r));
+    clients.forEach((c) => {
+      c.onMessage = (m, t) => { deliver.push(t - sendT.get(m.id)); if (--expected === 0) resolveAll(); };
+      c.onAck = (id, _s, t) => ack.push(t - sendT.get(id));
+    });
+    const t0 = performance.now();
+    for (let r = 0; r < rooms; r++) {
+      const id = `${tag}-w${k}-${r}`;
+      sendT.set(id, performance.now());
+      clients[r * perRoom].send(id, messageText(r));
+      if (r % 50 === 49) await sleep(5); // staggered, like connects
+    }
+    await Promise.race([allIn, sleep(20000)]);
+    return { ack: percentiles(ack), deliver: percentiles(deliver), lost: expected, ms: performance.now() - t0 };
+  };
+  const wake = await round(1);
+  const awakeRound = await round(2);
+  const activeMs = wake.ms + awakeRound.ms;
+  timeline.push(snap("active"));
+  const dropped = clients.filter((c) => c.droppedWith !== null).length;
+  await closeAll(clients);
+  await sleep(2000);
+  timeline.push(snap("closed +2s"));
+
+  const c = percentiles(readyMs);
+  const at = (phase) => timeline.find((p) => p.phase === phase);
+  return {
+    target: target.name, rooms, perRoom, clients: count,
+    connectTotalMs: totalMs, connectP50: c.p50, connectP99: c.p99,
+    firstInRoomP50: percentiles(first).p50, othersP50: percentiles(rest).p50,
+    rssBeforeMB: at("before").total, rssConnectedMB: at("connected").total, rssIdleEndMB: idle.at(-1)?.total, rssActiveMB: at("active").total, rssClosedMB: at("closed +2s").total,
+    // A negative growth (the garbage of earlier scenarios collected meanwhile) says nothing: no figure.
+    kbPerClient: Math.max(0, ((at("connected").total - at("before").total) * 1024) / count) || null,
+    kbPerClientMain: Math.max(0, ((at("connected").main - at("before").main) * 1024) / count) || null,
+    roomDatabasesSeen: worker ? mine.size : null,
+    awakeConnected: at("connected").awake, awakeMinIdle: idle.length && idle[0].awake !== null ? Math.min(...idle.map((p) => p.awake)) : null,
+    awakeEndIdle: idle.at(-1)?.awake ?? null, allAsleepAfterS: firstAllAsleep, awakeAfterActive: at("active").awake,
+    wakeAckP50: wake.ack.p50, wakeAckP99: wake.ack.p99, deliverP50: wake.deliver.p50, deliverP99: wake.deliver.p99,
+    awakeAckP50: awakeRound.ack.p50, awakeAckP99: awakeRound.ack.p99, awakeDeliverP99: awakeRound.deliver.p99,
+    lostDeliveries: wake.lost + awakeRound.lost, activeMs, dropped,
+    worker: { beforeMB: at("before").main, connectedMB: at("connected").main, idleEndMB: idle.at(-1)?.main, activeMB: at("active").main, closedMB: at("closed +2s").main },
+    timeline,
+  };
+}
+
+export async function runRooms(ours, sio, opts, log) {
+  const tag = Date.now().toString(36);
+  const results = [];
+  for (const target of [ours, sio].filter(Boolean)) {
+    try {
+      results.push(await manyRooms(target, { ...opts, idleSeconds: target.kind === "ours" ? opts.idleSeconds : 3, tag }, log));
+    } catch (e) {
+      results.push({ target: target.name, error: e.message });
+      log(`many rooms ${target.name}: FAILED ${e.message}`);
+    }
+  }
+  const ok = results.filter((r) => !r.error);
+  const row = (label, f) => [label, ...ok.map(f)];
+  printTable(
+    `Many rooms: ${opts.rooms} rooms × ${opts.perRoom} clients, connected 50 at a time, idle ${opts.idleSeconds} s, then one message per room`,
+    ["", ...ok.map((r) => r.target)],
+    [
+      row("connect all, s", (r) => fmt(r.connectTotalMs / 1000)),
+      row("connect p50 / p99 ms (first in room p50)", (r) => `${fmt(r.connectP50)} / ${fmt(r.connectP99)} (${fmt(r.firstInRoomP50)})`),
+      row("RSS room process: before / connected MB", (r) => `${fmt(r.worker.beforeMB, 0)} / ${fmt(r.worker.connectedMB, 0)}`),
+      row("  … end of idle / after activity / closed", (r) => `${fmt(r.worker.idleEndMB, 0)} / ${fmt(r.worker.activeMB, 0)} / ${fmt(r.worker.closedMB, 0)}`),
+      row("RSS all processes: before / connected MB", (r) => `${fmt(r.rssBeforeMB, 0)} / ${fmt(r.rssConnectedMB, 0)}`),
+      row("RSS per client KB: room process / all", (r) => `${fmt(r.kbPerClientMain, 1)} / ${fmt(r.kbPerClient, 1)}`),
+      row("rooms in memory: connected → min idle → end idle", (r) => (r.awakeConnected === null ? "n/a" : `${r.awakeConnected} → ${r.awakeMinIdle} → ${r.awakeEndIdle}`)),
+      row("all rooms hibernated after, s", (r) => (r.awakeConnected === null ? "n/a" : r.allAsleepAfterS === null ? "no" : fmt(r.allAsleepAfterS, 0))),
+      row("1st message after idle: ack p50 / p99 ms", (r) => `${fmt(r.wakeAckP50)} / ${fmt(r.wakeAckP99)}`),
+      row("  … delivery p50 / p99 ms", (r) => `${fmt(r.deliverP50)} / ${fmt(r.deliverP99)}`),
+      row("2nd message (rooms awake): ack p50 / p99 ms", (r) => `${fmt(r.awakeAckP50)} / ${fmt(r.awakeAckP99)}`),
+      row("lost deliveries / dropped sockets", (r) => `${r.lostDeliveries} / ${r.dropped}`),
+    ],
+  );
+  const ourRun = ok.find((r) => r.timeline?.[0]?.awake !== null);
+  if (ourRun) {
+    const marks = ourRun.timeline.filter((p, i) => !p.phase.startsWith("idle") || i % 5 === 0);
+    console.log(`rooms in memory over time (${ourRun.target}): ${marks.map((p) => `${p.phase}: ${p.awake}`).join(", ")}`);
+  }
+  return { rows: results };
+}
