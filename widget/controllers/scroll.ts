@@ -1,7 +1,8 @@
 /**
  * Keeps the message list where the reader expects it: pinned to the newest message while they are
- * at the bottom, steady when an older page is prepended above them, and asks for older pages when
- * they reach the top (or when the first page does not fill the panel).
+ * at the bottom, steady when an older page is prepended above them (the message they were looking
+ * at stays put), and asks for older pages when they reach the top or the first page does not fill
+ * the panel.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 
@@ -9,11 +10,10 @@ import type { ReactiveController, ReactiveControllerHost } from "lit";
 const EDGE = 80;
 
 export class ScrollController implements ReactiveController {
-  private height = 0;
-  private top = 0;
   private atBottom = true;
-  private firstKey: string | undefined;
   private forceBottom = false;
+  /** The first message in view before the update, and its distance from the list's top. */
+  private anchor: { id: string; offset: number } | null = null;
 
   constructor(
     host: ReactiveControllerHost,
@@ -31,35 +31,37 @@ export class ScrollController implements ReactiveController {
   onScroll = (): void => {
     const el = this.list();
     if (!el) return;
-    this.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE;
+    this.atBottom = isAtBottom(el);
     if (el.scrollTop < EDGE) this.loadOlder();
   };
 
   hostUpdate(): void {
     const el = this.list();
     if (!el) return;
-    this.height = el.scrollHeight;
-    this.top = el.scrollTop;
-    this.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE;
-    this.firstKey = firstMessageKey(el);
+    this.atBottom = isAtBottom(el);
+    this.anchor = null;
+    const top = el.getBoundingClientRect().top;
+    for (const m of el.querySelectorAll<HTMLElement>('[part="message"][data-id]')) {
+      const offset = m.getBoundingClientRect().top - top;
+      if (offset >= 0) {
+        this.anchor = { id: m.dataset.id!, offset };
+        break;
+      }
+    }
   }
 
   hostUpdated(): void {
     const el = this.list();
     if (!el) return;
-    const first = firstMessageKey(el);
-    const prepended = this.firstKey !== undefined && first !== this.firstKey && el.scrollHeight > this.height && !this.atBottom;
     if (this.forceBottom || this.atBottom) {
       el.scrollTop = el.scrollHeight;
-    } else if (prepended) {
-      // Keep the message the reader was looking at in the same place.
-      el.scrollTop = this.top + (el.scrollHeight - this.height);
+    } else if (this.anchor) {
+      const m = el.querySelector<HTMLElement>(`[part="message"][data-id="${CSS.escape(this.anchor.id)}"]`);
+      if (m) el.scrollTop += m.getBoundingClientRect().top - el.getBoundingClientRect().top - this.anchor.offset;
     }
     this.forceBottom = false;
     if (el.scrollHeight <= el.clientHeight + EDGE) this.loadOlder();
   }
 }
 
-function firstMessageKey(el: HTMLElement): string | undefined {
-  return el.querySelector<HTMLElement>('[part="message"]')?.dataset.id;
-}
+const isAtBottom = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight < EDGE;

@@ -11,6 +11,8 @@ export const messageStyles = css`
     list-style: none;
     overflow-y: auto;
     overscroll-behavior: contain;
+    /* ScrollController keeps the reader's place itself; native anchoring would move it twice. */
+    overflow-anchor: none;
     display: flex;
     flex-direction: column;
     gap: 2px;
