@@ -1,7 +1,7 @@
 // One shared chat server (`wrangler dev`, fresh persisted state) and one host-page server on a
 // different origin for every browser test file. Files that need to stop the server start their
 // own (support/wrangler.ts) so they never disturb the others.
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { findChromium } from "../../scripts/find-browser.mjs";
@@ -26,8 +26,10 @@ export default async function setup(project: TestProject) {
     throw new Error("dist/inapp-talk.js is missing: run `node scripts/build.mjs` first (`npm test` does).");
   }
   const chromiumPath = findChromium();
+  // Only the latest run's state and logs are kept (for reading after a failure).
+  mkdirSync(E2E_TMP, { recursive: true });
+  for (const old of readdirSync(E2E_TMP)) if (old.startsWith("run-")) rmSync(join(E2E_TMP, old), { recursive: true, force: true });
   const tmpDir = join(E2E_TMP, `run-${Date.now()}`);
-  rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(tmpDir, { recursive: true });
 
   const server = await startWrangler({ port: await freePort(), persistTo: join(tmpDir, "state-shared"), logDir: tmpDir, name: "shared" });
