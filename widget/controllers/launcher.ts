@@ -47,7 +47,8 @@ export class LauncherController implements ReactiveController {
     this.wasOpen = open;
     if (first || !this.active) return;
     if (open) {
-      this.find("input")?.focus();
+      // On touch screens focusing the input would pop up the keyboard over the conversation.
+      if (!matchMedia("(pointer: coarse)").matches) this.find("input")?.focus();
       this.onOpened();
     } else if (this.host.shadowRoot?.activeElement) {
       this.find("launcher")?.focus();

@@ -15,7 +15,7 @@ export class PresenceController implements ReactiveController {
   online = new Map<string, string>();
   /** Users typing now → when their notice expires. */
   private typing = new Map<string, { name: string; until: number }>();
-  private lastTypingSent = 0;
+  private lastTypingSent = -Infinity;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -76,7 +76,7 @@ export class PresenceController implements ReactiveController {
 
   /** The user sent their message: the next keystroke may announce typing again at once. */
   userSent(): void {
-    this.lastTypingSent = 0;
+    this.lastTypingSent = -Infinity;
   }
 
   /** Names of others typing now. */

@@ -113,7 +113,7 @@ export class ReadsController implements ReactiveController {
     if (root !== this.observedRoot) {
       this.observer?.disconnect();
       this.observedRoot = root;
-      this.observer = root ? new IntersectionObserver(this.onIntersect, { root, threshold: 0.6 }) : null;
+      this.observer = root ? new IntersectionObserver(this.onIntersect, { root, threshold: [0, 0.5, 1] }) : null;
     }
     if (this.observer && root) {
       for (const el of root.querySelectorAll<HTMLElement>('[part="message"][data-seq]:not([data-observed])')) {
@@ -144,7 +144,9 @@ export class ReadsController implements ReactiveController {
     // Only what the user can see counts; recheck() looks again when the panel opens or the tab shows.
     if (document.visibilityState !== "visible" || !this.ctx.isOpen()) return;
     for (const e of entries) {
-      if (!e.isIntersecting) continue;
+      // Half of it on screen, or half the list filled by it (a message taller than the panel).
+      const seen = e.intersectionRatio >= 0.5 || (e.rootBounds !== null && e.intersectionRect.height >= e.rootBounds.height / 2);
+      if (!e.isIntersecting || !seen) continue;
       const seq = Number((e.target as HTMLElement).dataset.seq);
       if (seq > this.visibleMax) this.visibleMax = seq;
     }

@@ -123,6 +123,7 @@ export function renderComposer(lang: Lang, o: { hidden: boolean; readOnly: boole
     <textarea
       part="input"
       rows="1"
+      enterkeyhint="send"
       aria-label=${t(lang, "input.label")}
       placeholder=${t(lang, o.readOnly ? "input.readOnly" : "input.placeholder")}
       ?disabled=${o.disabled}
