@@ -12,10 +12,12 @@ const params = new URLSearchParams(location.search);
 const invitedRoom = params.get("room");
 let lang: DemoLang = pick(params.get("lang") ?? store("lang") ?? navigator.language, ["en", "ko"], "en");
 let theme = pick(params.get("theme") ?? store("theme") ?? "light", ["light", "dark", "auto"], "light");
+let layout = pick(params.get("layout") ?? store("layout") ?? "inline", ["inline", "launcher"], "inline");
 
 loadWidget();
 applyLang();
 applyTheme();
+applyLayout();
 showJoin();
 
 function loadWidget(): void {
@@ -59,11 +61,14 @@ function enterRoom(room: string, name: string): void {
   el.setAttribute("name", name);
   el.setAttribute("lang", lang);
   el.setAttribute("theme", theme);
+  el.setAttribute("layout", layout);
+  if (layout === "launcher") el.setAttribute("open", "");
   el.addEventListener("inapp-talk-unread", (e) => {
     const { count } = (e as CustomEvent<{ count: number }>).detail;
     document.title = `${count ? `(${count}) ` : ""}inapp-talk · ${room}`;
   });
-  $("chat").replaceChildren(el);
+  $("chat").querySelector("inapp-talk")?.remove();
+  $("chat").append(el);
   const link = `${location.origin}/?room=${room}`;
   $<HTMLInputElement>("share").value = link;
   $("snippet").querySelector("code")!.textContent = snippet(room);
@@ -104,7 +109,7 @@ $<HTMLSelectElement>("lang").addEventListener("change", (e) => {
   applyLang();
 });
 $<HTMLSelectElement>("theme").addEventListener("change", (e) => {
-  theme = (e.target as HTMLSelectElement).value;
+  theme = pick((e.target as HTMLSelectElement).value, ["light", "dark", "auto"], "light");
   store("theme", theme);
   applyTheme();
 });
@@ -123,6 +128,20 @@ function applyLang(): void {
     $("join-button").textContent = strings[lang].join;
   }
   document.querySelector("inapp-talk")?.setAttribute("lang", lang);
+}
+
+$<HTMLSelectElement>("layout").addEventListener("change", (e) => {
+  layout = pick((e.target as HTMLSelectElement).value, ["inline", "launcher"], "inline");
+  store("layout", layout);
+  applyLayout();
+});
+
+function applyLayout(): void {
+  $<HTMLSelectElement>("layout").value = layout;
+  $("chat").dataset.layout = layout;
+  const el = document.querySelector("inapp-talk");
+  el?.setAttribute("layout", layout);
+  if (layout === "launcher") el?.setAttribute("open", "");
 }
 
 function applyTheme(): void {
