@@ -2,6 +2,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
+import { HISTORY_PAGE_SIZE, MAX_TEXT_LENGTH } from "../../protocol/index.ts";
 import { mintToken, seedMessages, transcript, uniqueRoom } from "./support/api.ts";
 import {
   events,
@@ -157,5 +158,46 @@ describe("chat between two users", () => {
     await send(b, "after the reload");
     await messageWithText(a, "after the reload").waitFor({ timeout: WAIT_MS });
     await Promise.all([a.context.close(), b.context.close()]);
+  });
+
+  it("loads older pages on scroll-up until the start, every message once and in order", async () => {
+    const room = uniqueRoom();
+    const total = HISTORY_PAGE_SIZE * 2 + 20;
+    await seedMessages(server(), room, { user: "carol", name: "Carol" }, Array.from({ length: total }, (_, i) => `history message #${i + 1}`));
+    const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
+    const a = await openWidget(browser, { room, token });
+    const first = (await shownMessages(a)).map((m) => m.seq);
+    expect(first).toEqual(Array.from({ length: HISTORY_PAGE_SIZE }, (_, i) => total - HISTORY_PAGE_SIZE + 1 + i));
+
+    const list = a.part("messages").first();
+    await eventually(async () => {
+      await list.evaluate((el) => el.scrollTo({ top: 0 }));
+      const seqs = (await shownMessages(a)).map((m) => m.seq);
+      expect(seqs[0]).toBe(1);
+    }, 60_000);
+    const shown = await shownMessages(a);
+    expect(shown.map((m) => m.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    shown.forEach((m, i) => expect(m.text).toContain(`history message #${i + 1}`));
+    await a.context.close();
+  });
+
+  it("accepts MAX_TEXT_LENGTH characters counted as code points (emoji count once) and refuses one more without storing it", async () => {
+    const room = uniqueRoom();
+    const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
+    const a = await openWidget(browser, { room, token });
+    const longest = "😀".repeat(MAX_TEXT_LENGTH);
+    await send(a, longest);
+    await eventually(async () => expect((await transcript(server(), room)).map((m) => [...m.text].length)).toEqual([MAX_TEXT_LENGTH]));
+
+    await send(a, "x".repeat(MAX_TEXT_LENGTH + 1));
+    // A later message is the barrier: by the time it is stored, the long one would have been too.
+    await send(a, "after the long one");
+    await eventually(async () => expect(await messageWithText(a, "after the long one").getAttribute("data-status")).toBe("sent"));
+    const stored = await transcript(server(), room);
+    expect(stored.map((m) => m.text)).not.toContain("x".repeat(MAX_TEXT_LENGTH + 1));
+    expect(stored.filter((m) => [...m.text].length > MAX_TEXT_LENGTH)).toEqual([]);
+    expect(stored.at(-1)?.text).toBe("after the long one");
+    expect(await a.messages.filter({ hasText: "x".repeat(MAX_TEXT_LENGTH + 1) }).evaluateAll((els) => els.map((e) => e.getAttribute("data-status")))).not.toContain("sent");
+    await a.context.close();
   });
 });

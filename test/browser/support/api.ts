@@ -81,8 +81,21 @@ export async function transcript(origin: string, room: string): Promise<StoredMe
   return body.messages;
 }
 
-/** Posts messages into a room over a plain WebSocket, waiting for each ack. */
+/**
+ * Posts messages into a room over plain WebSockets, waiting for each ack. A fresh socket every
+ * SEED_PER_SOCKET messages stays inside the per-connection burst, so seeding never hits the rate limit.
+ */
 export async function seedMessages(origin: string, room: string, user: { user: string; name: string }, texts: string[]): Promise<StoredMessage[]> {
+  const stored: StoredMessage[] = [];
+  for (let i = 0; i < texts.length; i += SEED_PER_SOCKET) {
+    stored.push(...(await seedOnOneSocket(origin, room, user, texts.slice(i, i + SEED_PER_SOCKET))));
+  }
+  return stored;
+}
+
+const SEED_PER_SOCKET = 15;
+
+async function seedOnOneSocket(origin: string, room: string, user: { user: string; name: string }, texts: string[]): Promise<StoredMessage[]> {
   const token = await mintToken(origin, { ...user, rooms: [room] });
   const url = `${toHttp(origin).replace(/^http/, "ws")}/parties/room/${room}?token=${encodeURIComponent(token)}&v=${PROTOCOL_VERSION}`;
   const ws = new WebSocket(url);

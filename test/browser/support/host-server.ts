@@ -3,6 +3,7 @@
 // (localhost:<port>) and an <inapp-talk> element. Every inapp-talk-* event is recorded in
 // window.__events by a classic script that runs before the widget module.
 import { createServer, type Server } from "node:http";
+import { mintExpiredToken, mintToken } from "./api.ts";
 
 export interface HostPageOptions {
   /** Origin the widget script is loaded from, e.g. http://localhost:8787. */
@@ -69,9 +70,40 @@ export function hostPageHtml(o: HostPageOptions): string {
 </html>`;
 }
 
+/**
+ * The host's own token endpoint for `token-url`, as a host backend would write it: it knows its
+ * user from a session cookie (so the widget must fetch it with credentials) and mints a room token
+ * with the API key. `expiredFirst=1` answers the first request of a `key` with an expired token,
+ * as a backend with a stale cache would; the widget must recover by fetching again.
+ */
+async function tokenEndpoint(url: URL, cookie: string | undefined, hits: Map<string, number>): Promise<[number, unknown]> {
+  if (!/(?:^|;\s*)host_session=signed-in(?:;|$)/.test(cookie ?? "")) return [401, { error: { code: "unauthorized", message: "no host session cookie" } }];
+  const p = Object.fromEntries(url.searchParams) as Record<string, string>;
+  const key = p.key ?? "";
+  const n = (hits.get(key) ?? 0) + 1;
+  hits.set(key, n);
+  const req = { user: p.user!, name: p.name!, rooms: [p.room!] };
+  const token = p.expiredFirst === "1" && n === 1 ? await mintExpiredToken(p.server!, req) : await mintToken(p.server!, req);
+  return [200, { token }];
+}
+
 export function startHostServer(port: number): Promise<HostServer> {
+  const hits = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
+    if (url.pathname === "/token") {
+      tokenEndpoint(url, req.headers.cookie, hits).then(
+        ([status, body]) => json(status, body),
+        (err: unknown) => json(500, { error: { code: "internal", message: String(err) } }),
+      );
+      return;
+    }
+    if (url.pathname === "/token-hits") {
+      json(200, { hits: hits.get(url.searchParams.get("key") ?? "") ?? 0 });
+      return;
+    }
     if (url.pathname !== "/") {
       res.writeHead(404).end();
       return;
@@ -84,7 +116,14 @@ export function startHostServer(port: number): Promise<HostServer> {
       res.writeHead(400, { "content-type": "text/plain" }).end("bad o parameter");
       return;
     }
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(hostPageHtml(options));
+    res
+      .writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+        // The host site's own login session, which its token endpoint checks.
+        "set-cookie": "host_session=signed-in; Path=/; HttpOnly; SameSite=Lax",
+      })
+      .end(hostPageHtml(options));
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
