@@ -167,11 +167,33 @@ export const base = css`
     margin-left: -6px;
     border-radius: 50%;
     border: 2px solid var(--inapp-talk-bg);
-    background: hsl(var(--hue, 240) 45% 38%);
+    background: #4f46e5;
     color: #fff;
     font-size: 0.8em;
     font-weight: 650;
     position: relative;
+  }
+  /* White text on each of these is at least 4.5:1. */
+  .c1 {
+    background: #0e7490;
+  }
+  .c2 {
+    background: #15803d;
+  }
+  .c3 {
+    background: #b45309;
+  }
+  .c4 {
+    background: #be123c;
+  }
+  .c5 {
+    background: #7e22ce;
+  }
+  .c6 {
+    background: #1d4ed8;
+  }
+  .c7 {
+    background: #a21caf;
   }
   .avatar::after {
     content: "";

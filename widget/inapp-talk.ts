@@ -137,17 +137,9 @@ export class InappTalk extends LitElement {
 
   constructor() {
     super();
-    this.room = "";
-    this.server = "";
-    this.token = "";
-    this.tokenUrl = "";
-    this.guest = false;
-    this.name = "";
-    this.hint = "";
-    this.announcement = "";
+    this.room = this.server = this.token = this.tokenUrl = this.name = this.hint = this.announcement = "";
+    this.guest = this.open = this.muted = false;
     this.layout = "inline";
-    this.open = false;
-    this.muted = false;
   }
 
   private get composer() {

@@ -196,7 +196,15 @@ export class ConnectionController implements ReactiveController {
     this.refreshTimer = setTimeout(() => {
       if (tokens !== this.tokens) return;
       if (ms > 86_400_000) return this.scheduleRefresh();
-      tokens.refresh().then(() => this.scheduleRefresh(), () => undefined);
+      tokens.refresh().then(
+        () => this.scheduleRefresh(),
+        (err: unknown) => {
+          if (tokens !== this.tokens) return;
+          // The host no longer vouches for this user (e.g. they logged out): end the chat.
+          if (err instanceof AuthError) this.fail({ code: err.code, message: err.message });
+          else this.refreshTimer = setTimeout(() => this.scheduleRefresh(), 10_000);
+        },
+      );
     }, Math.min(ms, 86_400_000));
   }
 
