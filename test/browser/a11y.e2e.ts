@@ -94,4 +94,37 @@ describe("accessibility (axe-core)", () => {
     await eventually(async () => expect(await messageWithText(a, "sent from the keyboard").getAttribute("data-status")).toBe("sent"));
     await a.context.close();
   });
+
+  it("announces new messages from others in a live region", async () => {
+    const room = uniqueRoom("a11y");
+    const [ta, tb] = await Promise.all([
+      mintToken(server(), { user: "alice", name: "Alice", rooms: [room] }),
+      mintToken(server(), { user: "bob", name: "Bob", rooms: [room] }),
+    ]);
+    const a = await openWidget(browser, { room, token: ta, attrs: { lang: "en" } });
+    const b = await openWidget(browser, { room, token: tb, attrs: { lang: "en" } });
+    await send(b, "announce me please");
+    await eventually(async () => {
+      const live = await a.widget.evaluate((host) =>
+        [...host.shadowRoot!.querySelectorAll('[aria-live]:not([aria-live="off"]), [role="log"], [role="status"], [role="alert"]')].map((el) => el.textContent ?? "").join(" | "),
+      );
+      expect(live).toContain("announce me please");
+    });
+    await Promise.all([a.context.close(), b.context.close()]);
+  });
+
+  it("the launcher opens from the keyboard", async () => {
+    const room = uniqueRoom("a11y");
+    const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
+    const a = await openWidget(browser, { room, token, attrs: { layout: "launcher", lang: "en", muted: "" } });
+    let reached = false;
+    for (let i = 0; i < 30 && !reached; i++) {
+      await a.page.keyboard.press("Tab");
+      reached = await a.part("launcher").first().evaluate((el) => el.matches(":focus, :focus-within"));
+    }
+    expect(reached).toBe(true);
+    await a.page.keyboard.press("Enter");
+    await a.part("panel").first().waitFor({ state: "visible" });
+    await a.context.close();
+  });
 });

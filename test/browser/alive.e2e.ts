@@ -226,3 +226,46 @@ describe("languages", () => {
     await a.context.close();
   });
 });
+
+describe("theming", () => {
+  const luminance = (rgb: string) => {
+    const [r, g, b] = (rgb.match(/[\d.]+/g) ?? []).map(Number);
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const panelBackground = (wp: WidgetPage) => wp.part("panel").first().evaluate((el) => getComputedStyle(el).backgroundColor);
+
+  it("theme=dark is darker than theme=light, and auto follows the system preference", async () => {
+    const room = uniqueRoom();
+    const light = await join(room, "alice", { attrs: { theme: "light" } });
+    const dark = await join(room, "bob", { attrs: { theme: "dark" } });
+    const autoDark = await join(room, "carol", { attrs: { theme: "auto" }, colorScheme: "dark" });
+    const autoLight = await join(room, "alice", { attrs: { theme: "auto" }, colorScheme: "light" });
+    const [l, d, ad, al] = await Promise.all([light, dark, autoDark, autoLight].map(panelBackground));
+    expect(luminance(d!)).toBeLessThan(luminance(l!));
+    expect(ad).toBe(d);
+    expect(al).toBe(l);
+    await Promise.all([light, dark, autoDark, autoLight].map((w) => w.context.close()));
+  });
+
+  it("--inapp-talk-* custom properties set by the host reach the widget (accent, font)", async () => {
+    const room = uniqueRoom();
+    const css = `inapp-talk { --inapp-talk-accent: rgb(12, 34, 56); --inapp-talk-font: "Host Test Font", serif; }`;
+    const a = await join(room, "alice", { css });
+    await send(a, "styled by the host");
+    await eventually(async () => expect(await messageWithText(a, "styled by the host").getAttribute("data-status")).toBe("sent"));
+    const found = await a.widget.evaluate((host) => {
+      const colors = new Set<string>();
+      const fonts = new Set<string>();
+      host.shadowRoot!.querySelectorAll("*").forEach((el) => {
+        const cs = getComputedStyle(el);
+        colors.add(cs.backgroundColor);
+        colors.add(cs.color);
+        fonts.add(cs.fontFamily);
+      });
+      return { colors: [...colors], fonts: [...fonts] };
+    });
+    expect(found.colors).toContain("rgb(12, 34, 56)");
+    expect(found.fonts.some((f) => f.includes("Host Test Font"))).toBe(true);
+    await a.context.close();
+  });
+});

@@ -200,4 +200,20 @@ describe("chat between two users", () => {
     expect(await a.messages.filter({ hasText: "x".repeat(MAX_TEXT_LENGTH + 1) }).evaluateAll((els) => els.map((e) => e.getAttribute("data-status")))).not.toContain("sent");
     await a.context.close();
   });
+
+  it("a user's second tab sees the messages sent from the first as their own", async () => {
+    const room = uniqueRoom();
+    const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
+    const tab1 = await openWidget(browser, { room, token });
+    const tab2page = await tab1.context.newPage();
+    await tab2page.goto(tab1.page.url());
+    await waitForEvent(tab2page, "inapp-talk-ready");
+    await send(tab1, "from my first tab");
+    const there = tab2page.locator("inapp-talk").locator('[part~="message"]').filter({ hasText: "from my first tab" });
+    await there.waitFor({ timeout: WAIT_MS });
+    expect(await there.getAttribute("data-author")).toBe("alice");
+    expect(await there.getAttribute("data-seq")).toBe("1");
+    await eventually(async () => expect(await there.getAttribute("data-status")).toBe("sent"));
+    await tab1.context.close();
+  });
 });
