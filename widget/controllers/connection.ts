@@ -228,7 +228,11 @@ export class ConnectionController implements ReactiveController {
   };
 
   private onOffline = () => {
-    if (this.state !== "connected" && this.state !== "error" && this.state !== "idle") this.setState("offline");
+    if (!this.socket || this.state === "error" || this.state === "idle") return;
+    // The socket cannot survive losing the network, but may take a long time to notice: drop it
+    // now so the status is honest and pending messages wait for the next connection.
+    if (this.state === "connected") this.socket.reconnect();
+    this.setState("offline");
   };
 }
 

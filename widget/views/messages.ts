@@ -6,6 +6,7 @@ import { html, nothing, type TemplateResult } from "lit";
 import type { ChatMessage } from "../../protocol/index.ts";
 import { formatDay, formatFull, formatTime, startOfDay, t, type Lang } from "../i18n/index.ts";
 import { linkify } from "../lib/linkify.ts";
+import { errorText } from "./chrome.ts";
 import type { OutgoingMessage } from "../lib/outbox.ts";
 
 export interface MessageListView {
@@ -29,7 +30,7 @@ interface Row {
   ts: number;
   status?: "pending" | "sent" | "failed";
   stored?: ChatMessage;
-  error?: string;
+  error?: OutgoingMessage["error"];
 }
 
 /** Messages closer than this from one author share a name label. */
@@ -42,7 +43,7 @@ export function renderMessageRows(view: MessageListView): TemplateResult {
     rows.push({ id: m.id, seq: m.seq, user: m.user, name: m.name, text: m.text, ts: m.ts, status: own ? "sent" : undefined, stored: m });
   }
   for (const o of view.outbox) {
-    rows.push({ id: o.id, user: view.me ?? "", name: view.myName, text: o.text, ts: o.ts, status: o.status, error: o.error?.message });
+    rows.push({ id: o.id, user: view.me ?? "", name: view.myName, text: o.text, ts: o.ts, status: o.status, error: o.error });
   }
   // Day separators and name grouping need the previous row, so build the items in one pass.
   // Unkeyed on purpose: rows only ever change in place or get added, and the repeat directive
@@ -82,7 +83,7 @@ function renderRow(view: MessageListView, row: Row, grouped: boolean): TemplateR
       ? html`<span class="state">${t(lang, "message.pending")}</span>`
       : row.status === "failed"
         ? html`<span class="state failed" role="alert"
-            >${t(lang, "message.failed")}${row.error ? html`<span class="sr-only">: ${row.error}</span>` : nothing}
+            >${t(lang, "message.failed")}${row.error ? `: ${errorText(lang, row.error)}` : ""}
             <button type="button" class="retry" @click=${() => view.onRetry(row.id)}>${t(lang, "message.retry")}</button></span
           >`
         : receipt
