@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [--only fanout,throughput,resume,rooms,weight,load] [--no-proxy] [--keep]
+//                [--rooms 1000] [--idle 45]   (many-rooms size and idle seconds)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -47,6 +48,9 @@ const PLAN = QUICK
       load: { reps: 5 },
     };
 
+if (option("idle")) PLAN.rooms.idleSeconds = Number(option("idle"));
+if (option("rooms")) PLAN.rooms.rooms = Number(option("rooms"));
+
 const log = (s) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
 const started = performance.now();
 
@@ -73,7 +77,9 @@ async function main() {
     targets: {},
     results: {},
   };
-  console.log(`inapp-talk bench${QUICK ? " (--quick)" : ""}: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memGB} GB, node ${process.version}`);
+  report.machine.loadAverageAtStart = os.loadavg().map((x) => +x.toFixed(2));
+  console.log(`inapp-talk bench${QUICK ? " (--quick)" : ""}: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memGB} GB, node ${process.version}; load average ${report.machine.loadAverageAtStart.join(" ")}`);
+  if (report.machine.loadAverageAtStart[0] > 1) console.log("note: the machine is busy with other work; the 'other cores' columns show how much, per measurement");
 
   const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load"].includes(s));
   let sio = null;
@@ -103,14 +109,15 @@ async function main() {
     const step = async (name, fn) => {
       if (!only.includes(name)) return;
       const t0 = performance.now();
-      log(`— ${name} —`);
+      const loadBefore = os.loadavg()[0];
+      log(`— ${name} — (load average ${loadBefore.toFixed(2)})`);
       try {
         report.results[name] = await fn();
       } catch (e) {
         report.results[name] = { error: e.stack ?? String(e) };
         log(`${name} FAILED: ${e.stack ?? e}`);
       }
-      report.results[name] = { ...(report.results[name] ?? {}), seconds: +((performance.now() - t0) / 1000).toFixed(1) };
+      report.results[name] = { ...(report.results[name] ?? {}), seconds: +((performance.now() - t0) / 1000).toFixed(1), loadAverage1m: { before: +loadBefore.toFixed(2), after: +os.loadavg()[0].toFixed(2) } };
       save();
     };
 

@@ -179,3 +179,26 @@ export function installCleanup() {
   process.on("SIGHUP", onSignal);
   process.on("exit", killAllChildrenSync);
 }
+
+/** Busy CPU time of the whole machine (all cores, everything but idle and iowait), microseconds. */
+export function systemBusyMicros() {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = f;
+  return (user + nice + system + irq + softirq + steal) * TICK_US;
+}
+
+/**
+ * Measures how much CPU processes other than the generator and the server under test used during a
+ * measurement — the noise indicator on a shared machine. `stop()` returns cores (CPU-seconds per second).
+ */
+export function foreignLoad(serverCpuMicros) {
+  const sys0 = systemBusyMicros();
+  const gen0 = process.cpuUsage();
+  const srv0 = serverCpuMicros();
+  const t0 = performance.now();
+  return () => {
+    const gen = process.cpuUsage(gen0);
+    const foreign = systemBusyMicros() - sys0 - (gen.user + gen.system) - (serverCpuMicros() - srv0);
+    return Math.max(0, foreign / 1000 / (performance.now() - t0));
+  };
+}

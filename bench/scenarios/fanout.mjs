@@ -2,8 +2,11 @@
 // Latency = send → receive at every receiver (one clock: the generator's), plus the sender's ack latency.
 import { BenchClient, openMany, closeAll, messageText } from "../lib/clients.mjs";
 import { percentiles, median, medSpread, printTable, fmt } from "../lib/stats.mjs";
-import { cpuMicros, rssBytes, sleep } from "../lib/proc.mjs";
+import { cpuMicros, rssBytes, sleep, foreignLoad } from "../lib/proc.mjs";
 import { sampleProcs } from "../lib/targets.mjs";
+
+/** Other processes' CPU (cores) above which a repetition is repeated once. */
+export const NOISY_CORES = 0.25;
 
 /** One repetition against one target. */
 async function fanoutRep(target, { n, messages, rate, warmup, tag }) {
@@ -40,6 +43,7 @@ async function fanoutRep(target, { n, messages, rate, warmup, tag }) {
 
   const gen0 = process.cpuUsage();
   const srv0 = await sampleProcs(target, { cpuMicros, rssBytes });
+  const other = foreignLoad(() => target.procs().reduce((n, p) => n + cpuMicros(p.pid), 0));
   const t0 = performance.now();
   const interval = 1000 / rate;
   for (let i = 0; i < messages; i++) {
@@ -53,6 +57,7 @@ async function fanoutRep(target, { n, messages, rate, warmup, tag }) {
   await Promise.race([allIn, sleep(5000)]);
   await sleep(50);
   const elapsed = performance.now() - t0;
+  const otherCores = other();
   const gen = process.cpuUsage(gen0);
   const srv1 = await sampleProcs(target, { cpuMicros, rssBytes });
   const deliveries = received + ack.length;
@@ -71,6 +76,7 @@ async function fanoutRep(target, { n, messages, rate, warmup, tag }) {
     srvUsPerMsg: (srv1.cpu - srv0.cpu) / Math.max(1, deliveries),
     srvCpuShare: (srv1.cpu - srv0.cpu) / 1000 / elapsed,
     srvRss: srv1.rss,
+    otherCores,
   };
 }
 
@@ -83,9 +89,15 @@ export async function runFanout(targets, opts, log) {
       for (const target of targets) {
         const tag = `${n}-${rep}-${target.name.replace(/\W+/g, "")}-${Date.now().toString(36)}`;
         try {
-          const r = await fanoutRep(target, { n, messages, rate, warmup, tag });
+          let r = await fanoutRep(target, { n, messages, rate, warmup, tag });
+          if (r.otherCores > NOISY_CORES) {
+            // Shared machine: a rep disturbed by other processes is run once more; the quieter one is kept.
+            const again = await fanoutRep(target, { n, messages, rate, warmup, tag: `${tag}b` });
+            log(`fan-out N=${n} ${target.name}: other processes used ${fmt(r.otherCores)} cores, repeated (${fmt(again.otherCores)})`);
+            r = again.otherCores < r.otherCores ? { ...again, retried: true } : { ...r, retried: true };
+          }
           results.push({ target: target.name, path: target.path, rep, ...r });
-          log(`fan-out N=${n} rep ${rep + 1}/${reps} ${target.name}: p50 ${fmt(r.p50)} p99 ${fmt(r.p99)} ms, lost ${r.lost}, dropped sockets ${r.dropped}, gen ${fmt(r.genCpuShare)} cores, server ${fmt(r.srvCpuShare)} cores`);
+          log(`fan-out N=${n} rep ${rep + 1}/${reps} ${target.name}: p50 ${fmt(r.p50)} p99 ${fmt(r.p99)} ms, lost ${r.lost}, dropped sockets ${r.dropped}, gen ${fmt(r.genCpuShare)} cores, server ${fmt(r.srvCpuShare)} cores, other processes ${fmt(r.otherCores)} cores`);
         } catch (e) {
           results.push({ target: target.name, rep, n, error: e.message });
           log(`fan-out N=${n} rep ${rep + 1} ${target.name}: FAILED ${e.message}`);
@@ -107,13 +119,13 @@ export function printFanout(results, targets, { ns, messages, rate, warmup }) {
       rows.push([
         `N=${n}`, t.name, col("p50"), col("p95"), col("p99"), col("max"),
         t.kind === "ours" ? col("ackP50") : `(${col("ackP50")})`, t.kind === "ours" ? col("ackP99") : `(${col("ackP99")})`,
-        rs.reduce((s, r) => s + r.lost, 0), col("connectMs", 0), col("srvUsPerMsg", 1), col("genUsPerMsg", 1),
+        rs.reduce((s, r) => s + r.lost, 0), col("connectMs", 0), col("srvUsPerMsg", 1), col("genUsPerMsg", 1), fmt(median(rs.map((r) => r.otherCores))),
       ]);
     }
   }
   printTable(
     `Fan-out latency, ms: send → receive at every receiver (${messages - warmup} timed messages of ~100 B at ${rate}/s, median (min–max) of reps; Socket.IO acks are not persisted)`,
-    ["N", "target", "p50", "p95", "p99", "max", "ack p50", "ack p99", "lost", "connect N ms", "server µs/msg", "gen µs/msg"],
+    ["N", "target", "p50", "p95", "p99", "max", "ack p50", "ack p99", "lost", "connect N ms", "server µs/msg", "gen µs/msg", "other cores"],
     rows,
   );
   // Ratios from the same repetition (interleaved), then the median of those.

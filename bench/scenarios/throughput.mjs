@@ -3,7 +3,8 @@
 // Socket.IO acks after handing the broadcast to its sockets (nothing stored).
 import { BenchClient, openMany, closeAll, messageText } from "../lib/clients.mjs";
 import { median, medSpread, printTable, fmt } from "../lib/stats.mjs";
-import { cpuMicros, rssBytes, sleep } from "../lib/proc.mjs";
+import { cpuMicros, rssBytes, sleep, foreignLoad } from "../lib/proc.mjs";
+import { NOISY_CORES } from "./fanout.mjs";
 import { sampleProcs } from "../lib/targets.mjs";
 
 async function throughputRep(target, { senders: s, window: w, seconds, tag }) {
@@ -50,11 +51,13 @@ async function throughputRep(target, { senders: s, window: w, seconds, tag }) {
   await sleep(500); // warm-up: JIT, SQLite page cache, steady queue depth
   const gen0 = process.cpuUsage();
   const srv0 = await sampleProcs(target, { cpuMicros, rssBytes });
+  const other = foreignLoad(() => target.procs().reduce((n, p) => n + cpuMicros(p.pid), 0));
   const t0 = performance.now();
   measuring = true;
   await sleep(seconds * 1000);
   measuring = false;
   const elapsed = performance.now() - t0;
+  const otherCores = other();
   const gen = process.cpuUsage(gen0);
   const srv1 = await sampleProcs(target, { cpuMicros, rssBytes });
   stopping = true;
@@ -84,6 +87,7 @@ async function throughputRep(target, { senders: s, window: w, seconds, tag }) {
     srvUsPerAck: (srv1.cpu - srv0.cpu) / Math.max(1, acked),
     srvCpuShare: (srv1.cpu - srv0.cpu) / 1000 / elapsed,
     srvUsPerDelivery: (srv1.cpu - srv0.cpu) / Math.max(1, deliveries),
+    otherCores,
   };
 }
 
@@ -95,9 +99,14 @@ export async function runThroughput(targets, _ours, opts, log) {
       for (const target of targets) {
         const tag = `${s}x${w}-${rep}-${target.name.replace(/\W+/g, "")}-${Date.now().toString(36)}`;
         try {
-          const r = await throughputRep(target, { senders: s, window: w, seconds, tag });
+          let r = await throughputRep(target, { senders: s, window: w, seconds, tag });
+          if (r.otherCores > NOISY_CORES) {
+            const again = await throughputRep(target, { senders: s, window: w, seconds, tag: `${tag}b` });
+            log(`throughput ${s}×${w} ${target.name}: other processes used ${fmt(r.otherCores)} cores, repeated (${fmt(again.otherCores)})`);
+            r = again.otherCores < r.otherCores ? { ...again, retried: true } : { ...r, retried: true };
+          }
           results.push({ target: target.name, rep, ...r });
-          log(`throughput ${s} senders × ${w} in flight rep ${rep + 1}/${reps} ${target.name}: ${fmt(r.ackedPerSec)} acks/s, stored ${r.stored ?? "–"}/${r.ackedTotal}, errors ${r.errors}, dropped ${r.dropped}, unanswered ${r.inFlightAtEnd}${r.lastError ? ` (${r.lastError})` : ""}`);
+          log(`throughput ${s} senders × ${w} in flight rep ${rep + 1}/${reps} ${target.name}: ${fmt(r.ackedPerSec)} acks/s, stored ${r.stored ?? "–"}/${r.ackedTotal}, errors ${r.errors}, dropped ${r.dropped}, unanswered ${r.inFlightAtEnd}, other processes ${fmt(r.otherCores)} cores${r.lastError ? ` (${r.lastError})` : ""}`);
         } catch (e) {
           results.push({ target: target.name, rep, senders: s, window: w, error: e.message });
           log(`throughput ${s}×${w} ${target.name}: FAILED ${e.message}`);
@@ -127,13 +136,13 @@ export function printThroughput(results, targets, { configs, seconds }) {
       rows.push([
         `${s} × ${w}`, t.name, medSpread(rs.map((r) => r.ackedPerSec), 0), medSpread(rs.map((r) => r.listenerPerSec), 0),
         ratios.length ? medSpread(ratios) : "–", storedCol, rs.reduce((n, r) => n + r.errors, 0),
-        fmt(median(rs.map((r) => r.srvUsPerAck)), 0), fmt(median(rs.map((r) => r.srvCpuShare))), fmt(median(rs.map((r) => r.genCpuShare))),
+        fmt(median(rs.map((r) => r.srvUsPerAck)), 0), fmt(median(rs.map((r) => r.srvCpuShare))), fmt(median(rs.map((r) => r.genCpuShare))), fmt(median(rs.map((r) => r.otherCores))),
       ]);
     }
   }
   printTable(
     `Throughput, one room, ${seconds} s per rep: senders × sends in flight each; messages/s acked (ours: after the SQLite write) and heard by one listener; median (min–max)`,
-    ["senders × window", "target", "acked/s", "listener/s", "× socket.io", "stored", "errors", "server µs/ack", "server cores", "gen cores"],
+    ["senders × window", "target", "acked/s", "listener/s", "× socket.io", "stored", "errors", "server µs/ack", "server cores", "gen cores", "other cores"],
     rows,
   );
 }
