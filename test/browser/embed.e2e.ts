@@ -3,7 +3,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { uniqueRoom } from "./support/api.ts";
+import { mintToken, uniqueRoom } from "./support/api.ts";
 import { events, eventually, launchBrowser, messageWithText, openWidget, send, shownMessages, waitForEvent, WAIT_MS } from "./support/browser.ts";
 
 let browser: Browser;
@@ -42,6 +42,33 @@ describe("token-url", () => {
     await send(a, "after a stale token");
     await eventually(async () => expect(await messageWithText(a, "after a stale token").getAttribute("data-status")).toBe("sent"));
     await a.context.close();
+  });
+});
+
+describe("token-url refresh", () => {
+  it("re-fetches the token before it expires and keeps chatting after the first one has expired", async () => {
+    const room = uniqueRoom();
+    const key = `k-${room}`;
+    const b = await openWidget(browser, { room, token: await mintToken(server(), { user: "bob", name: "Bob", rooms: [room] }) });
+    // The shortest token the API issues: 60 s.
+    const a = await openWidget(browser, { room, attrs: { "token-url": tokenUrl({ user: "alice", name: "Alice", room, key, ttl: "60" }) } });
+    const tokens = async () =>
+      ((await (await fetch(`${inject("hostOrigin")}/token-hits?key=${key}`)).json()) as { tokens: Array<{ at: number; exp: number }> }).tokens;
+    const [first] = await tokens();
+    await eventually(async () => expect((await tokens()).length).toBeGreaterThanOrEqual(2), 120_000);
+    const second = (await tokens())[1]!;
+    expect(second.at).toBeLessThan(first!.exp);
+
+    // Past the first token's expiry: still connected (or reconnected with the fresh token) and chatting.
+    const wait = first!.exp + 3_000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await send(a, "after the first token expired");
+    await eventually(async () => expect(await messageWithText(a, "after the first token expired").getAttribute("data-status")).toBe("sent"), 60_000);
+    await messageWithText(b, "after the first token expired").waitFor({ timeout: WAIT_MS });
+    await send(b, "and bob answers");
+    await messageWithText(a, "and bob answers").waitFor({ timeout: WAIT_MS });
+    expect(await events(a.page, "inapp-talk-error")).toEqual([]);
+    await Promise.all([a.context.close(), b.context.close()]);
   });
 });
 

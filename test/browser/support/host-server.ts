@@ -76,32 +76,42 @@ export function hostPageHtml(o: HostPageOptions): string {
  * with the API key. `expiredFirst=1` answers the first request of a `key` with an expired token,
  * as a backend with a stale cache would; the widget must recover by fetching again.
  */
-async function tokenEndpoint(url: URL, cookie: string | undefined, hits: Map<string, number>): Promise<[number, unknown]> {
+async function tokenEndpoint(
+  url: URL,
+  cookie: string | undefined,
+  hits: Map<string, number>,
+  log: Map<string, Array<{ at: number; exp: number }>>,
+): Promise<[number, unknown]> {
   if (!/(?:^|;\s*)host_session=signed-in(?:;|$)/.test(cookie ?? "")) return [401, { error: { code: "unauthorized", message: "no host session cookie" } }];
   const p = Object.fromEntries(url.searchParams) as Record<string, string>;
   const key = p.key ?? "";
   const n = (hits.get(key) ?? 0) + 1;
   hits.set(key, n);
-  const req = { user: p.user!, name: p.name!, rooms: [p.room!] };
+  const req = { user: p.user!, name: p.name!, rooms: [p.room!], ...(p.ttl ? { ttl: Number(p.ttl) } : {}) };
   const token = p.expiredFirst === "1" && n === 1 ? await mintExpiredToken(p.server!, req) : await mintToken(p.server!, req);
+  const exp = (JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { exp: number }).exp;
+  log.set(key, [...(log.get(key) ?? []), { at: Date.now(), exp: exp * 1000 }]);
   return [200, { token }];
 }
 
 export function startHostServer(port: number): Promise<HostServer> {
   const hits = new Map<string, number>();
+  /** When each token was handed out and when it expires (ms), per key. */
+  const log = new Map<string, Array<{ at: number; exp: number }>>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     const json = (status: number, body: unknown) =>
       res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
     if (url.pathname === "/token") {
-      tokenEndpoint(url, req.headers.cookie, hits).then(
+      tokenEndpoint(url, req.headers.cookie, hits, log).then(
         ([status, body]) => json(status, body),
         (err: unknown) => json(500, { error: { code: "internal", message: String(err) } }),
       );
       return;
     }
     if (url.pathname === "/token-hits") {
-      json(200, { hits: hits.get(url.searchParams.get("key") ?? "") ?? 0 });
+      const key = url.searchParams.get("key") ?? "";
+      json(200, { hits: hits.get(key) ?? 0, tokens: log.get(key) ?? [] });
       return;
     }
     if (url.pathname !== "/") {
