@@ -63,15 +63,18 @@ function summarize(profile) {
   return { total, top: [...fn.entries()].sort((a, b) => b[1] - a[1]) };
 }
 
-async function profiled(name, inspector, worker, run) {
+/** Profiles `run(ctx)` only; `setup()` (connects) runs before the profiler starts and its value is passed on. */
+async function profiled(name, inspector, worker, run, setup = async () => null) {
+  const ctx = await setup();
   await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
   await inspector.send("Profiler.start");
   const cpu0 = cpuMicros(worker);
   const t0 = performance.now();
-  const info = await run();
+  const info = await run(ctx);
   const wall = performance.now() - t0;
   const cpu = cpuMicros(worker) - cpu0;
   const { profile } = await inspector.send("Profiler.stop");
+  if (ctx?.clients) await closeAll(ctx.clients); // the leave storm is not part of what is profiled
   writeFileSync(join(ROOT, "bench/results", `profile-${name}.cpuprofile`), JSON.stringify(profile));
   const { total, top } = summarize(profile);
   const js = top.filter(([k]) => !/^\((idle|program|garbage collector|root)\)/.test(k)).reduce((n, [, us]) => n + us, 0);
@@ -100,9 +103,7 @@ async function main() {
       });
     }
     if (which === "fanout" || which === "all") {
-      await profiled("fanout", inspector, worker, async () => {
-        const { clients } = await openMany(200, async (i) => new BenchClient("ours", await target.wsUrl("prof-f", `r${i}`)), { concurrency: 50 });
-        await sleep(300);
+      await profiled("fanout", inspector, worker, async ({ clients }) => {
         const sender = clients[0];
         let got = 0;
         for (const c of clients) c.onMessage = () => got++;
@@ -112,13 +113,15 @@ async function main() {
           await sleep(10);
         }
         await sleep(300);
-        await closeAll(clients);
         return `1 sender → 199 receivers, 200 messages at ~100/s: ${got} deliveries in ${fmt(performance.now() - t0, 0)} ms`;
+      }, async () => {
+        const { clients } = await openMany(200, async (i) => new BenchClient("ours", await target.wsUrl("prof-f", `r${i}`)), { concurrency: 50 });
+        await sleep(500);
+        return { clients };
       });
     }
     if (which === "throughput" || which === "all") {
-      await profiled("throughput", inspector, worker, async () => {
-        const { clients } = await openMany(10, async (i) => new BenchClient("ours", await target.wsUrl("prof-t", `s${i}`)), { concurrency: 10 });
+      await profiled("throughput", inspector, worker, async ({ clients }) => {
         let acked = 0;
         let stop = false;
         clients.forEach((c, si) => {
@@ -130,8 +133,11 @@ async function main() {
         await sleep(3000);
         stop = true;
         await sleep(300);
-        await closeAll(clients);
         return `10 senders × 1 in flight for 3 s: ${acked} acks`;
+      }, async () => {
+        const { clients } = await openMany(10, async (i) => new BenchClient("ours", await target.wsUrl("prof-t", `s${i}`)), { concurrency: 10 });
+        await sleep(300);
+        return { clients };
       });
     }
     inspector.close();

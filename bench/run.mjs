@@ -15,6 +15,7 @@ import { runResume } from "./scenarios/resume.mjs";
 import { runRooms } from "./scenarios/rooms.mjs";
 import { runWeight } from "./scenarios/weight.mjs";
 import { runLoad } from "./scenarios/load.mjs";
+import { VARIANTS } from "./lib/variants.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const argv = process.argv.slice(2);
@@ -26,7 +27,8 @@ const option = (name) => {
 };
 const QUICK = flag("quick");
 const ALL = ["fanout", "throughput", "resume", "rooms", "weight", "load"];
-const only = option("only")?.split(",") ?? ALL;
+// --ab (A/B of the room's levers) is extra: ~3 more minutes, so not part of the default run.
+const only = option("only")?.split(",") ?? (flag("ab") ? [...ALL, "ab"] : ALL);
 const HARD_LIMIT_MS = (QUICK ? 4 : 15) * 60_000;
 
 /** Sizes: the full run fits in ~10 minutes here, --quick in ~2. */
@@ -38,6 +40,7 @@ const PLAN = QUICK
       rooms: { rooms: 100, perRoom: 5, idleSeconds: 15 },
       weight: {},
       load: { reps: 2 },
+      ab: { fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 }, throughput: { configs: [[10, 1], [100, 1]], reps: 1, seconds: 1.5 } },
     }
   : {
       fanout: { ns: [10, 100, 500], reps: 3, messages: 130, rate: 20, warmup: 10 },
@@ -46,6 +49,7 @@ const PLAN = QUICK
       rooms: { rooms: 1000, perRoom: 5, idleSeconds: 45 },
       weight: {},
       load: { reps: 5 },
+      ab: { fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 }, throughput: { configs: [[1, 1], [10, 1], [100, 1]], reps: 3, seconds: 2 } },
     };
 
 if (option("idle")) PLAN.rooms.idleSeconds = Number(option("idle"));
@@ -81,7 +85,7 @@ async function main() {
   console.log(`inapp-talk bench${QUICK ? " (--quick)" : ""}: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memGB} GB, node ${process.version}; load average ${report.machine.loadAverageAtStart.join(" ")}`);
   if (report.machine.loadAverageAtStart[0] > 1) console.log("note: the machine is busy with other work; the 'other cores' columns show how much, per measurement");
 
-  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load"].includes(s));
+  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab"].includes(s));
   let sio = null;
   let ours = null;
   const targets = [];
@@ -127,6 +131,31 @@ async function main() {
     await step("rooms", async () => await runRooms(ours?.direct ?? ours?.proxy, sio, PLAN.rooms, log));
     await step("weight", async () => await runWeight(workDir, log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
+
+    await step("ab", async () => {
+      // Each variant is its own wrangler dev (same snapshot, one lever undone), measured at its worker port.
+      const abTargets = [ours?.direct].filter(Boolean);
+      const variants = [];
+      for (const v of VARIANTS) {
+        try {
+          const dir = join(workDir, `variant-${variants.length}`);
+          mkdirSync(dir, { recursive: true });
+          const started = await startOurs(dir, { patch: v.patch, label: v.label });
+          if (started.direct) abTargets.push(started.direct);
+          variants.push({ name: started.direct?.name, what: v.what });
+          console.log(`variant: ${started.direct?.name} = ${v.what}`);
+        } catch (e) {
+          variants.push({ label: v.label, error: e.message });
+          log(`variant${v.label}: skipped: ${e.message.split("\n")[0]}`);
+        }
+      }
+      abTargets.push(sio);
+      return {
+        variants,
+        fanout: await runFanout(abTargets, PLAN.ab.fanout, log),
+        throughput: await runThroughput(abTargets, null, PLAN.ab.throughput, log),
+      };
+    });
 
     report.finishedAt = new Date().toISOString();
     report.seconds = +((performance.now() - started) / 1000).toFixed(1);

@@ -63,12 +63,16 @@ const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABL
  * writes a config that points at the copies. Others edit party/ and rebuild dist/ while the bench runs;
  * `wrangler dev` on the live tree would reload the worker (new ports, dropped sockets) mid-measurement.
  */
-export function snapshotWorker(workDir) {
+export function snapshotWorker(workDir, patch) {
   const dir = join(workDir, "worker");
   mkdirSync(dir, { recursive: true });
   execFileSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", join(dir, "build")], {
     cwd: ROOT, env: { ...process.env, ...WRANGLER_ENV }, stdio: "pipe",
   });
+  if (patch) {
+    const file = join(dir, "build", "index.js");
+    writeFileSync(file, patch(readFileSync(file, "utf8")));
+  }
   if (existsSync(join(ROOT, "dist"))) cpSync(join(ROOT, "dist"), join(dir, "dist"), { recursive: true });
   else mkdirSync(join(dir, "dist"));
   const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
@@ -84,7 +88,7 @@ export function snapshotWorker(workDir) {
  * Starts `wrangler dev` on a free port with fresh local storage and the rate limits raised, then finds
  * the worker's own workerd port (the one behind wrangler's proxy) so both paths can be measured.
  */
-export async function startOurs(workDir, { extraVars = {} } = {}) {
+export async function startOurs(workDir, { extraVars = {}, patch, label = "" } = {}) {
   const port = await freePort();
   const inspectorPort = await freePort();
   const persist = join(workDir, "state");
@@ -100,7 +104,7 @@ export async function startOurs(workDir, { extraVars = {} } = {}) {
     RATE_LIMIT_GUEST_PER_MIN: "100000",
     ...extraVars,
   };
-  const snap = snapshotWorker(workDir);
+  const snap = snapshotWorker(workDir, patch);
   const args = [
     join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "--config", snap.config,
     "--port", String(port), "--ip", "127.0.0.1", "--local",
@@ -181,9 +185,9 @@ export async function startOurs(workDir, { extraVars = {} } = {}) {
     `ws://127.0.0.1:${p}/parties/room/${room}?token=${await token(room, user)}&v=${PROTOCOL_VERSION}${since !== undefined ? `&since=${since}` : ""}`;
 
   const common = { source: snap.source, kind: "ours", child, procs, stop: () => stopChild(child), token, localSigning, startMs, varsFile, port, directPort, inspectorPort, persist };
-  const proxy = { ...common, name: "ours via proxy", path: `wrangler dev proxy 127.0.0.1:${port}`, wsUrl: wsUrlFor(port), httpPort: port };
+  const proxy = { ...common, name: `ours${label} via proxy`, path: `wrangler dev proxy 127.0.0.1:${port}`, wsUrl: wsUrlFor(port), httpPort: port };
   const direct = directPort
-    ? { ...common, name: "ours direct", path: `worker's own workerd port 127.0.0.1:${directPort}`, wsUrl: wsUrlFor(directPort), httpPort: directPort }
+    ? { ...common, name: `ours${label} direct`, path: `worker's own workerd port 127.0.0.1:${directPort}`, wsUrl: wsUrlFor(directPort), httpPort: directPort }
     : null;
   return { proxy, direct, ...common };
 }

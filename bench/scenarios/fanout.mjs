@@ -20,6 +20,7 @@ async function fanoutRep(target, { n, messages, rate, warmup, tag }) {
   const allIn = new Promise((r) => (resolveAll = r));
   const idIndex = (id) => Number(id.slice(id.lastIndexOf("-") + 1));
 
+  const srvBeforeConnect = await sampleProcs(target, { cpuMicros, rssBytes });
   const { clients: receivers, totalMs: connectMs, readyMs } = await openMany(
     n,
     async (i) => new BenchClient(target.kind, await target.wsUrl(room, `r${i}`)),
@@ -43,6 +44,7 @@ async function fanoutRep(target, { n, messages, rate, warmup, tag }) {
 
   const gen0 = process.cpuUsage();
   const srv0 = await sampleProcs(target, { cpuMicros, rssBytes });
+  const connectCpuMs = (srv0.cpu - srvBeforeConnect.cpu) / 1000 / (n + 1); // includes the 300 ms settle (join notices)
   const other = foreignLoad(() => target.procs().reduce((n, p) => n + cpuMicros(p.pid), 0));
   const t0 = performance.now();
   const interval = 1000 / rate;
@@ -70,7 +72,7 @@ async function fanoutRep(target, { n, messages, rate, warmup, tag }) {
     n, p50: p.p50, p95: p.p95, p99: p.p99, max: p.max,
     ackP50: a.p50, ackP99: a.p99,
     lost: expected - received, dropped, ackErrors: sender.errors,
-    connectMs, connectP99: percentiles(readyMs).p99,
+    connectMs, connectP99: percentiles(readyMs).p99, connectCpuMs,
     genUsPerMsg: (gen.user + gen.system) / Math.max(1, deliveries),
     genCpuShare: (gen.user + gen.system) / 1000 / elapsed,
     srvUsPerMsg: (srv1.cpu - srv0.cpu) / Math.max(1, deliveries),
@@ -119,13 +121,13 @@ export function printFanout(results, targets, { ns, messages, rate, warmup }) {
       rows.push([
         `N=${n}`, t.name, col("p50"), col("p95"), col("p99"), col("max"),
         t.kind === "ours" ? col("ackP50") : `(${col("ackP50")})`, t.kind === "ours" ? col("ackP99") : `(${col("ackP99")})`,
-        rs.reduce((s, r) => s + r.lost, 0), col("connectMs", 0), col("srvUsPerMsg", 1), col("genUsPerMsg", 1), fmt(median(rs.map((r) => r.otherCores))),
+        rs.reduce((s, r) => s + r.lost, 0), col("connectMs", 0), col("connectCpuMs"), col("srvUsPerMsg", 1), col("genUsPerMsg", 1), fmt(median(rs.map((r) => r.otherCores))),
       ]);
     }
   }
   printTable(
     `Fan-out latency, ms: send → receive at every receiver (${messages - warmup} timed messages of ~100 B at ${rate}/s, median (min–max) of reps; Socket.IO acks are not persisted)`,
-    ["N", "target", "p50", "p95", "p99", "max", "ack p50", "ack p99", "lost", "connect N ms", "server µs/msg", "gen µs/msg", "other cores"],
+    ["N", "target", "p50", "p95", "p99", "max", "ack p50", "ack p99", "lost", "connect N ms", "server CPU ms/connect", "server µs/msg", "gen µs/msg", "other cores"],
     rows,
   );
   // Ratios from the same repetition (interleaved), then the median of those.
