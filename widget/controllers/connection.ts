@@ -5,7 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { PartySocket } from "partysocket";
-import { CLOSE_CODES, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type ServerMessage } from "../../protocol/index.ts";
+import { CLOSE_CODES, HEARTBEAT_INTERVAL_MS, HEARTBEAT_PING, HEARTBEAT_PONG, HEARTBEAT_TIMEOUT_MS, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type ServerMessage } from "../../protocol/index.ts";
 import { emit, type WidgetError } from "../events.ts";
 import { checkSession } from "../lib/session.ts";
 import type { SessionConfig } from "../lib/config.ts";
@@ -37,6 +37,9 @@ export class ConnectionController implements ReactiveController {
   private everConnected = false;
   private needsCheck = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** When the room last said anything; a half-open socket (lost network) says nothing. */
+  private lastHeard = 0;
 
   constructor(
     private host: Host,
@@ -112,6 +115,7 @@ export class ConnectionController implements ReactiveController {
 
   private stop(): void {
     clearTimeout(this.refreshTimer);
+    clearInterval(this.heartbeat);
     const socket = this.socket;
     this.socket = null;
     socket?.close();
@@ -156,10 +160,20 @@ export class ConnectionController implements ReactiveController {
 
   private onOpen(): void {
     this.opened = true;
+    this.lastHeard = Date.now();
+    clearInterval(this.heartbeat);
+    // Pings let the room notice a vanished client, and the missing pong lets us notice a vanished
+    // network long before TCP would.
+    this.heartbeat = setInterval(() => {
+      if (Date.now() - this.lastHeard > HEARTBEAT_TIMEOUT_MS) return this.socket?.reconnect();
+      if (this.state === "connected") this.socket?.send(HEARTBEAT_PING);
+    }, HEARTBEAT_INTERVAL_MS);
     this.handlers.onOpen();
   }
 
   private onMessage(data: unknown): void {
+    this.lastHeard = Date.now();
+    if (data === HEARTBEAT_PONG) return;
     const parsed = parseServerFrame(data);
     if (!parsed.ok) {
       console.warn("[inapp-talk] ignored frame:", parsed.message);
@@ -173,11 +187,16 @@ export class ConnectionController implements ReactiveController {
       this.scheduleRefresh();
     } else if (frame.type === "error" && frame.code === "unsupported_version") {
       return this.fail(versionError());
+    } else if (frame.type === "messages") {
+      // A batch from a busy room means the same as its messages one by one.
+      for (const message of frame.messages) this.handlers.onFrame({ type: "message", message });
+      return;
     }
     this.handlers.onFrame(frame);
   }
 
   private onSocketClose(code: number): void {
+    clearInterval(this.heartbeat);
     if (code === CLOSE_CODES.unsupportedVersion) return this.fail(versionError());
     if (!this.opened || code === CLOSE_CODES.expired || code === CLOSE_CODES.forbidden) this.needsCheck = true;
     this.opened = false;
@@ -209,6 +228,7 @@ export class ConnectionController implements ReactiveController {
   }
 
   private fail(error: WidgetError): void {
+    clearInterval(this.heartbeat);
     this.error = error;
     this.setState("error");
     clearTimeout(this.refreshTimer);
