@@ -14,14 +14,20 @@ function minifyLitCss(): Plugin {
       .replace(/\s+/g, " ")
       .replace(/\s*([{};,>])\s*/g, "$1")
       .replace(/:\s+/g, ":")
-      .replace(/;}/g, "}")
-      .trim();
+      .replace(/;}/g, "}");
   return {
     name: "inapp-talk:minify-lit-css",
     apply: "build",
     transform(code, id) {
       if (!id.endsWith(".styles.ts")) return null;
-      return { code: code.replace(/css`([^`$]*)`/g, (_, body: string) => `css\`${minify(body)}\``), map: null };
+      // Minify the static text between `${…}` interpolations; a boundary keeps at most one space.
+      const minifyTemplate = (body: string) =>
+        body
+          .split(/(\$\{[^}]*\})/)
+          .map((part) => (part.startsWith("${") ? part : minify(part)))
+          .join("")
+          .trim();
+      return { code: code.replace(/css`([^`]*)`/g, (_, body: string) => `css\`${minifyTemplate(body)}\``), map: null };
     },
   };
 }

@@ -5,6 +5,22 @@ import { css } from "lit";
  * defaults here on :host; a host page overrides them on the element
  * (`inapp-talk { --inapp-talk-accent: #e11d48 }`), which wins over :host rules.
  */
+/** Dark palette, shared by theme="dark" and theme="auto" under a dark system preference. */
+const darkTheme = css`
+    --inapp-talk-accent: #4f46e5;
+    --inapp-talk-bg: #16171b;
+    --inapp-talk-surface: #26282f;
+    --inapp-talk-text: #eceef2;
+    --inapp-talk-muted: #a4aab6;
+    --inapp-talk-border: #33363f;
+    --inapp-talk-link: #b4bcff;
+    --inapp-talk-danger: #ff8a80;
+    --inapp-talk-success: #6ee7a8;
+    --inapp-talk-focus: #a5b4fc;
+    --inapp-talk-shadow: 0 12px 40px rgb(0 0 0 / 0.5);
+    color-scheme: dark;
+`;
+
 export const base = css`
   :host {
     --inapp-talk-accent: #4f46e5;
@@ -37,33 +53,11 @@ export const base = css`
     -webkit-text-size-adjust: 100%;
   }
   :host([theme="dark"]) {
-    --inapp-talk-accent: #4f46e5;
-    --inapp-talk-bg: #16171b;
-    --inapp-talk-surface: #26282f;
-    --inapp-talk-text: #eceef2;
-    --inapp-talk-muted: #a4aab6;
-    --inapp-talk-border: #33363f;
-    --inapp-talk-link: #b4bcff;
-    --inapp-talk-danger: #ff8a80;
-    --inapp-talk-success: #6ee7a8;
-    --inapp-talk-focus: #a5b4fc;
-    --inapp-talk-shadow: 0 12px 40px rgb(0 0 0 / 0.5);
-    color-scheme: dark;
+    ${darkTheme}
   }
   @media (prefers-color-scheme: dark) {
     :host([theme="auto"]) {
-      --inapp-talk-accent: #4f46e5;
-      --inapp-talk-bg: #16171b;
-      --inapp-talk-surface: #26282f;
-      --inapp-talk-text: #eceef2;
-      --inapp-talk-muted: #a4aab6;
-      --inapp-talk-border: #33363f;
-      --inapp-talk-link: #b4bcff;
-      --inapp-talk-danger: #ff8a80;
-      --inapp-talk-success: #6ee7a8;
-      --inapp-talk-focus: #a5b4fc;
-      --inapp-talk-shadow: 0 12px 40px rgb(0 0 0 / 0.5);
-      color-scheme: dark;
+      ${darkTheme}
     }
   }
   [hidden] {
