@@ -118,6 +118,7 @@ export class Room extends Server<RoomEnv> {
       role: identity.role,
       lastSeq: this.messages.lastSeq,
       readOnly: settings.readOnly && identity.role !== "moderator",
+      title: settings.title,
     });
     send(conn, { type: "presence", online: this.presence.online() });
     send(conn, { type: "reads", reads: this.members.reads() });

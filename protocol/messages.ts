@@ -77,6 +77,8 @@ export interface WelcomeFrame {
   lastSeq: number;
   /** The room refuses new messages from this user. */
   readOnly: boolean;
+  /** The host's title for the conversation (PUT /api/rooms/:room), or null. */
+  title: string | null;
 }
 
 /** A page of history, oldest first. `before: null` is the latest page and replaces what the client shows. */

@@ -21,10 +21,10 @@ export function parseServerMessage(d: unknown): Parsed<ServerMessage> {
   if (!isRecord(d)) return bad("a frame must be an object");
   switch (d.type) {
     case "welcome":
-      if (!isSeq(d.v) || !isStr(d.room) || !isStr(d.user) || !isStr(d.name) || !isRole(d.role) || !isSeq(d.lastSeq) || typeof d.readOnly !== "boolean") {
+      if (!isSeq(d.v) || !isStr(d.room) || !isStr(d.user) || !isStr(d.name) || !isRole(d.role) || !isSeq(d.lastSeq) || typeof d.readOnly !== "boolean" || !(d.title === null || isStr(d.title))) {
         return bad("welcome");
       }
-      return ok({ type: "welcome", v: d.v, room: d.room, user: d.user, name: d.name, role: d.role, lastSeq: d.lastSeq, readOnly: d.readOnly });
+      return ok({ type: "welcome", v: d.v, room: d.room, user: d.user, name: d.name, role: d.role, lastSeq: d.lastSeq, readOnly: d.readOnly, title: d.title });
     case "history": {
       const messages = chatMessages(d.messages);
       if (!messages || !(d.before === null || isSeq(d.before)) || typeof d.hasMore !== "boolean") return bad("history");

@@ -216,8 +216,8 @@ const msg = (seq: number, over: Record<string, unknown> = {}) => ({
 });
 
 const validServerFrames: ServerMessage[] = [
-  { type: "welcome", v: PROTOCOL_VERSION, room: "r1", user: "u1", name: "Alice", role: "member", lastSeq: 0, readOnly: false },
-  { type: "welcome", v: PROTOCOL_VERSION, room: "r1", user: "u1", name: "Alice", role: "moderator", lastSeq: 42, readOnly: true },
+  { type: "welcome", v: PROTOCOL_VERSION, room: "r1", user: "u1", name: "Alice", role: "member", lastSeq: 0, readOnly: false, title: null },
+  { type: "welcome", v: PROTOCOL_VERSION, room: "r1", user: "u1", name: "Alice", role: "moderator", lastSeq: 42, readOnly: true, title: "Bike #42" },
   { type: "history", messages: [], before: null, hasMore: false },
   { type: "history", messages: [msg(1), msg(2)], before: null, hasMore: true },
   { type: "history", messages: [msg(3)], before: 4, hasMore: false },
@@ -289,9 +289,10 @@ describe("parseServerFrame: malformed frames", () => {
 
   const broken: Array<[string, unknown]> = [
     ["welcome without v", { type: "welcome", room: "r", user: "u", name: "n", role: "member", lastSeq: 0, readOnly: false }],
-    ["welcome with a bad role", { type: "welcome", v: 1, room: "r", user: "u", name: "n", role: "admin", lastSeq: 0, readOnly: false }],
+    ["welcome with a bad role", { type: "welcome", v: 1, room: "r", user: "u", name: "n", role: "admin", lastSeq: 0, readOnly: false, title: null }],
     ["welcome with a string readOnly", { type: "welcome", v: 1, room: "r", user: "u", name: "n", role: "member", lastSeq: 0, readOnly: "no" }],
-    ["welcome with a negative lastSeq", { type: "welcome", v: 1, room: "r", user: "u", name: "n", role: "member", lastSeq: -1, readOnly: false }],
+    ["welcome with a numeric title", { type: "welcome", v: 1, room: "r", user: "u", name: "n", role: "member", lastSeq: 0, readOnly: false, title: 5 }],
+    ["welcome with a negative lastSeq", { type: "welcome", v: 1, room: "r", user: "u", name: "n", role: "member", lastSeq: -1, readOnly: false, title: null }],
     ["history without hasMore", { type: "history", messages: [], before: null }],
     ["history with a string before", { type: "history", messages: [], before: "5", hasMore: false }],
     ["history with a bad message", { type: "history", messages: [msg(1), { ...msg(2), seq: "2" }], before: null, hasMore: false }],

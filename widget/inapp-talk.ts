@@ -208,7 +208,7 @@ export class InappTalk extends LitElement {
     const launcher = this.layout === "launcher";
     const self = this.chat.self?.user;
     return html`<section part="panel" id="panel" aria-labelledby="title" role=${launcher ? "dialog" : "region"}>
-        ${renderHeader({ lang, state, statusText, others: this.presence.others(self), onClose: launcher ? this.launcher.toggle : undefined })}
+        ${renderHeader({ lang, state, statusText, title: this.chat.self?.title ?? null, others: this.presence.others(self), onClose: launcher ? this.launcher.toggle : undefined })}
         ${needsName ? renderNameForm(lang, this.onName) : this.renderMessages(lang)}
         <div class="sr-only" aria-live="polite">${this.announcement}</div>
         ${renderTyping(lang, this.presence.typingNames(self))}

@@ -75,6 +75,8 @@ describe("rooms and members API", () => {
     const got = (await (await api("/api/rooms/r-shop-1")).json()) as Record<string, unknown> & { members: { user: string }[] };
     expect(got).toMatchObject({ room: "r-shop-1", title: "Bike #42", url: "https://shop.example/items/42", metadata: { price: 120 }, last_seq: 0, read_only: false });
     expect(got.members.map((m) => m.user).sort()).toEqual(["buyer", "seller"]);
+    const buyer = await join("r-shop-1", "buyer");
+    expect(buyer.of("welcome")[0]!.title).toBe("Bike #42");
     expect((await api("/api/rooms/r-never-made")).status).toBe(404);
     expect((await api("/api/rooms/r-shop-1", { key: null })).status).toBe(401);
     expect((await api("/api/rooms/r-shop-1", { method: "PUT", body: JSON.stringify({ url: "javascript:alert(1)" }) })).status).toBe(400);

@@ -25,7 +25,7 @@ export class ChatController implements ReactiveController {
   /** Stored messages, ascending seq, no duplicates. */
   messages: ChatMessage[] = [];
   readonly outbox = new Outbox();
-  self: Pick<WelcomeFrame, "user" | "name" | "role" | "readOnly"> | null = null;
+  self: Pick<WelcomeFrame, "user" | "name" | "role" | "readOnly" | "title"> | null = null;
   /** The room has messages older than the oldest one shown. */
   hasOlder = false;
   loadingOlder = false;
@@ -82,7 +82,7 @@ export class ChatController implements ReactiveController {
   onFrame(frame: ServerMessage): void {
     switch (frame.type) {
       case "welcome":
-        this.self = { user: frame.user, name: frame.name, role: frame.role, readOnly: frame.readOnly };
+        this.self = { user: frame.user, name: frame.name, role: frame.role, readOnly: frame.readOnly, title: frame.title };
         break;
       case "history":
         if (frame.before === null) {

@@ -12,6 +12,8 @@ export interface HeaderView {
   state: string;
   statusText: string;
   others: Array<{ user: string; name: string }>;
+  /** The host's title for this conversation; the generic label otherwise. */
+  title: string | null;
   /** Launcher layout: a close button in the header. */
   onClose?: () => void;
 }
@@ -23,7 +25,7 @@ export function renderHeader(v: HeaderView): TemplateResult {
   const extra = v.others.length - shown.length;
   return html`<header part="header">
     <div class="heading">
-      <h2 class="title" id="title">${t(v.lang, "panel.label")}</h2>
+      <h2 class="title" id="title">${v.title ?? t(v.lang, "panel.label")}</h2>
       <div part="status" data-state=${v.state} role="status">${v.statusText}</div>
     </div>
     <ul part="presence" aria-label=${t(v.lang, "presence.label")}>
