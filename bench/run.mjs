@@ -70,6 +70,8 @@ async function main() {
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const workDir = join(ROOT, ".tmp", `bench-${stamp}`);
   mkdirSync(workDir, { recursive: true });
+  // Also on SIGINT and errors: the exit handler runs after the children are stopped.
+  if (!flag("keep")) process.on("exit", () => rmSync(workDir, { recursive: true, force: true }));
   const resultsDir = join(ROOT, "bench", "results");
   mkdirSync(resultsDir, { recursive: true });
 
@@ -96,6 +98,8 @@ async function main() {
         try {
           ours = await startOurs(workDir);
           log(`wrangler dev up in ${ours.startMs.toFixed(0)} ms on :${ours.port}; worker's own port ${ours.directPort ?? "not found"}; tokens ${ours.localSigning ? "signed locally (HS256)" : "minted via POST /api/token"}`);
+          report.server = { source: ours.source, wranglerStartMs: Math.round(ours.startMs), directPort: ours.directPort, tokens: ours.localSigning ? "HS256 signed by the bench" : "POST /api/token" };
+          console.log(`our server: snapshot of ${ours.source}`);
           if (!flag("no-proxy")) targets.push(ours.proxy);
           if (ours.direct) targets.push(ours.direct);
         } catch (e) {
@@ -163,7 +167,6 @@ async function main() {
     console.log(`\nresults: bench/results/${stamp}${QUICK ? "-quick" : ""}.json (${report.seconds} s)`);
   } finally {
     await stopAllChildren();
-    if (!flag("keep")) rmSync(workDir, { recursive: true, force: true });
     clearTimeout(hardStop);
   }
 }

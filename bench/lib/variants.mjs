@@ -25,4 +25,13 @@ export const VARIANTS = [
         "Room.broadcastNew",
       ),
   },
+  {
+    label: ", presence off",
+    what: "diagnostic, not a lever: no presence snapshot on join and no join/leave notices (what presence costs per connect)",
+    patch: (js) => {
+      let out = replaceOnce(js, /\bonline\(\) \{/, "online() {\n    return [];", "Presence.online");
+      out = replaceOnce(out, /\bjoined\(conn, identity\) \{/, "joined(conn, identity) {\n    return;", "Presence.joined");
+      return replaceOnce(out, /\bleft\(conn, identity\) \{/, "left(conn, identity) {\n    return;", "Presence.left");
+    },
+  },
 ];
