@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node bench/profile.mjs [connect|fanout|throughput|all] — where does the room's JS time go?
+// node bench/profile.mjs [connect|fanout|throughput|single|all] — where does the room's JS time go?
 // Starts our server like the bench does, attaches to the worker's V8 inspector (wrangler's
 // --inspector-port) and records a CPU profile (CDP Profiler) while one load runs; prints the functions
 // with the most self time and the share of idle/GC/program (native) time. Loopback only, bounded.
@@ -120,8 +120,10 @@ async function main() {
         return { clients };
       });
     }
-    if (which === "throughput" || which === "all") {
-      await profiled("throughput", inspector, worker, async ({ clients }) => {
+    for (const senders of [10, 1]) {
+      const name = senders === 10 ? "throughput" : "single";
+      if (which !== name && which !== "all") continue;
+      await profiled(name, inspector, worker, async ({ clients }) => {
         let acked = 0;
         let stop = false;
         clients.forEach((c, si) => {
@@ -133,9 +135,9 @@ async function main() {
         await sleep(3000);
         stop = true;
         await sleep(300);
-        return `10 senders × 1 in flight for 3 s: ${acked} acks`;
+        return `${senders} sender(s) × 1 in flight for 3 s: ${acked} acks`;
       }, async () => {
-        const { clients } = await openMany(10, async (i) => new BenchClient("ours", await target.wsUrl("prof-t", `s${i}`)), { concurrency: 10 });
+        const { clients } = await openMany(senders, async (i) => new BenchClient("ours", await target.wsUrl(`prof-${name}`, `s${i}`)), { concurrency: 10 });
         await sleep(300);
         return { clients };
       });

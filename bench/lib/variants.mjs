@@ -34,4 +34,15 @@ export const VARIANTS = [
       return replaceOnce(out, /\bleft\(conn, identity\) \{/, "left(conn, identity) {\n    return;", "Presence.left");
     },
   },
+  {
+    label: ", cached partyserver meta",
+    what: "candidate fix, not in the room: partyserver's per-message isPartyServerWebSocket() reads the socket's attachment through its WeakMap cache instead of deserializing it on every message",
+    patch: (js) =>
+      replaceOnce(
+        js,
+        /(function tryGetPartyServerMeta\(ws\) \{\s*try \{\s*)const attachment = WebSocket\.prototype\.deserializeAttachment\.call\(ws\);/,
+        "$1const attachment = attachments.get(ws);",
+        "partyserver tryGetPartyServerMeta",
+      ),
+  },
 ];
