@@ -19,6 +19,21 @@ describe("heartbeat", () => {
     expect(c.of("error")).toEqual([]);
   });
 
+  it("keeps sweeping while the room is active and stops once it is idle, so idle rooms can hibernate", async () => {
+    const a = await join("r-idle", "a");
+    const stub = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName("r-idle");
+    const later = Date.now() + 10 * HEARTBEAT_TIMEOUT_MS;
+    const [active, idle] = await runInDurableObject(stub, (room: Room) => {
+      const active = room.heartbeatTick(Date.now());
+      // The socket keeps answering pings (alive at `later`), but no frame, join or leave happens.
+      for (const conn of room.getConnections<ConnectionState>()) conn.setState({ ...conn.state!, connectedAt: later });
+      return [active, room.heartbeatTick(later)];
+    });
+    expect(active).toBe(true);
+    expect(idle).toBe(false);
+    expect(a.closed).toBeNull();
+  });
+
   it("closes a socket that went silent (network loss) and announces the leave", async () => {
     const lost = await join("r-lost", "lost");
     const watcher = await join("r-lost", "watcher");

@@ -2,47 +2,74 @@ import type { PresenceUser, ServerMessage } from "../protocol/index.ts";
 import type { Identity } from "./identity.ts";
 
 interface PresenceHost {
-  getConnections(tag?: string): Iterable<{ id: string; state: unknown }>;
+  getConnections(): Iterable<{ id: string; state: unknown }>;
   fanout(json: string, except?: WebSocket): void;
 }
 
+interface Entry {
+  name: string;
+  connections: Set<string>;
+}
+
 /**
- * Who is online, derived from the open sockets themselves (their tags and attachments survive
- * hibernation), so there is no second copy of the truth to drift. A user with several tabs counts once.
+ * Who is online. The truth is the set of open sockets (their attachments survive hibernation); this
+ * keeps an in-memory index of it, rebuilt from the sockets the first time it is needed after the room
+ * wakes, so a join costs O(1) instead of reading every socket's attachment. A user with several tabs
+ * counts once.
  */
 export class Presence {
+  /** Sockets are tagged with their user so one user's sockets can be found without a scan. */
   static tag(user: string) {
     return `u:${user}`;
   }
 
+  private index: Map<string, Entry> | null = null;
+
   constructor(private readonly host: PresenceHost) {}
 
   online(): PresenceUser[] {
-    const seen = new Map<string, PresenceUser>();
-    for (const conn of this.host.getConnections()) {
-      const identity = conn.state as Identity | null; // every room socket's state is set in onConnect
-      if (identity && !seen.has(identity.user)) seen.set(identity.user, { user: identity.user, name: identity.name });
-    }
-    return [...seen.values()];
+    return [...this.users()].map(([user, e]) => ({ user, name: e.name }));
   }
 
-  /** Announces the user to the others when this is their first open connection. */
+  /** Records the connection; announces the user to the others when it is their first. */
   joined(conn: { id: string } & WebSocket, identity: Identity) {
-    if (this.otherConnections(identity.user, conn.id) > 0) return;
+    const users = this.users();
+    let entry = users.get(identity.user);
+    // The index was just rebuilt from the open sockets, which already include this one.
+    if (entry?.connections.has(conn.id) && entry.connections.size > 1) return;
+    if (entry && !entry.connections.has(conn.id)) {
+      entry.connections.add(conn.id);
+      return;
+    }
+    if (!entry) {
+      entry = { name: identity.name, connections: new Set([conn.id]) };
+      users.set(identity.user, entry);
+    }
     const frame: ServerMessage = { type: "presence_diff", joined: [{ user: identity.user, name: identity.name }], left: [] };
     this.host.fanout(JSON.stringify(frame), conn);
   }
 
-  /** Announces the leave when the user's last connection closes. */
+  /** Forgets the connection (idempotent); announces the leave when it was the user's last. */
   left(conn: { id: string }, identity: Identity) {
-    if (this.otherConnections(identity.user, conn.id) > 0) return;
+    const users = this.users();
+    const entry = users.get(identity.user);
+    if (!entry?.connections.delete(conn.id) || entry.connections.size > 0) return;
+    users.delete(identity.user);
     const frame: ServerMessage = { type: "presence_diff", joined: [], left: [identity.user] };
     this.host.fanout(JSON.stringify(frame));
   }
 
-  private otherConnections(user: string, exceptId: string): number {
-    let n = 0;
-    for (const conn of this.host.getConnections(Presence.tag(user))) if (conn.id !== exceptId) n++;
-    return n;
+  private users(): Map<string, Entry> {
+    if (this.index) return this.index;
+    const index = new Map<string, Entry>();
+    for (const conn of this.host.getConnections()) {
+      const identity = conn.state as Identity | null; // every room socket's state is set in onConnect
+      if (!identity) continue;
+      const entry = index.get(identity.user);
+      if (entry) entry.connections.add(conn.id);
+      else index.set(identity.user, { name: identity.name, connections: new Set([conn.id]) });
+    }
+    this.index = index;
+    return index;
   }
 }

@@ -6,6 +6,11 @@
 export class TokenBucket {
   private tokens: number;
   private last: number;
+
+  /** When a frame last took (or asked for) a token: a sign of life for the heartbeat sweep. */
+  get lastUsed(): number {
+    return this.last;
+  }
   /** Frames refused since the bucket last had a token; a flood is many in a row. */
   strikes = 0;
 
