@@ -46,7 +46,7 @@ const PLAN = QUICK
       fanout: { ns: [10, 100, 500], reps: 3, messages: 130, rate: 20, warmup: 10 },
       throughput: { configs: [[1, 1], [10, 1], [100, 1], [10, 8]], reps: 3, seconds: 2 },
       resume: { missed: 500, reps: 5 },
-      rooms: { rooms: 1000, perRoom: 5, idleSeconds: 45 },
+      rooms: { rooms: 1000, perRoom: 5, idleSeconds: 70 },
       weight: {},
       load: { reps: 5 },
       ab: { fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 }, throughput: { configs: [[1, 1], [10, 1], [100, 1]], reps: 3, seconds: 2 } },
