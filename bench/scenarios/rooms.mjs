@@ -82,8 +82,12 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
     let resolveAll;
     const allIn = new Promise((r) => (resolveAll = r));
     clients.forEach((c) => {
-      c.onMessage = (m, t) => { deliver.push(t - sendT.get(m.id)); if (--expected === 0) resolveAll(); };
-      c.onAck = (id, _s, t) => ack.push(t - sendT.get(id));
+      c.onMessage = (m, t) => {
+        if (!sendT.has(m.id)) return; // a late delivery of an earlier message
+        deliver.push(t - sendT.get(m.id));
+        if (--expected === 0) resolveAll();
+      };
+      c.onAck = (id, _s, t) => { if (sendT.has(id)) ack.push(t - sendT.get(id)); };
     });
     const t0 = performance.now();
     for (let r = 0; r < rooms; r++) {
@@ -95,6 +99,17 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
     await Promise.race([allIn, sleep(20000)]);
     return { ack: percentiles(ack), deliver: percentiles(deliver), lost: expected, ms: performance.now() - t0 };
   };
+  // One room woken alone first (what a user in a quiet room sees), then the rest all at once.
+  const lone = await new Promise((resolve) => {
+    const c = clients[0];
+    const id = `${tag}-lone`;
+    const t0 = performance.now();
+    const timer = setTimeout(() => resolve(NaN), 10000);
+    c.onAck = (ackId, _s, t) => { if (ackId === id) { clearTimeout(timer); resolve(t - t0); } };
+    c.send(id, messageText(0));
+  });
+  const wasAwake = awake();
+  await sleep(200); // its deliveries, before the burst starts counting
   const wake = await round(1);
   const awakeRound = await round(2);
   const activeMs = wake.ms + awakeRound.ms;
@@ -117,6 +132,7 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
     roomDatabasesSeen: worker ? mine.size : null,
     awakeConnected: at("connected").awake, awakeMinIdle: idle.length && idle[0].awake !== null ? Math.min(...idle.map((p) => p.awake)) : null,
     awakeEndIdle: idle.at(-1)?.awake ?? null, allAsleepAfterS: firstAllAsleep, awakeAfterActive: at("active").awake,
+    loneWakeAckMs: lone, awakeBeforeLone: wasAwake,
     wakeAckP50: wake.ack.p50, wakeAckP99: wake.ack.p99, deliverP50: wake.deliver.p50, deliverP99: wake.deliver.p99,
     awakeAckP50: awakeRound.ack.p50, awakeAckP99: awakeRound.ack.p99, awakeDeliverP99: awakeRound.deliver.p99,
     lostDeliveries: wake.lost + awakeRound.lost, activeMs, dropped,
@@ -150,7 +166,8 @@ export async function runRooms(ours, sio, opts, log) {
       row("RSS per client KB: room process / all", (r) => `${fmt(r.kbPerClientMain, 1)} / ${fmt(r.kbPerClient, 1)}`),
       row("rooms in memory: connected → min idle → end idle", (r) => (r.awakeConnected === null ? "n/a" : `${r.awakeConnected} → ${r.awakeMinIdle} → ${r.awakeEndIdle}`)),
       row("all rooms hibernated after, s", (r) => (r.awakeConnected === null ? "n/a" : r.allAsleepAfterS === null ? "no" : fmt(r.allAsleepAfterS, 0))),
-      row("1st message after idle: ack p50 / p99 ms", (r) => `${fmt(r.wakeAckP50)} / ${fmt(r.wakeAckP99)}`),
+      row("one room woken alone: ack ms", (r) => fmt(r.loneWakeAckMs)),
+      row("then all rooms at once: ack p50 / p99 ms", (r) => `${fmt(r.wakeAckP50)} / ${fmt(r.wakeAckP99)}`),
       row("  … delivery p50 / p99 ms", (r) => `${fmt(r.deliverP50)} / ${fmt(r.deliverP99)}`),
       row("2nd message (rooms awake): ack p50 / p99 ms", (r) => `${fmt(r.awakeAckP50)} / ${fmt(r.awakeAckP99)}`),
       row("lost deliveries / dropped sockets", (r) => `${r.lostDeliveries} / ${r.dropped}`),
