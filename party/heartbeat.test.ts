@@ -34,6 +34,15 @@ describe("heartbeat", () => {
     expect(a.closed).toBeNull();
   });
 
+  it("closes sockets whose token expired with 4401", async () => {
+    const c = await join("r-exp", "short");
+    const stub = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName("r-exp");
+    await runInDurableObject(stub, (room: Room) => room.sweep(Date.now() + 2 * 3600 * 1000));
+    await c.until(() => c.closed, "close");
+    expect(c.closed?.code).toBe(4401);
+    expect(c.of("error").at(-1)).toMatchObject({ code: "expired" });
+  });
+
   it("closes a socket that went silent (network loss) and announces the leave", async () => {
     const lost = await join("r-lost", "lost");
     const watcher = await join("r-lost", "watcher");

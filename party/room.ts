@@ -303,6 +303,14 @@ export class Room extends Server<RoomEnv> {
         this.buckets.get(conn.id)?.lastUsed ?? 0,
         conn.state?.connectedAt ?? 0,
       ) || null;
+    // A token's expiry ends its socket too, not only its next frame: the widget fetches a fresh token.
+    for (const conn of this.getConnections<ConnectionState>()) {
+      if (conn.state && now / 1000 >= conn.state.exp) {
+        sendError(conn, "expired", "Your session expired; reconnect with a fresh token.");
+        conn.close(CLOSE_CODES.expired, "expired");
+        this.onClose(conn);
+      }
+    }
     for (const conn of staleSockets(this.getConnections<ConnectionState>(), lastSeen, now)) {
       conn.close(1001, "heartbeat timeout");
       this.onClose(conn);
