@@ -9,11 +9,12 @@ import type { RoomSettings } from "./settings-store.ts";
 export function admission(
   settings: RoomSettings,
   member: Member | null,
-  memberCount: number,
+  /** Called only when a limit applies: counting members is a table scan on every connect otherwise. */
+  memberCount: () => number,
   role: Role,
 ): Extract<ErrorCode, "not_member" | "room_full"> | null {
   if (role === "moderator" || member) return null;
   if (settings.membersOnly) return "not_member";
-  if (settings.maxMembers !== null && memberCount >= settings.maxMembers) return "room_full";
+  if (settings.maxMembers !== null && memberCount() >= settings.maxMembers) return "room_full";
   return null;
 }

@@ -3,7 +3,9 @@ import type { Identity } from "./identity.ts";
 
 interface PresenceHost {
   getConnections(): Iterable<{ id: string; state: unknown }>;
-  fanout(json: string, except?: WebSocket): void;
+  fanout(json: string): void;
+  /** Runs `fn` a little later (a timer in the room; immediate in tests that want it). */
+  defer(fn: () => void): void;
 }
 
 interface Entry {
@@ -15,7 +17,8 @@ interface Entry {
  * Who is online. The truth is the set of open sockets (their attachments survive hibernation); this
  * keeps an in-memory index of it, rebuilt from the sockets the first time it is needed after the room
  * wakes, so a join costs O(1) instead of reading every socket's attachment. A user with several tabs
- * counts once.
+ * counts once. Joins and leaves are announced in one `presence_diff` per short window: a room filling
+ * up would otherwise send a frame to everyone per arrival (N² frames).
  */
 export class Presence {
   /** Sockets are tagged with their user so one user's sockets can be found without a scan. */
@@ -24,6 +27,9 @@ export class Presence {
   }
 
   private index: Map<string, Entry> | null = null;
+  private pendingJoined = new Map<string, string>();
+  private pendingLeft = new Set<string>();
+  private flushScheduled = false;
 
   constructor(private readonly host: PresenceHost) {}
 
@@ -45,8 +51,10 @@ export class Presence {
       entry = { name: identity.name, connections: new Set([conn.id]) };
       users.set(identity.user, entry);
     }
-    const frame: ServerMessage = { type: "presence_diff", joined: [{ user: identity.user, name: identity.name }], left: [] };
-    this.host.fanout(JSON.stringify(frame), conn);
+    // A window announces each user's final state: someone may have seen a snapshot in between.
+    this.pendingLeft.delete(identity.user);
+    this.pendingJoined.set(identity.user, identity.name);
+    this.scheduleFlush();
   }
 
   /** Forgets the connection (idempotent); announces the leave when it was the user's last. */
@@ -55,7 +63,28 @@ export class Presence {
     const entry = users.get(identity.user);
     if (!entry?.connections.delete(conn.id) || entry.connections.size > 0) return;
     users.delete(identity.user);
-    const frame: ServerMessage = { type: "presence_diff", joined: [], left: [identity.user] };
+    this.pendingJoined.delete(identity.user);
+    this.pendingLeft.add(identity.user);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush() {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.host.defer(() => this.flush());
+  }
+
+  /** Sends the window's changes to everyone (a newcomer's own join included: applying it is a no-op). */
+  flush() {
+    this.flushScheduled = false;
+    if (this.pendingJoined.size === 0 && this.pendingLeft.size === 0) return;
+    const frame: ServerMessage = {
+      type: "presence_diff",
+      joined: [...this.pendingJoined].map(([user, name]) => ({ user, name })),
+      left: [...this.pendingLeft],
+    };
+    this.pendingJoined.clear();
+    this.pendingLeft.clear();
     this.host.fanout(JSON.stringify(frame));
   }
 

@@ -30,6 +30,9 @@ import { SettingsStore, type RoomSettings } from "./settings-store.ts";
 
 type Conn = Connection<ConnectionState>;
 
+/** Joins and leaves within this window go out as one presence_diff. */
+const PRESENCE_WINDOW_MS = 100;
+
 interface PendingSend {
   conn: Conn;
   identity: Identity;
@@ -72,7 +75,11 @@ export class Room extends Server<RoomEnv> {
     this.messages = new MessageStore(ctx.storage.sql);
     this.members = new MemberStore(ctx.storage.sql);
     this.settings = new SettingsStore(ctx.storage.sql);
-    this.presence = new Presence(this);
+    this.presence = new Presence({
+      getConnections: () => this.getConnections(),
+      fanout: (json) => this.fanout(json),
+      defer: (fn) => setTimeout(fn, PRESENCE_WINDOW_MS),
+    });
     this.api = new RoomApi(this.messages, this.members, this.settings);
     // Answered by the runtime without waking the room, so idle rooms still hibernate.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_PING, HEARTBEAT_PONG));
@@ -90,7 +97,7 @@ export class Room extends Server<RoomEnv> {
   }
 
   admit(identity: Pick<Identity, "user" | "role">) {
-    return admission(this.settings.get(), this.members.get(identity.user), this.members.count(), identity.role);
+    return admission(this.settings.get(), this.members.get(identity.user), () => this.members.count(), identity.role);
   }
 
   // Tag each socket with its user so presence can count one user's tabs without reading every socket.

@@ -129,13 +129,27 @@ describe("presence and read receipts", () => {
     const tab1 = await join("r-pres", "multi");
     const tab2 = await join("r-pres", "multi");
     expect(tab2.of("presence")[0]!.online.map((p) => p.user).sort()).toEqual(["multi", "obs"]);
-    await observer.until((f) => f.some((x) => x.type === "presence_diff"), "join");
+    const mentions = () =>
+      observer.of("presence_diff").flatMap((d) => [...d.joined.filter((j) => j.user === "multi").map(() => "joined"), ...d.left.filter((u) => u === "multi").map(() => "left")]);
+    await observer.until(() => mentions().length > 0, "join");
     tab1.close();
-    await new Promise((r) => setTimeout(r, 200));
-    expect(observer.of("presence_diff")).toEqual([{ type: "presence_diff", joined: [{ user: "multi", name: "multi name" }], left: [] }]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(mentions()).toEqual(["joined"]);
     tab2.close();
-    await observer.until((f) => f.some((x) => x.type === "presence_diff" && x.left.includes("multi")), "leave");
-    expect(observer.of("presence_diff")).toHaveLength(2);
+    await observer.until(() => mentions().includes("left"), "leave");
+    expect(mentions()).toEqual(["joined", "left"]);
+  });
+
+  it("announces a burst of joins in one frame, not one per arrival", async () => {
+    const observer = await join("r-burst", "first");
+    await new Promise((r) => setTimeout(r, 300)); // let the observer's own join window close
+    const before = observer.of("presence_diff").length;
+    await Promise.all(["b1", "b2", "b3", "b4", "b5"].map((u) => join("r-burst", u)));
+    await observer.until(() => observer.of("presence_diff").slice(before).flatMap((d) => d.joined).length >= 5, "joins");
+    await new Promise((r) => setTimeout(r, 300));
+    const diffs = observer.of("presence_diff").slice(before);
+    expect(diffs.length).toBeLessThanOrEqual(2);
+    expect(diffs.flatMap((d) => d.joined.map((j) => j.user)).sort()).toEqual(["b1", "b2", "b3", "b4", "b5"]);
   });
 
   it("relays typing to the others", async () => {

@@ -20,7 +20,15 @@ export interface VerifiedToken extends TokenGrant {
 export const MIN_TTL = 60;
 export const MAX_TTL = 30 * 24 * 3600;
 
-const key = (secret: string) => new TextEncoder().encode(secret);
+/** The imported HMAC key, kept per isolate: importing it costs more than verifying a token. */
+let cachedKey: { secret: string; key: Promise<CryptoKey> } | null = null;
+function key(secret: string): Promise<CryptoKey> {
+  if (cachedKey?.secret !== secret) {
+    const raw = new TextEncoder().encode(secret);
+    cachedKey = { secret, key: crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]) };
+  }
+  return cachedKey.key;
+}
 
 /** Signs a room token (HS256 JWT with the documented claims). */
 export async function signToken(grant: TokenGrant, ttlSeconds: number, secret: string, now = Math.floor(Date.now() / 1000)) {
@@ -36,7 +44,7 @@ export async function signToken(grant: TokenGrant, ttlSeconds: number, secret: s
     .setSubject(grant.user)
     .setIssuedAt(now)
     .setExpirationTime(exp)
-    .sign(key(secret));
+    .sign(await key(secret));
   return { token, expires_at: exp };
 }
 
@@ -47,7 +55,7 @@ export async function signToken(grant: TokenGrant, ttlSeconds: number, secret: s
 export async function verifyToken(token: string, secret: string): Promise<VerifiedToken> {
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(token, key(secret), { algorithms: ["HS256"] }));
+    ({ payload } = await jwtVerify(token, await key(secret), { algorithms: ["HS256"] }));
   } catch (err) {
     if (err instanceof errors.JWTExpired) throw new HttpError(401, "expired", "Token expired.");
     throw new HttpError(401, "unauthorized", "Invalid token.");
