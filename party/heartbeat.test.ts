@@ -19,19 +19,30 @@ describe("heartbeat", () => {
     expect(c.of("error")).toEqual([]);
   });
 
-  it("keeps sweeping while the room is active and stops once it is idle, so idle rooms can hibernate", async () => {
-    const a = await join("r-idle", "a");
+  it("keeps sweeping while the room is in use or a socket has gone quiet, and lets an idle room sleep", async () => {
+    const fresh = await join("r-idle", "fresh");
+    const quiet = await join("r-idle", "quiet");
     const stub = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName("r-idle");
-    const later = Date.now() + 10 * HEARTBEAT_TIMEOUT_MS;
-    const [active, idle] = await runInDurableObject(stub, (room: Room) => {
-      const active = room.heartbeatTick(Date.now());
-      // The socket keeps answering pings (alive at `later`), but no frame, join or leave happens.
-      for (const conn of room.getConnections<ConnectionState>()) conn.setState({ ...conn.state!, connectedAt: later });
-      return [active, room.heartbeatTick(later)];
+    const now = Date.now();
+    const inUse = await runInDurableObject(stub, (room: Room) => room.heartbeatTick(now));
+    expect(inUse).toBe(now + HEARTBEAT_TIMEOUT_MS / 2);
+
+    // Both joined 5 minutes ago and nobody wrote since; both still show signs of life (a frame now).
+    fresh.send({ type: "typing" });
+    quiet.send({ type: "typing" });
+    await fresh.next("typing");
+    await quiet.next("typing");
+    const later = Date.now();
+    const [idle, oneQuiet] = await runInDurableObject(stub, (room: Room) => {
+      for (const conn of room.getConnections<ConnectionState>()) conn.setState({ ...conn.state!, connectedAt: later - 5 * 60_000 });
+      const idle = room.heartbeatTick(later);
+      // Then both go silent: 20 s later they are due to be checked when their timeout runs out.
+      return [idle, room.heartbeatTick(later + 20_000)];
     });
-    expect(active).toBe(true);
-    expect(idle).toBe(false);
-    expect(a.closed).toBeNull();
+    expect(idle).toBeNull();
+    // Due one timeout (+1 s) after their last frame, which was just before `later`.
+    expect(oneQuiet! - (later + HEARTBEAT_TIMEOUT_MS + 1000)).toBeGreaterThan(-1000);
+    expect(oneQuiet!).toBeLessThanOrEqual(later + HEARTBEAT_TIMEOUT_MS + 1000);
   });
 
   it("closes sockets whose token expired with 4401", async () => {

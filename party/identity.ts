@@ -21,6 +21,11 @@ export interface Identity {
 export interface ConnectionState extends Identity {
   /** When the socket opened, Unix ms: the first sign of life for the heartbeat. */
   connectedAt: number;
+  /**
+   * Set when the room closed a socket whose peer is gone: its close handshake never completes, so
+   * the runtime keeps listing it (as open again after hibernation) until TCP gives up.
+   */
+  dropped?: boolean;
 }
 
 export const IDENTITY_HEADER = "x-inapp-identity";

@@ -6,10 +6,13 @@ type Row = { seq: number; id: string; user: string; name: string; text: string; 
 export class MessageStore {
   /** Highest stored seq, kept in memory so an insert needs no read. */
   lastSeq: number;
+  /** Server time of the newest message (0 when empty): how recently the room was in use. */
+  lastTs: number;
 
   constructor(private readonly sql: SqlStorage) {
-    const row = sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM messages").one();
-    this.lastSeq = row.s ?? 0;
+    const row = sql.exec<{ seq: number; ts: number }>("SELECT seq, ts FROM messages ORDER BY seq DESC LIMIT 1").toArray()[0];
+    this.lastSeq = row?.seq ?? 0;
+    this.lastTs = row?.ts ?? 0;
   }
 
   /** The stored message for a client id of this user, if any (idempotent resend). */
@@ -36,6 +39,7 @@ export class MessageStore {
       if (existing) return { ...existing, duplicate: true };
     }
     this.lastSeq = seq;
+    this.lastTs = ts;
     return { seq, id, user, name, text, ts, duplicate: false };
   }
 

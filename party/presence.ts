@@ -57,11 +57,18 @@ export class Presence {
     this.scheduleFlush();
   }
 
-  /** Forgets the connection (idempotent); announces the leave when it was the user's last. */
+  /**
+   * Forgets the connection; announces the leave when the user has no other open connection. After a
+   * wake the index is rebuilt from open sockets, which no longer include this closing one: then the
+   * user is simply absent, and the leave is announced too (announcing it twice is harmless).
+   */
   left(conn: { id: string }, identity: Identity) {
     const users = this.users();
     const entry = users.get(identity.user);
-    if (!entry?.connections.delete(conn.id) || entry.connections.size > 0) return;
+    if (entry) {
+      entry.connections.delete(conn.id);
+      if (entry.connections.size > 0) return;
+    }
     users.delete(identity.user);
     this.pendingJoined.delete(identity.user);
     this.pendingLeft.add(identity.user);
@@ -92,8 +99,8 @@ export class Presence {
     if (this.index) return this.index;
     const index = new Map<string, Entry>();
     for (const conn of this.host.getConnections()) {
-      const identity = conn.state as Identity | null; // every room socket's state is set in onConnect
-      if (!identity) continue;
+      const identity = conn.state as (Identity & { dropped?: boolean }) | null; // set in onConnect
+      if (!identity || identity.dropped) continue;
       const entry = index.get(identity.user);
       if (entry) entry.connections.add(conn.id);
       else index.set(identity.user, { name: identity.name, connections: new Set([conn.id]) });

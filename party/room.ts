@@ -1,6 +1,7 @@
 import { Server, type Connection, type ConnectionContext } from "partyserver";
 import {
   CLOSE_CODES,
+  HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_PING,
   HEARTBEAT_PONG,
   HEARTBEAT_TIMEOUT_MS,
@@ -29,6 +30,9 @@ import { applySchema } from "./schema.ts";
 import { SettingsStore, type RoomSettings } from "./settings-store.ts";
 
 type Conn = Connection<ConnectionState>;
+
+/** A room with a message or a join this recent keeps its heartbeat sweep ticking. */
+const ACTIVE_WINDOW_MS = 2 * 60_000;
 
 /** Joins and leaves within this window go out as one presence_diff. */
 const PRESENCE_WINDOW_MS = 100;
@@ -60,8 +64,6 @@ export class Room extends Server<RoomEnv> {
   readonly api: RoomApi;
   private readonly presence: Presence;
   private readonly buckets = new Map<string, TokenBucket>();
-  /** Last frame, join or leave (heartbeat pings are answered by the runtime and never reach us). */
-  private lastActivity = 0;
   private sweepScheduled = false;
   private readonly commits = new GroupCommit<PendingSend>(
     () => this.ctx.storage.sync(),
@@ -264,18 +266,16 @@ export class Room extends Server<RoomEnv> {
   }
 
   override onClose(conn: Conn): void {
-    this.lastActivity = Date.now();
     this.buckets.delete(conn.id);
     const identity = conn.state;
     if (identity) this.presence.left(conn, identity);
   }
 
   /**
-   * Marks the room active and makes sure a heartbeat sweep is scheduled. The first event after the
-   * room wakes also sweeps at once: sockets may have died while it slept.
+   * Makes sure a heartbeat sweep is scheduled after an event. The first event after the room wakes
+   * also sweeps at once: sockets may have died while it slept.
    */
   private touch(now: number) {
-    this.lastActivity = now;
     if (this.sweepScheduled) return;
     this.sweepScheduled = true;
     this.sweep(now);
@@ -286,39 +286,58 @@ export class Room extends Server<RoomEnv> {
 
   /**
    * Closes sockets that stopped answering the heartbeat (a lost network sends no close frame) and
-   * announces their users' leave. It keeps running only while the conversation is active: an alarm
-   * would otherwise wake every idle room forever (measured: ~80 % of 1,000 idle rooms awake), and a
-   * sleeping room sweeps again on its next event anyway.
+   * announces their users' leave. It ticks while the room is in use (a message or a join within
+   * ACTIVE_WINDOW_MS, read from state that survives hibernation) or while some socket has gone quiet.
+   * An alarm that kept ticking would wake every idle room forever (measured: ~80 % of 1,000 idle
+   * rooms awake); healthy sockets ping without waking the room, and a room that went idle sweeps
+   * again on its next event.
    */
   override onAlarm(): void {
     this.heartbeatTick(Date.now());
   }
 
-  /** One sweep; returns whether another is scheduled. */
-  heartbeatTick(now: number): boolean {
+  /** One sweep; returns when the next one is due (null: every socket is fresh, let the room sleep). */
+  heartbeatTick(now: number): number | null {
     this.sweep(now);
-    this.sweepScheduled = now - this.lastActivity < 2 * HEARTBEAT_TIMEOUT_MS && this.ctx.getWebSockets().length > 0;
-    if (this.sweepScheduled) void this.ctx.storage.setAlarm(now + HEARTBEAT_TIMEOUT_MS / 2);
-    return this.sweepScheduled;
+    let next: number | null = null;
+    let lastActivity = this.messages.lastTs;
+    for (const conn of this.getConnections<ConnectionState>()) {
+      lastActivity = Math.max(lastActivity, conn.state?.connectedAt ?? 0);
+      const seen = this.lastSeen(conn);
+      // Quiet for longer than a ping interval: due for closing when its timeout runs out.
+      if (seen !== null && now - seen > HEARTBEAT_INTERVAL_MS * 1.5) next = Math.min(next ?? Infinity, seen + HEARTBEAT_TIMEOUT_MS + 1000);
+    }
+    if (now - lastActivity < ACTIVE_WINDOW_MS && this.ctx.getWebSockets().length > 0) {
+      next = Math.min(next ?? Infinity, now + HEARTBEAT_TIMEOUT_MS / 2);
+    }
+    this.sweepScheduled = next !== null;
+    if (next !== null) void this.ctx.storage.setAlarm(next);
+    return next;
   }
 
-  sweep(now: number) {
-    // Signs of life: the last auto-answered ping, the last frame, the connect time.
-    const lastSeen = (conn: Conn) =>
+  /** Signs of life: the last auto-answered ping, the last frame, the connect time (null: dropped). */
+  private lastSeen(conn: Conn): number | null {
+    if (conn.state?.dropped) return null;
+    return (
       Math.max(
         this.ctx.getWebSocketAutoResponseTimestamp(conn)?.getTime() ?? 0,
         this.buckets.get(conn.id)?.lastUsed ?? 0,
         conn.state?.connectedAt ?? 0,
-      ) || null;
+      ) || null
+    );
+  }
+
+  sweep(now: number) {
     // A token's expiry ends its socket too, not only its next frame: the widget fetches a fresh token.
     for (const conn of this.getConnections<ConnectionState>()) {
-      if (conn.state && now / 1000 >= conn.state.exp) {
+      if (conn.state && !conn.state.dropped && now / 1000 >= conn.state.exp) {
         sendError(conn, "expired", "Your session expired; reconnect with a fresh token.");
         conn.close(CLOSE_CODES.expired, "expired");
         this.onClose(conn);
       }
     }
-    for (const conn of staleSockets(this.getConnections<ConnectionState>(), lastSeen, now)) {
+    for (const conn of staleSockets(this.getConnections<ConnectionState>(), (c) => this.lastSeen(c), now)) {
+      conn.setState({ ...conn.state!, dropped: true });
       conn.close(1001, "heartbeat timeout");
       this.onClose(conn);
     }

@@ -114,7 +114,8 @@ export class ChatController implements ReactiveController {
         break;
       case "error":
         if (frame.id && this.outbox.get(frame.id)) this.onSendError(frame.id, frame);
-        else if (frame.code !== "rate_limited") emit(this.host, "inapp-talk-error", { code: frame.code, message: frame.message });
+        // `expired` is followed by a 4401 close; the connection decides whether a fresh token fixes it.
+        else if (frame.code !== "rate_limited" && frame.code !== "expired") emit(this.host, "inapp-talk-error", { code: frame.code, message: frame.message });
         break;
       default:
         return;
