@@ -31,8 +31,8 @@ import { SettingsStore, type RoomSettings } from "./settings-store.ts";
 
 type Conn = Connection<ConnectionState>;
 
-/** A room with a message or a join this recent keeps its heartbeat sweep ticking. */
-const ACTIVE_WINDOW_MS = 2 * 60_000;
+/** A room with a message or a join this recent keeps its heartbeat sweep ticking; after it, it may sleep. */
+const ACTIVE_WINDOW_MS = 60_000;
 
 /** Joins and leaves within this window go out as one presence_diff. */
 const PRESENCE_WINDOW_MS = 100;
@@ -289,8 +289,8 @@ export class Room extends Server<RoomEnv> {
    * announces their users' leave. It ticks while the room is in use (a message or a join within
    * ACTIVE_WINDOW_MS, read from state that survives hibernation) or while some socket has gone quiet.
    * An alarm that kept ticking would wake every idle room forever (measured: ~80 % of 1,000 idle
-   * rooms awake); healthy sockets ping without waking the room, and a room that went idle sweeps
-   * again on its next event.
+   * rooms awake); healthy sockets ping without waking the room. A room that went quiet sweeps on its
+   * next event, before anyone sees presence: a lost peer shows as gone as soon as someone writes.
    */
   override onAlarm(): void {
     this.heartbeatTick(Date.now());
