@@ -2,23 +2,16 @@
 // launcher layouts, light and dark, with real content on screen (own and others' messages, a
 // link, a receipt, presence).
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { mintToken, seedMessages, uniqueRoom } from "./support/api.ts";
-import { eventually, launchBrowser, messageWithText, openWidget, send, WAIT_MS, type WidgetPage } from "./support/browser.ts";
+import { eventually, useBrowser, messageWithText, openWidget, send, WAIT_MS, type WidgetPage } from "./support/browser.ts";
 import { REPO_ROOT } from "./support/paths.ts";
 
-let browser: Browser;
 const server = () => inject("serverOrigin");
 const AXE = join(REPO_ROOT, "node_modules/axe-core/axe.min.js");
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 interface Violation {
   id: string;
@@ -42,7 +35,7 @@ async function conversation(theme: string, layout: string): Promise<WidgetPage> 
   const room = uniqueRoom("a11y");
   await seedMessages(server(), room, { user: "bob", name: "Bob" }, ["Hello! Details at https://example.com/order/42", "Any questions?"]);
   const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
-  const a = await openWidget(browser, { room, token, attrs: { theme, layout, lang: "en", muted: "" }, colorScheme: theme === "dark" ? "dark" : "light" });
+  const a = await openWidget(browser(), { room, token, attrs: { theme, layout, lang: "en", muted: "" }, colorScheme: theme === "dark" ? "dark" : "light" });
   if (layout === "launcher") {
     await a.part("launcher").first().click();
     await a.part("panel").first().waitFor({ state: "visible" });
@@ -70,8 +63,8 @@ describe("accessibility (axe-core)", () => {
       mintToken(server(), { user: "alice", name: "Alice", rooms: [room] }),
       mintToken(server(), { user: "bob", name: "Bob", rooms: [room] }),
     ]);
-    const a = await openWidget(browser, { room, token: ta, attrs: { layout: "launcher", lang: "en", muted: "" } });
-    const b = await openWidget(browser, { room, token: tb });
+    const a = await openWidget(browser(), { room, token: ta, attrs: { layout: "launcher", lang: "en", muted: "" } });
+    const b = await openWidget(browser(), { room, token: tb });
     await send(b, "ping");
     await a.part("badge").first().waitFor({ state: "visible", timeout: WAIT_MS });
     expect(await seriousViolations(a)).toEqual([]);
@@ -81,7 +74,7 @@ describe("accessibility (axe-core)", () => {
   it("can be used with the keyboard only: focus reaches the input, Enter sends", async () => {
     const room = uniqueRoom("a11y");
     const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
-    const a = await openWidget(browser, { room, token, attrs: { lang: "en" } });
+    const a = await openWidget(browser(), { room, token, attrs: { lang: "en" } });
     // Tab from the top of the host page until the widget's input has focus.
     let reached = false;
     for (let i = 0; i < 30 && !reached; i++) {
@@ -101,8 +94,8 @@ describe("accessibility (axe-core)", () => {
       mintToken(server(), { user: "alice", name: "Alice", rooms: [room] }),
       mintToken(server(), { user: "bob", name: "Bob", rooms: [room] }),
     ]);
-    const a = await openWidget(browser, { room, token: ta, attrs: { lang: "en" } });
-    const b = await openWidget(browser, { room, token: tb, attrs: { lang: "en" } });
+    const a = await openWidget(browser(), { room, token: ta, attrs: { lang: "en" } });
+    const b = await openWidget(browser(), { room, token: tb, attrs: { lang: "en" } });
     await send(b, "announce me please");
     await eventually(async () => {
       const live = await a.widget.evaluate((host) =>
@@ -116,7 +109,7 @@ describe("accessibility (axe-core)", () => {
   it("the launcher opens from the keyboard", async () => {
     const room = uniqueRoom("a11y");
     const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
-    const a = await openWidget(browser, { room, token, attrs: { layout: "launcher", lang: "en", muted: "" } });
+    const a = await openWidget(browser(), { room, token, attrs: { layout: "launcher", lang: "en", muted: "" } });
     let reached = false;
     for (let i = 0; i < 30 && !reached; i++) {
       await a.page.keyboard.press("Tab");

@@ -1,20 +1,14 @@
 // Issue 4: presence, typing, read receipts, the launcher with its unread badge, Korean strings
 // and the full-screen layout on a phone-sized viewport.
-import type { Browser, Locator } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locator } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { mintToken, seedMessages, uniqueRoom } from "./support/api.ts";
-import { events, eventually, launchBrowser, messageWithText, openWidget, send, WAIT_MS, type OpenOptions, type WidgetPage } from "./support/browser.ts";
+import { events, eventually, useBrowser, messageWithText, openWidget, send, WAIT_MS, type OpenOptions, type WidgetPage } from "./support/browser.ts";
 
-let browser: Browser;
 const server = () => inject("serverOrigin");
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const USERS = {
   alice: { user: "alice", name: "Alice" },
@@ -24,7 +18,7 @@ const USERS = {
 
 async function join(room: string, who: keyof typeof USERS, o: Partial<OpenOptions> = {}): Promise<WidgetPage> {
   const token = await mintToken(server(), { ...USERS[who], rooms: [room] });
-  return openWidget(browser, { room, token, ...o });
+  return openWidget(browser(), { room, token, ...o });
 }
 
 /** Text a user or a screen reader gets from these elements: their text plus labels and titles inside them. */

@@ -1,13 +1,12 @@
 // Issue 2: two people chat through the widget embedded cross-origin by a script tag.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { HISTORY_PAGE_SIZE, MAX_TEXT_LENGTH } from "../../protocol/index.ts";
 import { mintToken, seedMessages, transcript, uniqueRoom } from "./support/api.ts";
 import {
   events,
   eventually,
-  launchBrowser,
+  useBrowser,
   messageWithText,
   openWidget,
   recordStatuses,
@@ -19,29 +18,23 @@ import {
   type WidgetPage,
 } from "./support/browser.ts";
 
-let browser: Browser;
 const server = () => inject("serverOrigin");
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function pair(room: string): Promise<[WidgetPage, WidgetPage]> {
   const [ta, tb] = await Promise.all([
     mintToken(server(), { user: "alice", name: "Alice", rooms: [room] }),
     mintToken(server(), { user: "bob", name: "Bob", rooms: [room] }),
   ]);
-  return Promise.all([openWidget(browser, { room, token: ta }), openWidget(browser, { room, token: tb })]);
+  return Promise.all([openWidget(browser(), { room, token: ta }), openWidget(browser(), { room, token: tb })]);
 }
 
 describe("chat between two users", () => {
   it("loads the widget cross-origin from a script tag and fires inapp-talk-ready (bubbling, composed)", async () => {
     const room = uniqueRoom();
     const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
-    const a = await openWidget(browser, { room, token });
+    const a = await openWidget(browser(), { room, token });
     expect(new URL(a.page.url()).origin).toBe(inject("hostOrigin"));
     expect(new URL(a.page.url()).origin).not.toBe(server());
     const [ready] = await events(a.page, "inapp-talk-ready");
@@ -114,7 +107,7 @@ describe("chat between two users", () => {
     const room = uniqueRoom();
     await seedMessages(server(), room, { user: "carol", name: "Carol" }, ["first", "second", "third"]);
     const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
-    const a = await openWidget(browser, { room, token });
+    const a = await openWidget(browser(), { room, token });
     const [ready] = await events(a.page, "inapp-talk-ready");
     expect(ready!.messagesShown).toBe(3);
     expect((await shownMessages(a)).map((m) => [m.seq, m.author])).toEqual([
@@ -165,7 +158,7 @@ describe("chat between two users", () => {
     const total = HISTORY_PAGE_SIZE * 2 + 20;
     await seedMessages(server(), room, { user: "carol", name: "Carol" }, Array.from({ length: total }, (_, i) => `history message #${i + 1}`));
     const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
-    const a = await openWidget(browser, { room, token });
+    const a = await openWidget(browser(), { room, token });
     const first = (await shownMessages(a)).map((m) => m.seq);
     expect(first).toEqual(Array.from({ length: HISTORY_PAGE_SIZE }, (_, i) => total - HISTORY_PAGE_SIZE + 1 + i));
 
@@ -184,7 +177,7 @@ describe("chat between two users", () => {
   it("accepts MAX_TEXT_LENGTH characters counted as code points (emoji count once) and refuses one more without storing it", async () => {
     const room = uniqueRoom();
     const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
-    const a = await openWidget(browser, { room, token });
+    const a = await openWidget(browser(), { room, token });
     const longest = "😀".repeat(MAX_TEXT_LENGTH);
     await send(a, longest);
     await eventually(async () => expect((await transcript(server(), room)).map((m) => [...m.text].length)).toEqual([MAX_TEXT_LENGTH]));
@@ -204,7 +197,7 @@ describe("chat between two users", () => {
   it("a user's second tab sees the messages sent from the first as their own", async () => {
     const room = uniqueRoom();
     const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
-    const tab1 = await openWidget(browser, { room, token });
+    const tab1 = await openWidget(browser(), { room, token });
     const tab2page = await tab1.context.newPage();
     await tab2page.goto(tab1.page.url());
     await waitForEvent(tab2page, "inapp-talk-ready");

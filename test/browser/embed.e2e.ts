@@ -1,20 +1,13 @@
 // Issue 2: the other ways a host embeds the widget — `token-url` (the host's own backend mints
 // tokens, fetched with the host's cookies), `guest` in a public room, and the demo page.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { mintToken, uniqueRoom } from "./support/api.ts";
-import { events, eventually, launchBrowser, messageWithText, openWidget, send, shownMessages, waitForEvent, WAIT_MS } from "./support/browser.ts";
+import { events, eventually, useBrowser, messageWithText, openWidget, send, shownMessages, waitForEvent, WAIT_MS } from "./support/browser.ts";
 
-let browser: Browser;
 const server = () => inject("serverOrigin");
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const tokenUrl = (p: Record<string, string>) => `/token?${new URLSearchParams({ server: server(), ...p })}`;
 const tokenHits = async (key: string) =>
@@ -24,9 +17,9 @@ describe("token-url", () => {
   it("gets its token from the host's endpoint with the host's cookies and chats", async () => {
     const room = uniqueRoom();
     const key = `k-${room}`;
-    const a = await openWidget(browser, { room, attrs: { "token-url": tokenUrl({ user: "alice", name: "Alice", room, key }) } });
+    const a = await openWidget(browser(), { room, attrs: { "token-url": tokenUrl({ user: "alice", name: "Alice", room, key }) } });
     expect(await tokenHits(key)).toBeGreaterThanOrEqual(1);
-    const b = await openWidget(browser, { room, attrs: { "token-url": tokenUrl({ user: "bob", name: "Bob", room, key: `${key}-b` }) } });
+    const b = await openWidget(browser(), { room, attrs: { "token-url": tokenUrl({ user: "bob", name: "Bob", room, key: `${key}-b` }) } });
     await send(a, "via token-url");
     await messageWithText(b, "via token-url").waitFor({ timeout: WAIT_MS });
     expect(await messageWithText(b, "via token-url").getAttribute("data-author")).toBe("alice");
@@ -36,7 +29,7 @@ describe("token-url", () => {
   it("fetches a fresh token when the one it got has expired, and connects", async () => {
     const room = uniqueRoom();
     const key = `k-${room}`;
-    const a = await openWidget(browser, { room, waitReady: false, attrs: { "token-url": tokenUrl({ user: "alice", name: "Alice", room, key, expiredFirst: "1" }) } });
+    const a = await openWidget(browser(), { room, waitReady: false, attrs: { "token-url": tokenUrl({ user: "alice", name: "Alice", room, key, expiredFirst: "1" }) } });
     await waitForEvent(a.page, "inapp-talk-ready", 60_000);
     expect(await tokenHits(key)).toBeGreaterThanOrEqual(2);
     await send(a, "after a stale token");
@@ -49,9 +42,9 @@ describe("token-url refresh", () => {
   it("re-fetches the token before it expires and keeps chatting after the first one has expired", async () => {
     const room = uniqueRoom();
     const key = `k-${room}`;
-    const b = await openWidget(browser, { room, token: await mintToken(server(), { user: "bob", name: "Bob", rooms: [room] }) });
+    const b = await openWidget(browser(), { room, token: await mintToken(server(), { user: "bob", name: "Bob", rooms: [room] }) });
     // The shortest token the API issues: 60 s.
-    const a = await openWidget(browser, { room, attrs: { "token-url": tokenUrl({ user: "alice", name: "Alice", room, key, ttl: "60" }) } });
+    const a = await openWidget(browser(), { room, attrs: { "token-url": tokenUrl({ user: "alice", name: "Alice", room, key, ttl: "60" }) } });
     const tokens = async () =>
       ((await (await fetch(`${inject("hostOrigin")}/token-hits?key=${key}`)).json()) as { tokens: Array<{ at: number; exp: number }> }).tokens;
     const [first] = await tokens();
@@ -75,7 +68,7 @@ describe("token-url refresh", () => {
 describe("guests", () => {
   it("a guest in a demo- room is the same person after a reload", async () => {
     const room = uniqueRoom("demo");
-    const g = await openWidget(browser, { room, attrs: { guest: "", name: "Gina" } });
+    const g = await openWidget(browser(), { room, attrs: { guest: "", name: "Gina" } });
     await send(g, "guest says hi");
     const mine = messageWithText(g, "guest says hi");
     await eventually(async () => expect(await mine.getAttribute("data-status")).toBe("sent"));
@@ -88,7 +81,7 @@ describe("guests", () => {
     expect(shown).toMatchObject({ author, status: "sent" });
 
     // Another browser is another guest.
-    const h = await openWidget(browser, { room, attrs: { guest: "", name: "Hank" } });
+    const h = await openWidget(browser(), { room, attrs: { guest: "", name: "Hank" } });
     await messageWithText(h, "guest says hi").waitFor({ timeout: WAIT_MS });
     await send(h, "hank here");
     await eventually(async () => expect(await messageWithText(h, "hank here").getAttribute("data-status")).toBe("sent"));
@@ -99,7 +92,7 @@ describe("guests", () => {
 
   it("a guest in a room outside the guest prefix gets inapp-talk-error forbidden", async () => {
     const room = uniqueRoom("private");
-    const g = await openWidget(browser, { room, waitReady: false, attrs: { guest: "", name: "Gina" } });
+    const g = await openWidget(browser(), { room, waitReady: false, attrs: { guest: "", name: "Gina" } });
     const err = await waitForEvent(g.page, "inapp-talk-error");
     expect(err.detail.code).toBe("forbidden");
     expect(await g.messages.count()).toBe(0);
@@ -110,7 +103,7 @@ describe("guests", () => {
 
 describe("demo page", () => {
   it("name → fresh demo- room with a share link and embed snippet; the link joins the same room from another browser", async () => {
-    const ctxA = await browser.newContext({ locale: "en-US" });
+    const ctxA = await browser().newContext({ locale: "en-US" });
     const a = await ctxA.newPage();
     await a.goto(`${server()}/`);
     await a.getByLabel("Your name").fill("Ada");
@@ -127,7 +120,7 @@ describe("demo page", () => {
     expect(snippet).toContain(room!);
     expect(snippet).toMatch(/<script type="module" src="https?:\/\/[^"]+\/inapp-talk\.js"><\/script>/);
 
-    const ctxB = await browser.newContext({ locale: "en-US" });
+    const ctxB = await browser().newContext({ locale: "en-US" });
     const b = await ctxB.newPage();
     await b.goto(link);
     const nameB = b.getByLabel("Your name");

@@ -1,27 +1,20 @@
 // Issue 2: user text is text, links are only http(s), and a token that cannot work is reported
 // through inapp-talk-error instead of a widget that silently retries.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { mintExpiredToken, mintToken, seedMessages, uniqueRoom } from "./support/api.ts";
-import { events, eventually, launchBrowser, messageWithText, openWidget, send, waitForEvent, WAIT_MS, type WidgetPage } from "./support/browser.ts";
+import { events, eventually, useBrowser, messageWithText, openWidget, send, waitForEvent, WAIT_MS, type WidgetPage } from "./support/browser.ts";
 
-let browser: Browser;
 const server = () => inject("serverOrigin");
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function pair(room: string): Promise<[WidgetPage, WidgetPage]> {
   const [ta, tb] = await Promise.all([
     mintToken(server(), { user: "mallory", name: "Mallory <b>", rooms: [room] }),
     mintToken(server(), { user: "victim", name: "Victim", rooms: [room] }),
   ]);
-  return Promise.all([openWidget(browser, { room, token: ta }), openWidget(browser, { room, token: tb })]);
+  return Promise.all([openWidget(browser(), { room, token: ta }), openWidget(browser(), { room, token: tb })]);
 }
 
 /** Elements the payloads would create if anything were parsed as HTML, anywhere on the page. */
@@ -97,7 +90,7 @@ describe("tokens that cannot work", () => {
     const other = uniqueRoom();
     await seedMessages(server(), room, { user: "carol", name: "Carol" }, ["secret one", "secret two"]);
     const token = await mintToken(server(), { user: "eve", name: "Eve", rooms: [other] });
-    const e = await openWidget(browser, { room, token, waitReady: false });
+    const e = await openWidget(browser(), { room, token, waitReady: false });
     const err = await waitForEvent(e.page, "inapp-talk-error");
     expect(err).toMatchObject({ bubbles: true, composed: true });
     expect(err.detail.code).toBe("forbidden");
@@ -113,7 +106,7 @@ describe("tokens that cannot work", () => {
     const room = uniqueRoom();
     await seedMessages(server(), room, { user: "carol", name: "Carol" }, ["secret three"]);
     const token = await mintExpiredToken(server(), { user: "eve", name: "Eve", rooms: [room] });
-    const e = await openWidget(browser, { room, token, waitReady: false });
+    const e = await openWidget(browser(), { room, token, waitReady: false });
     const err = await waitForEvent(e.page, "inapp-talk-error");
     expect(err.detail.code).toBe("expired");
     expect(await e.messages.count()).toBe(0);
@@ -124,7 +117,7 @@ describe("tokens that cannot work", () => {
 
   it("a garbage token yields inapp-talk-error unauthorized", async () => {
     const room = uniqueRoom();
-    const e = await openWidget(browser, { room, token: "not.a.jwt", waitReady: false });
+    const e = await openWidget(browser(), { room, token: "not.a.jwt", waitReady: false });
     const err = await waitForEvent(e.page, "inapp-talk-error");
     expect(err.detail.code).toBe("unauthorized");
     expect(await e.messages.count()).toBe(0);

@@ -4,7 +4,7 @@
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import type { HostPageOptions } from "./host-server.ts";
 
 export const CHROMIUM_ARGS = [
@@ -24,6 +24,21 @@ export const CHROMIUM_ARGS = [
 
 /** Generous: these are waits for something to happen, never a speed requirement. */
 export const WAIT_MS = 30_000;
+
+/** One Chromium per test file: launched before its tests, closed after them. Call at module level. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("the browser is launched in beforeAll");
+    return browser;
+  };
+}
 
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = inject("chromiumPath");
