@@ -188,6 +188,13 @@ describe("launcher layout", () => {
       expect(box.x + box.width).toBeGreaterThanOrEqual(viewport.width - 1);
       expect(box.y + box.height).toBeGreaterThanOrEqual(viewport.height - 1);
     });
+    // Full screen is modal: Tab cycles inside the panel instead of reaching the page behind it.
+    const focusInPanel = () => b.page.evaluate(() => document.querySelector("inapp-talk")?.shadowRoot?.activeElement?.closest("[part~=panel]") !== null && document.activeElement?.tagName === "INAPP-TALK");
+    await b.part("send").first().focus();
+    for (let i = 0; i < 12; i++) {
+      await b.page.keyboard.press("Tab");
+      expect(await focusInPanel()).toBe(true);
+    }
     // And it can still be closed on a phone.
     await closePanel(b);
     await panel.waitFor({ state: "hidden" });

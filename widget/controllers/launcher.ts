@@ -1,9 +1,14 @@
 /**
  * The launcher layout's open/close behaviour: toggle, Escape to close, focus moved into the panel
- * on open and back to the bubble on close, and unlocking audio on the first user gesture.
+ * on open and back to the bubble on close, Tab kept inside the panel while it covers the whole
+ * screen (it is modal there), and unlocking audio on the first user gesture.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { unlockAudio } from "../lib/chime.ts";
+
+/** Must match the full-screen breakpoint in launcher.styles.ts. */
+const FULL_SCREEN = "(max-width: 480px)";
+const FOCUSABLE = "a[href], button:not([disabled]), textarea:not([disabled]), input:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
 interface Host extends ReactiveControllerHost, HTMLElement {
   layout: string;
@@ -61,9 +66,28 @@ export class LauncherController implements ReactiveController {
 
   private onKeydown = (e: KeyboardEvent): void => {
     unlockAudio();
-    if (e.key === "Escape" && this.active && this.host.open) {
+    if (!this.active || !this.host.open) return;
+    if (e.key === "Escape") {
       this.host.open = false;
       this.find("launcher")?.focus();
+    } else if (e.key === "Tab" && matchMedia(FULL_SCREEN).matches) {
+      this.trapTab(e);
     }
   };
+
+  /** Wraps Tab from the last focusable control of the full-screen panel to the first, and back. */
+  private trapTab(e: KeyboardEvent): void {
+    const items = [...(this.find("panel")?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
+    const first = items[0];
+    const last = items[items.length - 1];
+    const active = this.host.shadowRoot?.activeElement;
+    if (!first || !last) return;
+    if (e.shiftKey && (active === first || !active)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && active === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  }
 }
