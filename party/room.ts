@@ -102,7 +102,7 @@ export class Room extends Server<RoomEnv> {
     return admission(this.settings.get(), this.members.get(identity.user), () => this.members.count(), identity.role);
   }
 
-  // Tag each socket with its user so presence can count one user's tabs without reading every socket.
+  // Tag each socket with its user so one user's sockets can be found (and closed) without a scan.
   override getConnectionTags(_conn: Conn, ctx: ConnectionContext): string[] {
     const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
     return identity ? [Presence.tag(identity.user)] : [];
