@@ -8,6 +8,7 @@ import {
   eventually,
   useBrowser,
   messageWithText,
+  openPair,
   openWidget,
   recordStatuses,
   send,
@@ -22,13 +23,8 @@ const server = () => inject("serverOrigin");
 
 const browser = useBrowser();
 
-async function pair(room: string): Promise<[WidgetPage, WidgetPage]> {
-  const [ta, tb] = await Promise.all([
-    mintToken(server(), { user: "alice", name: "Alice", rooms: [room] }),
-    mintToken(server(), { user: "bob", name: "Bob", rooms: [room] }),
-  ]);
-  return Promise.all([openWidget(browser(), { room, token: ta }), openWidget(browser(), { room, token: tb })]);
-}
+const pair = (room: string) =>
+  openPair(browser(), room, (who) => mintToken(server(), { ...who, rooms: [room] }), { user: "alice", name: "Alice" }, { user: "bob", name: "Bob" });
 
 describe("chat between two users", () => {
   it("loads the widget cross-origin from a script tag and fires inapp-talk-ready (bubbling, composed)", async () => {

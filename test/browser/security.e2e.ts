@@ -3,19 +3,14 @@
 import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { mintExpiredToken, mintToken, seedMessages, uniqueRoom } from "./support/api.ts";
-import { events, eventually, useBrowser, messageWithText, openWidget, send, waitForEvent, WAIT_MS, type WidgetPage } from "./support/browser.ts";
+import { events, eventually, useBrowser, messageWithText, openPair, openWidget, send, waitForEvent, WAIT_MS, type WidgetPage } from "./support/browser.ts";
 
 const server = () => inject("serverOrigin");
 
 const browser = useBrowser();
 
-async function pair(room: string): Promise<[WidgetPage, WidgetPage]> {
-  const [ta, tb] = await Promise.all([
-    mintToken(server(), { user: "mallory", name: "Mallory <b>", rooms: [room] }),
-    mintToken(server(), { user: "victim", name: "Victim", rooms: [room] }),
-  ]);
-  return Promise.all([openWidget(browser(), { room, token: ta }), openWidget(browser(), { room, token: tb })]);
-}
+const pair = (room: string) =>
+  openPair(browser(), room, (who) => mintToken(server(), { ...who, rooms: [room] }), { user: "mallory", name: "Mallory <b>" }, { user: "victim", name: "Victim" });
 
 /** Elements the payloads would create if anything were parsed as HTML, anywhere on the page. */
 const injected = (wp: WidgetPage) =>

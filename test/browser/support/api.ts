@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
 import WebSocket from "ws";
-import { PROTOCOL_VERSION } from "../../../protocol/index.ts";
+import { PROTOCOL_VERSION, type ChatMessage } from "../../../protocol/index.ts";
 import { REPO_ROOT } from "./paths.ts";
 
 /** The key in .dev.vars.example; `npm test` creates .dev.vars from it. */
@@ -60,14 +60,8 @@ function devVar(name: string): string {
   return m[1];
 }
 
-export interface StoredMessage {
-  seq: number;
-  id: string;
-  user: string;
-  name: string;
-  text: string;
-  ts: number;
-}
+/** A message as the transcript API returns it: the protocol's own shape. */
+export type StoredMessage = ChatMessage;
 
 /** The room's transcript through the host API (oldest first). */
 export async function transcript(origin: string, room: string): Promise<StoredMessage[]> {

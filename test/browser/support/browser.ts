@@ -71,6 +71,18 @@ export interface OpenOptions {
 }
 
 /** A user in their own browser context (own cookies and localStorage) on the host page. */
+/** Two users in one room, each in their own browser context, both widgets ready. */
+export async function openPair(
+  browser: Browser,
+  room: string,
+  mint: (who: { user: string; name: string }) => Promise<string>,
+  a: { user: string; name: string },
+  b: { user: string; name: string },
+): Promise<[WidgetPage, WidgetPage]> {
+  const [ta, tb] = await Promise.all([mint(a), mint(b)]);
+  return Promise.all([openWidget(browser, { room, token: ta }), openWidget(browser, { room, token: tb })]);
+}
+
 export async function openWidget(browser: Browser, o: OpenOptions): Promise<WidgetPage> {
   const context = await browser.newContext({
     viewport: o.viewport ?? { width: 1100, height: 800 },
