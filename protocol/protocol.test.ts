@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import {
   CLOSE_CODES,
+  ENTRY_KINDS,
   ERROR_CODES,
   MAX_FRAME_BYTES,
   MAX_HISTORY_LIMIT,
@@ -210,6 +211,7 @@ const msg = (seq: number, over: Record<string, unknown> = {}) => ({
   id: `id_${String(seq).padStart(8, "0")}`,
   user: "u1",
   name: "Alice",
+  kind: "text",
   text: `message ${seq}`,
   ts: 1_700_000_000_000 + seq,
   ...over,
@@ -263,6 +265,28 @@ describe("parseServerFrame: valid frames", () => {
   });
 });
 
+describe("entry kinds", () => {
+  it("keeps an unknown kind and its data, so the client can show its text", () => {
+    const entry = msg(1, { kind: "poll", text: "Poll: lunch?", data: { options: ["a", "b"] } });
+    expect(parseServerMessage({ type: "message", message: entry })).toEqual({ ok: true, value: { type: "message", message: entry } });
+  });
+
+  it("reads an entry without a kind (a server from before kinds) as text", () => {
+    const { kind: _kind, ...old } = msg(1);
+    expect(parseServerMessage({ type: "message", message: old })).toEqual({ ok: true, value: { type: "message", message: msg(1) } });
+  });
+
+  it("refuses a kind that is not a short identifier, and data that is not an object", () => {
+    for (const bad of [{ kind: 5 }, { kind: "Bad Kind" }, { kind: "x".repeat(33) }, { data: [1] }, { data: "x" }, { data: null }]) {
+      expect(parseServerMessage({ type: "message", message: msg(1, bad) }).ok).toBe(false);
+    }
+  });
+
+  it("reserves the kinds the next features use", () => {
+    expect([...ENTRY_KINDS]).toEqual(["text", "call", "file", "location", "card", "notice"]);
+  });
+});
+
 describe("parseServerFrame: malformed frames", () => {
   const expectServerFail = (raw: unknown, code: ErrorCode) => {
     const r = parseServerFrame(raw);
@@ -295,10 +319,8 @@ describe("parseServerFrame: malformed frames", () => {
     ["welcome with a negative lastSeq", { type: "welcome", v: 1, room: "r", user: "u", name: "n", role: "member", lastSeq: -1, readOnly: false, title: null }],
     ["history without hasMore", { type: "history", messages: [], before: null }],
     ["history with a string before", { type: "history", messages: [], before: "5", hasMore: false }],
-    ["history with a bad message", { type: "history", messages: [msg(1), { ...msg(2), seq: "2" }], before: null, hasMore: false }],
     ["history with messages not an array", { type: "history", messages: {}, before: null, hasMore: false }],
     ["sync without more", { type: "sync", messages: [] }],
-    ["sync with a message missing text", { type: "sync", messages: [{ ...msg(1), text: undefined }], more: false }],
     ["ack without seq", { type: "ack", id: ID, ts: 1 }],
     ["ack with a fractional seq", { type: "ack", id: ID, seq: 1.5, ts: 1 }],
     ["message without message", { type: "message" }],
@@ -317,6 +339,18 @@ describe("parseServerFrame: malformed frames", () => {
 
   it.each(broken)("%s → invalid_message", (_name, frame) => {
     expectServerFail(json(frame), "invalid_message");
+  });
+
+  it("skips a malformed entry in a page instead of dropping the page", () => {
+    // Issue 7: one bad entry (e.g. from a newer server) must not cost the reader the whole page.
+    expect(parseServerMessage({ type: "history", messages: [msg(1), { ...msg(2), seq: "2" }, msg(3)], before: null, hasMore: false })).toEqual({
+      ok: true,
+      value: { type: "history", messages: [msg(1), msg(3)], before: null, hasMore: false },
+    });
+    expect(parseServerMessage({ type: "sync", messages: [{ ...msg(1), text: undefined }, msg(2)], more: false })).toEqual({
+      ok: true,
+      value: { type: "sync", messages: [msg(2)], more: false },
+    });
   });
 
   it("drops a malformed optional id/retryAfterMs from an error instead of passing it on", () => {

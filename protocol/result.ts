@@ -10,6 +10,9 @@ export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 export const fail = <T>(code: ErrorCode, message: string, id?: string): Parsed<T> =>
   id === undefined ? { ok: false, code, message } : { ok: false, code, message, id };
 
+/** Parses one frame type's fields from a decoded object whose `type` already matched. */
+export type FrameParser<T> = (data: Record<string, unknown>) => Parsed<T>;
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -17,3 +20,20 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function isSeq(value: unknown): value is number {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
+
+export const isStr = (v: unknown): v is string => typeof v === "string";
+
+/** Every item parsed, or null when the value is not a list or any item is malformed. */
+export function list<T>(value: unknown, item: (x: unknown) => T | null): T[] | null {
+  if (!Array.isArray(value)) return null;
+  const out: T[] = [];
+  for (const x of value) {
+    const parsed = item(x);
+    if (parsed === null) return null;
+    out.push(parsed);
+  }
+  return out;
+}
+
+/** The error for a server frame whose fields do not match its type. */
+export const malformed = <T>(what: string): Parsed<T> => fail("invalid_message", `Malformed ${what} frame from server.`);

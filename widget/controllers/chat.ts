@@ -177,7 +177,7 @@ export class ChatController implements ReactiveController {
   private onAck(id: string, seq: number, ts: number): void {
     const item = this.outbox.take(id);
     if (!item || !this.self) return;
-    const message: ChatMessage = { seq, id, user: this.self.user, name: this.self.name, text: item.text, ts };
+    const message: ChatMessage = { seq, id, user: this.self.user, name: this.self.name, kind: "text", text: item.text, ts };
     const before = this.messages;
     this.messages = mergeBySeq(before, [message]);
     if (this.messages !== before) this.announce(message);

@@ -40,7 +40,7 @@ describe("presence and typing", () => {
     vi.advanceTimersByTime(TYPING_SHOW_MS + 50);
     expect(p.typingNames("me")).toEqual([]);
     p.onFrame({ type: "typing", user: "b", name: "Bob" });
-    p.onFrame({ type: "message", message: { seq: 1, id: "x", user: "b", name: "Bob", text: "hi", ts: 1 } });
+    p.onFrame({ type: "message", message: { seq: 1, id: "x", user: "b", name: "Bob", kind: "text", text: "hi", ts: 1 } });
     expect(p.typingNames("me")).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { linkify } from "./linkify.ts";
 import { highestSeq, mergeBySeq, normalize, oldestSeq } from "./message-list.ts";
 import { Outbox } from "./outbox.ts";
 
-const msg = (seq: number, text = `m${seq}`): ChatMessage => ({ seq, id: `id-${seq}-xxxx`, user: "u1", name: "A", text, ts: seq * 1000 });
+const msg = (seq: number, text = `m${seq}`): ChatMessage => ({ seq, id: `id-${seq}-xxxx`, user: "u1", name: "A", kind: "text", text, ts: seq * 1000 });
 
 describe("linkify", () => {
   it("links http and https only", () => {
