@@ -1,6 +1,10 @@
 import type { ErrorCode, Role } from "../protocol/index.ts";
+import { isModerator } from "./identity.ts";
 import type { Member } from "./members-store.ts";
 import type { RoomSettings } from "./settings-store.ts";
+
+/** Why a verified user is refused a socket in this room. */
+export type Refusal = Extract<ErrorCode, "not_member" | "room_full">;
 
 /**
  * Whether a verified user may open a socket in this room, decided before the socket exists.
@@ -12,8 +16,8 @@ export function admission(
   /** Called only when a limit applies: counting members is a table scan on every connect otherwise. */
   memberCount: () => number,
   role: Role,
-): Extract<ErrorCode, "not_member" | "room_full"> | null {
-  if (role === "moderator" || member) return null;
+): Refusal | null {
+  if (isModerator({ role }) || member) return null;
   if (settings.membersOnly) return "not_member";
   if (settings.maxMembers !== null && memberCount() >= settings.maxMembers) return "room_full";
   return null;

@@ -1,4 +1,5 @@
 import { USER_ID_PATTERN, type Role } from "../protocol/index.ts";
+import type { RoomSettings } from "./settings-store.ts";
 
 /**
  * Who a connection belongs to, verified by the Worker from the token before the socket exists and
@@ -16,6 +17,16 @@ export interface Identity {
   /** Call time allowance in seconds; 0 = none granted. */
   callSeconds: number;
 }
+
+/** Moderators are how hosts run rooms: always admitted, may write in read-only rooms. */
+export const isModerator = (identity: Pick<Identity, "role">): boolean => identity.role === "moderator";
+
+/** Whether this user may add entries to a room with these settings. */
+export const canWrite = (identity: Pick<Identity, "role">, settings: Pick<RoomSettings, "readOnly">): boolean =>
+  !settings.readOnly || isModerator(identity);
+
+/** Sockets are tagged with their user so one user's sockets can be found (and closed) without a scan. */
+export const userTag = (user: string): string => `u:${user}`;
 
 /** What a room keeps per socket (in its hibernation-safe attachment). */
 export interface ConnectionState extends Identity {

@@ -11,7 +11,7 @@ const transcript = async (room: string, q = "") =>
 /** Stores n messages directly, as if many users had written them (the per-socket rate limit is tested separately). */
 async function seed(room: string, n: number) {
   await runInDurableObject(roomStub(room), (instance: Room) => {
-    for (let i = 0; i < n; i++) instance.messages.append("seed", "Seed", `seed-${String(i).padStart(6, "0")}`, `message ${i}`, Date.now());
+    for (let i = 0; i < n; i++) instance.messages.append({ user: "seed", name: "Seed", id: `seed-${String(i).padStart(6, "0")}`, kind: "text", text: `message ${i}` }, Date.now());
   });
 }
 
@@ -23,7 +23,7 @@ describe("write → ack → broadcast", () => {
     const ack = await a.next("ack");
     expect(ack).toMatchObject({ id: "msg-000001", seq: 1 });
     const { message } = await b.next("message");
-    expect(message).toEqual({ seq: 1, id: "msg-000001", user: "alice", name: "alice name", text: "hello", ts: ack.ts });
+    expect(message).toEqual({ seq: 1, id: "msg-000001", user: "alice", name: "alice name", kind: "text", text: "hello", ts: ack.ts });
     await sleep(50);
     expect(a.of("message")).toHaveLength(0); // the sender learns of its own message by the ack
     expect(await transcript("r-chat")).toEqual([message]);

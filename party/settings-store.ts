@@ -1,8 +1,9 @@
-/** JSON values only: settings cross Durable Object RPC and are stored as JSON. */
-export type Json = string | number | boolean | null | JsonObject | Json[];
-export interface JsonObject {
-  [key: string]: Json;
-}
+/**
+ * A JSON object from the host (validated as JSON where it enters, in the Worker). Typed without
+ * recursion on purpose: Durable Object RPC types map every nested property, and a recursive JSON
+ * type makes the compiler give up on the typed stub (worker/room-stub.ts).
+ */
+export type JsonObject = { [key: string]: unknown };
 
 /** Room-level settings and host metadata, one JSON record. */
 export interface RoomSettings {

@@ -5,6 +5,7 @@ import { preflight, withCors } from "./cors.ts";
 import { authorizeSocket } from "./connect.ts";
 import type { Env } from "./env.ts";
 import { errorResponse, HttpError } from "./http-error.ts";
+import { withApiKey, withRoomParams, type RoomRequest } from "./middleware.ts";
 import { issueGuestToken } from "./routes/guest.ts";
 import { deleteMember, getMessages, getRoom, putMember, putRoom } from "./routes/rooms.ts";
 import { checkSession } from "./routes/session.ts";
@@ -13,15 +14,19 @@ import { issueToken } from "./routes/token.ts";
 export { Room } from "../party/room.ts";
 export { Limiter } from "./limiter.ts";
 
-const api = Router<IRequest, [Env, ExecutionContext]>({ base: "/api" })
-  .post("/token", issueToken)
+type Args = [Env, ExecutionContext];
+
+const api = Router<IRequest, Args>({ base: "/api" })
+  .post("/token", withApiKey, issueToken)
   .post("/guest", issueGuestToken)
   .get("/session", checkSession)
-  .get("/rooms/:room/messages", getMessages)
-  .get("/rooms/:room", getRoom)
-  .put("/rooms/:room", putRoom)
-  .put("/rooms/:room/members/:user", putMember)
-  .delete("/rooms/:room/members/:user", deleteMember)
+  // The host's rooms API: the key first, then the path's ids, then the handler.
+  .all("/rooms/*", withApiKey)
+  .get<RoomRequest, Args>("/rooms/:room/messages", withRoomParams, getMessages)
+  .get<RoomRequest, Args>("/rooms/:room", withRoomParams, getRoom)
+  .put<RoomRequest, Args>("/rooms/:room", withRoomParams, putRoom)
+  .put<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, putMember)
+  .delete<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, deleteMember)
   .all("*", () => {
     throw new HttpError(404, "not_found", "No such endpoint.");
   });

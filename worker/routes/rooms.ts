@@ -1,54 +1,37 @@
-import type { IRequest } from "itty-router";
-import { HISTORY_PAGE_SIZE, MAX_HISTORY_LIMIT, type ChatMessage, type Role } from "../../protocol/index.ts";
-import type { Member } from "../../party/members-store.ts";
+import { HISTORY_PAGE_SIZE, MAX_HISTORY_LIMIT } from "../../protocol/index.ts";
 import type { RoomInfo } from "../../party/room-api.ts";
 import type { JsonObject, RoomSettings } from "../../party/settings-store.ts";
-import { requireApiKey } from "../api-key.ts";
-import { displayName, optionalBool, optionalInt, readJsonObject, roomId, userId } from "../body.ts";
+import { displayName, optionalBool, optionalInt, readJsonObject, userId } from "../body.ts";
 import type { Env } from "../env.ts";
 import { badRequest, HttpError } from "../http-error.ts";
+import type { RoomRequest } from "../middleware.ts";
+import { roomStub } from "../room-stub.ts";
 
 const MAX_MEMBERS_PER_PUT = 1000;
 const MAX_METADATA_BYTES = 8192;
 const MAX_TITLE_LENGTH = 200;
 
-/**
- * The room's RPC methods as the Worker sees them. Declared here because the generated Rpc types of
- * recursive JSON metadata are too deep for the compiler; the Room class implements exactly these.
- */
-interface RoomRpc {
-  transcript(before: number | null, limit: number): Promise<ChatMessage[]>;
-  info(): Promise<RoomInfo>;
-  configure(patch: Partial<RoomSettings>, members: { user: string; name: string }[] | undefined): Promise<RoomInfo>;
-  addMember(user: string, name: string, role: Role): Promise<Member>;
-  removeMember(user: string): Promise<boolean>;
-}
-
-const stub = (env: Env, room: string) => env.Room.getByName(room) as unknown as RoomRpc;
 
 /** GET /api/rooms/:room/messages?before=&limit= — the transcript, oldest first (records for disputes). */
-export async function getMessages(request: IRequest, env: Env): Promise<Response> {
-  requireApiKey(request, env.INAPP_TALK_API_KEY);
-  const room = roomId(request.params.room);
+export async function getMessages(request: RoomRequest, env: Env): Promise<Response> {
+  const { room } = request;
   const query = new URL(request.url).searchParams;
   const before = queryInt(query.get("before"), "before", 1, Number.MAX_SAFE_INTEGER) ?? null;
   const limit = queryInt(query.get("limit"), "limit", 1, MAX_HISTORY_LIMIT) ?? HISTORY_PAGE_SIZE;
-  return Response.json({ messages: await stub(env, room).transcript(before, limit) });
+  return Response.json({ messages: await roomStub(env, room).transcript(before, limit) });
 }
 
 /** GET /api/rooms/:room */
-export async function getRoom(request: IRequest, env: Env): Promise<Response> {
-  requireApiKey(request, env.INAPP_TALK_API_KEY);
-  const room = roomId(request.params.room);
-  const info = await stub(env, room).info();
+export async function getRoom(request: RoomRequest, env: Env): Promise<Response> {
+  const { room } = request;
+  const info = await roomStub(env, room).info();
   if (!info.exists && info.lastSeq === 0 && info.members.length === 0) throw new HttpError(404, "not_found", "No such room.");
   return Response.json(roomJson(room, info));
 }
 
 /** PUT /api/rooms/:room — create or update a room before anyone opens it. */
-export async function putRoom(request: IRequest, env: Env): Promise<Response> {
-  requireApiKey(request, env.INAPP_TALK_API_KEY);
-  const room = roomId(request.params.room);
+export async function putRoom(request: RoomRequest, env: Env): Promise<Response> {
+  const { room } = request;
   const body = await readJsonObject(request);
   const patch: Partial<RoomSettings> = {};
   if (body.title !== undefined) {
@@ -76,27 +59,25 @@ export async function putRoom(request: IRequest, env: Env): Promise<Response> {
       return { user: userId(r.user, `members[${i}].user`), name: displayName(r.name, `members[${i}].name`) };
     });
   }
-  return Response.json(roomJson(room, await stub(env, room).configure(patch, members)));
+  return Response.json(roomJson(room, await roomStub(env, room).configure(patch, members)));
 }
 
 /** PUT /api/rooms/:room/members/:user `{ name, role? }` */
-export async function putMember(request: IRequest, env: Env): Promise<Response> {
-  requireApiKey(request, env.INAPP_TALK_API_KEY);
-  const room = roomId(request.params.room);
-  const user = userId(request.params.user);
+export async function putMember(request: RoomRequest, env: Env): Promise<Response> {
+  const { room } = request;
+  const { user } = request;
   const body = await readJsonObject(request);
   const name = displayName(body.name);
   if (body.role !== undefined && body.role !== "member" && body.role !== "moderator") throw badRequest('role must be "member" or "moderator".');
-  const member = await stub(env, room).addMember(user, name, body.role ?? "member");
+  const member = await roomStub(env, room).addMember(user, name, body.role ?? "member");
   return Response.json(memberJson(member));
 }
 
 /** DELETE /api/rooms/:room/members/:user */
-export async function deleteMember(request: IRequest, env: Env): Promise<Response> {
-  requireApiKey(request, env.INAPP_TALK_API_KEY);
-  const room = roomId(request.params.room);
-  const user = userId(request.params.user);
-  if (!(await stub(env, room).removeMember(user))) throw new HttpError(404, "not_found", "No such member.");
+export async function deleteMember(request: RoomRequest, env: Env): Promise<Response> {
+  const { room } = request;
+  const { user } = request;
+  if (!(await roomStub(env, room).removeMember(user))) throw new HttpError(404, "not_found", "No such member.");
   return new Response(null, { status: 204 });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "../protocol/index.ts";
-import { join } from "../test/workerd/helpers.ts";
+import type { ChatMessage } from "../../../protocol/index.ts";
+import { join } from "../../../test/workerd/helpers.ts";
 import { GroupCommit } from "./group-commit.ts";
 
 describe("GroupCommit", () => {

@@ -1,9 +1,9 @@
-import type { PresenceUser, ServerMessage } from "../protocol/index.ts";
-import type { Identity } from "./identity.ts";
+import type { PresenceUser, ServerMessage } from "../../../protocol/index.ts";
+import type { ConnectionState, Identity } from "../../identity.ts";
 
 interface PresenceHost {
-  getConnections(): Iterable<{ id: string; state: unknown }>;
-  fanout(json: string): void;
+  getConnections(): Iterable<{ id: string; state: ConnectionState | null }>;
+  fanout(frame: ServerMessage): void;
   /** Runs `fn` a little later (a timer in the room; immediate in tests that want it). */
   defer(fn: () => void): void;
 }
@@ -20,12 +20,7 @@ interface Entry {
  * counts once. Joins and leaves are announced in one `presence_diff` per short window: a room filling
  * up would otherwise send a frame to everyone per arrival (N² frames).
  */
-export class Presence {
-  /** Sockets are tagged with their user so one user's sockets can be found without a scan. */
-  static tag(user: string) {
-    return `u:${user}`;
-  }
-
+export class PresenceIndex {
   private index: Map<string, Entry> | null = null;
   private pendingJoined = new Map<string, string>();
   private pendingLeft = new Set<string>();
@@ -92,14 +87,14 @@ export class Presence {
     };
     this.pendingJoined.clear();
     this.pendingLeft.clear();
-    this.host.fanout(JSON.stringify(frame));
+    this.host.fanout(frame);
   }
 
   private users(): Map<string, Entry> {
     if (this.index) return this.index;
     const index = new Map<string, Entry>();
     for (const conn of this.host.getConnections()) {
-      const identity = conn.state as (Identity & { dropped?: boolean }) | null; // set in onConnect
+      const identity = conn.state;
       if (!identity || identity.dropped) continue;
       const entry = index.get(identity.user);
       if (entry) entry.connections.add(conn.id);

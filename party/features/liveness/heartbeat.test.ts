@@ -1,10 +1,10 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { HEARTBEAT_TIMEOUT_MS } from "../protocol/index.ts";
-import { env, join } from "../test/workerd/helpers.ts";
+import { HEARTBEAT_TIMEOUT_MS } from "../../../protocol/index.ts";
+import { env, join } from "../../../test/workerd/helpers.ts";
 import { staleSockets } from "./heartbeat.ts";
-import type { ConnectionState } from "./identity.ts";
-import type { Room } from "./room.ts";
+import type { ConnectionState } from "../../identity.ts";
+import type { Room } from "../../room.ts";
 
 describe("heartbeat", () => {
   it("finds sockets silent for longer than the timeout", () => {

@@ -1,4 +1,4 @@
-import { HEARTBEAT_TIMEOUT_MS } from "../protocol/index.ts";
+import { HEARTBEAT_TIMEOUT_MS } from "../../../protocol/index.ts";
 
 /**
  * Sockets whose last sign of life is older than the heartbeat timeout. A sign of life is the last

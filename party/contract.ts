@@ -1,0 +1,23 @@
+/**
+ * What the Worker may ask of a room over Durable Object RPC: plain data in and out. The Room class
+ * `implements` this, so the compiler holds it to the promise; the Worker calls it through
+ * `roomStub()` (worker/rooms-stub.ts) without casts.
+ */
+import type { ChatMessage, Role } from "../protocol/index.ts";
+import type { Refusal } from "./admission.ts";
+import type { Identity } from "./identity.ts";
+import type { Member } from "./members-store.ts";
+import type { RoomInfo } from "./room-api.ts";
+import type { RoomSettings } from "./settings-store.ts";
+
+export interface RoomRpc {
+  /** Why this user would be refused a socket (members-only, full), or null. */
+  admit(identity: Pick<Identity, "user" | "role">): Refusal | null;
+  /** Entries with seq < before (null: the latest), oldest first. */
+  transcript(before: number | null, limit: number): ChatMessage[];
+  info(): RoomInfo;
+  configure(patch: Partial<RoomSettings>, members: { user: string; name: string }[] | undefined): RoomInfo;
+  addMember(user: string, name: string, role: Role): Member;
+  /** Removes a member; false when they were not one. */
+  removeMember(user: string): boolean;
+}

@@ -1,0 +1,64 @@
+/**
+ * The contract between the room and its features. A feature (chat, presence, reads, liveness; calls,
+ * notifications and the inbox later) owns its frames, tables and timers and sees the room only
+ * through `RoomContext` — never the Durable Object, never partyserver — the way partyserver hands a
+ * `Server` only hooks. Adding a feature is a folder under `features/` and one line in `features/index.ts`.
+ */
+import type { Connection } from "partyserver";
+import type { ClientMessage, ErrorCode, ServerMessage } from "../protocol/index.ts";
+import type { RoomEnv } from "./env.ts";
+import type { ConnectionState, Identity } from "./identity.ts";
+import type { MemberStore } from "./members-store.ts";
+import type { SettingsStore } from "./settings-store.ts";
+import type { FeatureTimers } from "./timers.ts";
+
+export type Conn = Connection<ConnectionState>;
+
+export interface RoomContext {
+  /** The room id. */
+  readonly room: string;
+  readonly env: RoomEnv;
+  /** The room's SQLite database; a feature touches only its own tables (created by a migration). */
+  readonly sql: SqlStorage;
+  readonly members: MemberStore;
+  readonly settings: SettingsStore;
+  /** This feature's durable timers (keys are namespaced per feature). */
+  readonly timers: FeatureTimers;
+  /** Sends a frame (or one already serialized) to one socket; a socket that is already closing is skipped. */
+  send(conn: Conn, frame: ServerMessage | string): void;
+  error(conn: Conn, code: ErrorCode, message: string, extra?: { id?: string; retryAfterMs?: number }): void;
+  /** Sends one frame (serialized once) to every open socket but `except`. */
+  fanout(frame: ServerMessage | string, except?: WebSocket | ReadonlySet<WebSocket>): void;
+  /** Open sockets, or one user's. */
+  connections(user?: string): Iterable<Conn>;
+  /** Resolves when every write so far is durable (for group commit). */
+  sync(): Promise<void>;
+  /** Ends a socket as the room does for every policy close: the `leave` hooks run at once. */
+  close(conn: Conn, code: number, reason: string): void;
+  /** Ends a socket whose token expired: an `expired` error, then close 4401 (the widget fetches a fresh token). */
+  expire(conn: Conn): void;
+  /** When the runtime last auto-answered this socket's heartbeat ping (null: never). */
+  lastPing(conn: Conn): number | null;
+}
+
+/** Handlers for the client frame types a feature owns, each typed by its frame. */
+export type FrameHandlers = {
+  [K in ClientMessage["type"]]?: (conn: Conn, identity: Identity, frame: Extract<ClientMessage, { type: K }>) => void;
+};
+
+export interface RoomFeature {
+  /** Unique; also the namespace of the feature's timers. */
+  readonly name: string;
+  /** A new socket was accepted (after `welcome`); features run in registration order, so their join frames do too. */
+  join?(conn: Conn, identity: Identity, url: URL): void;
+  /** A socket closed (or was closed by the room). */
+  leave?(conn: Conn, identity: Identity): void;
+  /** A frame arrived from this socket (a sign of life), before it is parsed or rate limited. */
+  activity?(conn: Conn, now: number): void;
+  readonly frames?: FrameHandlers;
+  /** One of this feature's durable timers is due; throwing retries it later. */
+  timer?(key: string, payload: unknown, attempts: number): void | Promise<void>;
+}
+
+/** Builds a feature for one room instance. */
+export type FeatureFactory = (ctx: RoomContext) => RoomFeature;

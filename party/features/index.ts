@@ -1,0 +1,24 @@
+/**
+ * The room's features, in the order their join hooks run (and so the order of the frames a new
+ * socket receives after `welcome`: presence, reads, then the first page). A new feature is one
+ * folder and one line here.
+ */
+import type { RoomContext, RoomFeature } from "../feature.ts";
+import type { MessageStore } from "../messages-store.ts";
+import { chat } from "./chat/index.ts";
+import { liveness, type Liveness } from "./liveness/index.ts";
+import { presence } from "./presence/index.ts";
+import { reads } from "./reads/index.ts";
+
+export interface Features {
+  all: RoomFeature[];
+  /** Kept by name for the room's test and diagnostic face (heartbeat ticks). */
+  liveness: Liveness;
+}
+
+/** `contextFor(name)` gives each feature its own context (its timers are namespaced by name). */
+export function createFeatures(contextFor: (name: string) => RoomContext, messages: MessageStore): Features {
+  const live = liveness(contextFor("liveness"), messages);
+  const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages)];
+  return { all, liveness: live };
+}

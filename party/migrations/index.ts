@@ -1,0 +1,84 @@
+/**
+ * The room's schema as numbered migrations, applied in order when the object starts, each in its
+ * own transaction: a room created by any earlier version is brought up to date on its next wake,
+ * and a migration that fails leaves the database as it was. Never edit a migration that shipped;
+ * add the next number.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    // The schema before migrations existed. IF NOT EXISTS: rooms created then already have it.
+    name: "messages, members, meta",
+    statements: [
+      // seq is the room's order; (user, id) makes a client's resend idempotent without letting one
+      // user collide with another's ids.
+      `CREATE TABLE IF NOT EXISTS messages (
+         seq  INTEGER PRIMARY KEY,
+         id   TEXT NOT NULL,
+         user TEXT NOT NULL,
+         name TEXT NOT NULL,
+         text TEXT NOT NULL,
+         ts   INTEGER NOT NULL,
+         UNIQUE (user, id)
+       )`,
+      // Members are durable so later features (push, webhooks) can reach people who are not connected.
+      `CREATE TABLE IF NOT EXISTS members (
+         user      TEXT PRIMARY KEY,
+         name      TEXT NOT NULL,
+         role      TEXT NOT NULL DEFAULT 'member',
+         joined_at INTEGER NOT NULL,
+         last_read INTEGER NOT NULL DEFAULT 0
+       )`,
+      `CREATE TABLE IF NOT EXISTS meta (
+         key   TEXT PRIMARY KEY,
+         value TEXT NOT NULL
+       )`,
+    ],
+  },
+  {
+    version: 2,
+    name: "entry kinds, durable timers",
+    statements: [
+      // Every entry has a kind and a plain-text fallback (`text`); kind-specific fields are JSON in `data`.
+      "ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'text'",
+      "ALTER TABLE messages ADD COLUMN data TEXT",
+      // One alarm per object: every feature's deadlines are rows here (party/timers.ts).
+      `CREATE TABLE timers (
+         key      TEXT PRIMARY KEY,
+         due      INTEGER NOT NULL,
+         payload  TEXT,
+         attempts INTEGER NOT NULL DEFAULT 0,
+         rev      INTEGER NOT NULL
+       )`,
+      "CREATE INDEX timers_due ON timers (due)",
+    ],
+  },
+];
+
+/** The storage a migration run needs (a Durable Object's, or a stand-in in tests). */
+export interface MigrationTarget {
+  sql: SqlStorage;
+  transactionSync<T>(fn: () => T): T;
+}
+
+/** Applies the migrations this database has not seen yet; returns the version it is at now. */
+export function migrate(storage: MigrationTarget, migrations: readonly Migration[] = MIGRATIONS): number {
+  const { sql } = storage;
+  sql.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+  let current = sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM schema_migrations").one().v ?? 0;
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    storage.transactionSync(() => {
+      for (const statement of m.statements) sql.exec(statement);
+      sql.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, Date.now());
+    });
+    current = m.version;
+  }
+  return current;
+}

@@ -1,0 +1,10 @@
+import type { RoomRpc } from "../party/contract.ts";
+import type { Env } from "./env.ts";
+
+/** A contract's methods as seen from another object: same arguments, answers arrive as promises. */
+export type Remote<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never };
+
+/** The room Durable Object called by name, typed by its contract (party/contract.ts). */
+export function roomStub(env: Env, room: string): Remote<RoomRpc> {
+  return env.Room.getByName(room);
+}
