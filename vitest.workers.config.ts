@@ -15,6 +15,7 @@ export const TEST_VARS = {
   RATE_LIMIT_MSG_BURST: "20",
   RATE_LIMIT_FLOOD_STRIKES: "40",
   RATE_LIMIT_GUEST_PER_MIN: "3",
+  INAPP_TALK_TEST_HOOKS: "true",
 };
 
 export default defineConfig({

@@ -5,10 +5,12 @@
  */
 import type { ChatMessage, Role } from "../protocol/index.ts";
 import type { Refusal } from "./admission.ts";
+import type { ProbeFired } from "./features/probe/index.ts";
 import type { Identity } from "./identity.ts";
 import type { Member } from "./members-store.ts";
 import type { RoomInfo } from "./room-api.ts";
 import type { RoomSettings } from "./settings-store.ts";
+import type { TimerRow } from "./timers.ts";
 
 export interface RoomRpc {
   /** Why this user would be refused a socket (members-only, full), or null. */
@@ -20,4 +22,6 @@ export interface RoomRpc {
   addMember(user: string, name: string, role: Role): Member;
   /** Removes a member; false when they were not one. */
   removeMember(user: string): boolean;
+  /** Test hooks only (INAPP_TALK_TEST_HOOKS=true; throws otherwise). */
+  probe(set?: { key: string; at: number; payload: unknown }): { fired: ProbeFired[]; timers: TimerRow[] };
 }

@@ -3,6 +3,8 @@ export interface RoomEnv {
   RATE_LIMIT_MSG_PER_SEC?: string;
   RATE_LIMIT_MSG_BURST?: string;
   RATE_LIMIT_FLOOD_STRIKES?: string;
+  /** "true" only in tests: registers the probe feature and its /api/_test routes. */
+  INAPP_TALK_TEST_HOOKS?: string;
 }
 
 /** Reads a positive number from a wrangler var, falling back to `fallback` for missing or bad values. */

@@ -55,7 +55,7 @@ export class Room extends Server<RoomEnv> implements RoomRpc {
     this.timers = new Timers(ctx.storage.sql, ctx.storage);
     this.api = new RoomApi(this.messages, this.members, this.settings);
     this.limiter = new ConnectionLimiter(env);
-    this.features = createFeatures((name) => this.contextFor(name), this.messages);
+    this.features = createFeatures((name) => this.contextFor(name), this.messages, env.INAPP_TALK_TEST_HOOKS === "true");
     for (const feature of this.features.all) this.register(feature);
     // Answered by the runtime without waking the room, so idle rooms still hibernate.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_PING, HEARTBEAT_PONG));
@@ -216,6 +216,14 @@ export class Room extends Server<RoomEnv> implements RoomRpc {
   }
 
   // ---- RPC for the Worker's host API ----------------------------------------------------------
+
+  /** Test hooks (INAPP_TALK_TEST_HOOKS=true only): set a probe timer, list the probe timers that fired. */
+  probe(set?: { key: string; at: number; payload: unknown }) {
+    const probe = this.features.probe;
+    if (!probe) throw new Error("test hooks are off");
+    if (set) probe.set(set.key, set.at, set.payload);
+    return { fired: probe.fired(), timers: this.timers.list() };
+  }
 
   transcript(before: number | null, limit: number) {
     return this.api.transcript(before, limit);

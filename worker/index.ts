@@ -9,6 +9,7 @@ import { withApiKey, withRoomParams, type RoomRequest } from "./middleware.ts";
 import { issueGuestToken } from "./routes/guest.ts";
 import { deleteMember, getMessages, getRoom, putMember, putRoom } from "./routes/rooms.ts";
 import { checkSession } from "./routes/session.ts";
+import { getTimers, setTimer, withTestHooks } from "./routes/test-hooks.ts";
 import { issueToken } from "./routes/token.ts";
 
 export { Room } from "../party/room.ts";
@@ -27,6 +28,9 @@ const api = Router<IRequest, Args>({ base: "/api" })
   .put<RoomRequest, Args>("/rooms/:room", withRoomParams, putRoom)
   .put<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, putMember)
   .delete<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, deleteMember)
+  .all("/_test/*", withTestHooks, withApiKey)
+  .get<RoomRequest, Args>("/_test/rooms/:room/timers", withRoomParams, getTimers)
+  .post<RoomRequest, Args>("/_test/rooms/:room/timers", withRoomParams, setTimer)
   .all("*", () => {
     throw new HttpError(404, "not_found", "No such endpoint.");
   });

@@ -8,17 +8,22 @@ import type { MessageStore } from "../messages-store.ts";
 import { chat } from "./chat/index.ts";
 import { liveness, type Liveness } from "./liveness/index.ts";
 import { presence } from "./presence/index.ts";
+import { probe, type Probe } from "./probe/index.ts";
 import { reads } from "./reads/index.ts";
 
 export interface Features {
   all: RoomFeature[];
   /** Kept by name for the room's test and diagnostic face (heartbeat ticks). */
   liveness: Liveness;
+  /** Only with INAPP_TALK_TEST_HOOKS=true. */
+  probe: Probe | null;
 }
 
 /** `contextFor(name)` gives each feature its own context (its timers are namespaced by name). */
-export function createFeatures(contextFor: (name: string) => RoomContext, messages: MessageStore): Features {
+export function createFeatures(contextFor: (name: string) => RoomContext, messages: MessageStore, testHooks: boolean): Features {
   const live = liveness(contextFor("liveness"), messages);
   const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages)];
-  return { all, liveness: live };
+  const probed = testHooks ? probe(contextFor("probe")) : null;
+  if (probed) all.push(probed);
+  return { all, liveness: live, probe: probed };
 }
