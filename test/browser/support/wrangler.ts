@@ -62,6 +62,8 @@ export async function startWrangler(options: WranglerOptions): Promise<Wrangler>
         "--persist-to", options.persistTo,
         "--inspector-port", String(inspectorPort),
         "--log-level", "info",
+        // The probe feature and /api/_test routes (party/features/probe), for the timer restart test.
+        "--var", "INAPP_TALK_TEST_HOOKS:true",
       ],
       {
         cwd: REPO_ROOT,
