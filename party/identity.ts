@@ -1,4 +1,4 @@
-import { USER_ID_PATTERN, type Role } from "../protocol/index.ts";
+import { isRole, USER_ID_PATTERN, type Role } from "../protocol/index.ts";
 import type { RoomSettings } from "./settings-store.ts";
 
 /**
@@ -58,7 +58,7 @@ export function decodeIdentity(header: string | null): Identity | null {
   const d = data as Record<string, unknown>;
   if (typeof d.user !== "string" || !USER_ID_PATTERN.test(d.user)) return null;
   if (typeof d.name !== "string" || typeof d.exp !== "number") return null;
-  if (d.role !== "member" && d.role !== "moderator") return null;
+  if (!isRole(d.role)) return null;
   return {
     user: d.user,
     name: d.name,

@@ -3,7 +3,7 @@ import { MAX_FRAME_BYTES, utf8Length } from "./limits.ts";
 import type { ClientMessage } from "./messages.ts";
 import { presenceClientParsers } from "./presence.ts";
 import { readsClientParsers } from "./reads.ts";
-import { fail, isRecord, type FrameParser, type Parsed } from "./result.ts";
+import { decodeJson, fail, isRecord, type FrameParser, type Parsed } from "./result.ts";
 
 /** Every client frame type and its parser; a feature's frames join with one line. */
 const PARSERS: { [K in ClientMessage["type"]]: FrameParser<ClientMessage> } = {
@@ -22,13 +22,8 @@ export function parseClientFrame(raw: unknown): Parsed<ClientMessage> {
   if (raw.length * 3 > MAX_FRAME_BYTES && utf8Length(raw) > MAX_FRAME_BYTES) {
     return fail("frame_too_large", `Frames are limited to ${MAX_FRAME_BYTES} bytes.`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return fail("bad_json", "Frame is not valid JSON.");
-  }
-  return parseClientMessage(data);
+  const decoded = decodeJson(raw);
+  return decoded.ok ? parseClientMessage(decoded.value) : decoded;
 }
 
 /** Validates a decoded client message. */

@@ -2,7 +2,7 @@ import { chatServerParsers } from "./chat.ts";
 import type { ServerMessage } from "./messages.ts";
 import { presenceServerParsers } from "./presence.ts";
 import { readsServerParsers } from "./reads.ts";
-import { fail, isRecord, type FrameParser, type Parsed } from "./result.ts";
+import { decodeJson, fail, isRecord, type FrameParser, type Parsed } from "./result.ts";
 import { sessionServerParsers } from "./session.ts";
 
 /** Every server frame type and its parser; a feature's frames join with one line. */
@@ -19,13 +19,8 @@ const PARSERS: { [K in ServerMessage["type"]]: FrameParser<ServerMessage> } = {
  */
 export function parseServerFrame(raw: unknown): Parsed<ServerMessage> {
   if (typeof raw !== "string") return fail("binary_frame", "Expected a text frame.");
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return fail("bad_json", "Frame is not valid JSON.");
-  }
-  return parseServerMessage(data);
+  const decoded = decodeJson(raw);
+  return decoded.ok ? parseServerMessage(decoded.value) : decoded;
 }
 
 export function parseServerMessage(d: unknown): Parsed<ServerMessage> {

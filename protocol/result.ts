@@ -10,6 +10,15 @@ export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 export const fail = <T>(code: ErrorCode, message: string, id?: string): Parsed<T> =>
   id === undefined ? { ok: false, code, message } : { ok: false, code, message, id };
 
+/** Decodes a text frame's JSON; both directions refuse bad JSON with the same code. */
+export function decodeJson(raw: string): Parsed<unknown> {
+  try {
+    return ok(JSON.parse(raw) as unknown);
+  } catch {
+    return fail("bad_json", "Frame is not valid JSON.");
+  }
+}
+
 /** Parses one frame type's fields from a decoded object whose `type` already matched. */
 export type FrameParser<T> = (data: Record<string, unknown>) => Parsed<T>;
 

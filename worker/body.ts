@@ -1,4 +1,4 @@
-import { codePointLength, MAX_NAME_LENGTH, ROOM_ID_PATTERN, USER_ID_PATTERN } from "../protocol/index.ts";
+import { codePointLength, isRole, MAX_NAME_LENGTH, ROOM_ID_PATTERN, USER_ID_PATTERN, type Role } from "../protocol/index.ts";
 import { badRequest } from "./http-error.ts";
 
 /** Reads a JSON object body or throws 400; never trusts its shape. */
@@ -38,6 +38,13 @@ export function optionalInt(value: unknown, field: string, min: number, max: num
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
     throw badRequest(`${field} must be an integer from ${min} to ${max}.`);
   }
+  return value;
+}
+
+/** An optional `role`: "member" (the default) or "moderator". */
+export function optionalRole(value: unknown): Role {
+  if (value === undefined) return "member";
+  if (!isRole(value)) throw badRequest('role must be "member" or "moderator".');
   return value;
 }
 

@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT } from "jose";
-import { ROOM_ID_PATTERN, USER_ID_PATTERN, type Role } from "../protocol/index.ts";
+import { isRole, ROOM_ID_PATTERN, USER_ID_PATTERN, type Role } from "../protocol/index.ts";
 import type { Identity } from "../party/identity.ts";
 import { HttpError } from "./http-error.ts";
 
@@ -67,7 +67,7 @@ export async function verifyToken(token: string, secret: string): Promise<Verifi
     typeof name === "string" &&
     Array.isArray(rooms) &&
     rooms.every((r) => typeof r === "string" && ROOM_ID_PATTERN.test(r)) &&
-    (role === "member" || role === "moderator") &&
+    isRole(role) &&
     typeof exp === "number";
   if (!valid) throw new HttpError(401, "unauthorized", "Invalid token claims.");
   return {

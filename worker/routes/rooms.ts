@@ -1,7 +1,7 @@
 import { HISTORY_PAGE_SIZE, MAX_HISTORY_LIMIT } from "../../protocol/index.ts";
 import type { RoomInfo } from "../../party/room-api.ts";
 import type { JsonObject, RoomSettings } from "../../party/settings-store.ts";
-import { displayName, optionalBool, optionalInt, readJsonObject, userId } from "../body.ts";
+import { displayName, optionalBool, optionalInt, optionalRole, readJsonObject, userId } from "../body.ts";
 import type { Env } from "../env.ts";
 import { badRequest, HttpError } from "../http-error.ts";
 import type { RoomRequest } from "../middleware.ts";
@@ -68,8 +68,7 @@ export async function putMember(request: RoomRequest, env: Env): Promise<Respons
   const { user } = request;
   const body = await readJsonObject(request);
   const name = displayName(body.name);
-  if (body.role !== undefined && body.role !== "member" && body.role !== "moderator") throw badRequest('role must be "member" or "moderator".');
-  const member = await roomStub(env, room).addMember(user, name, body.role ?? "member");
+  const member = await roomStub(env, room).addMember(user, name, optionalRole(body.role));
   return Response.json(memberJson(member));
 }
 

@@ -1,5 +1,5 @@
 import type { IRequest } from "itty-router";
-import { displayName, optionalBool, optionalInt, readJsonObject, roomId, userId } from "../body.ts";
+import { displayName, optionalBool, optionalInt, optionalRole, readJsonObject, roomId, userId } from "../body.ts";
 import type { Env } from "../env.ts";
 import { badRequest } from "../http-error.ts";
 import { MAX_TTL, MIN_TTL, signToken } from "../tokens.ts";
@@ -16,14 +16,11 @@ export async function issueToken(request: IRequest, env: Env): Promise<Response>
   }
   const rooms = body.rooms.map((r) => roomId(r, "rooms[]"));
   const ttl = optionalInt(body.ttl, "ttl", MIN_TTL, MAX_TTL) ?? 3600;
-  if (body.role !== undefined && body.role !== "member" && body.role !== "moderator") {
-    throw badRequest('role must be "member" or "moderator".');
-  }
   const grant = {
     user,
     name,
     rooms,
-    role: body.role ?? "member",
+    role: optionalRole(body.role),
     relay: optionalBool(body.relay, "relay") ?? false,
     callSeconds: optionalInt(body.call_seconds, "call_seconds", 0, MAX_TTL) ?? 0,
   } as const;

@@ -2,7 +2,7 @@
  * Group commit for a Durable Object. The first write goes straight out; writes that arrive while its
  * commit is still syncing to disk wait and are written together in one transaction when it lands.
  * Acks stay honest: the output gate holds every frame sent in `flush` until that batch is durable.
- * On local SQLite every commit is a disk sync (PERFORMANCE.md, lever 3); batching turns N syncs into one.
+ * On local SQLite every commit is a disk sync (BENCHMARKS.md, "What the room's levers do"); batching turns N syncs into one.
  */
 export class GroupCommit<T> {
   private queue: T[] = [];
