@@ -13,8 +13,14 @@ export const TEST_VARS = {
   GUEST_ROOM_PREFIX: "demo-",
   RATE_LIMIT_MSG_PER_SEC: "5",
   RATE_LIMIT_MSG_BURST: "20",
-  RATE_LIMIT_FLOOD_STRIKES: "40",
+  RATE_LIMIT_FLOOD_STRIKES: "25",
+  RATE_LIMIT_FLOOD_WINDOW_SEC: "10",
+  // Short, so the cool-down test can also see it end.
+  RATE_LIMIT_FLOOD_COOLDOWN_SEC: "3",
   RATE_LIMIT_GUEST_PER_MIN: "3",
+  // Every test client shares one address here; the token limit has a test of its own.
+  RATE_LIMIT_TOKEN_PER_MIN: "100000",
+  RATE_LIMIT_SESSION_PER_MIN: "100000",
   INAPP_TALK_TEST_HOOKS: "true",
 };
 

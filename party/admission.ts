@@ -3,8 +3,16 @@ import { isModerator } from "./identity.ts";
 import type { Member } from "./members-store.ts";
 import type { RoomSettings } from "./settings-store.ts";
 
-/** Why a verified user is refused a socket in this room. */
-export type Refusal = Extract<ErrorCode, "not_member" | "room_full">;
+/** Why a verified user is refused a socket in this room (`rate_limited`: a flood's cool-down). */
+export type Refusal = Extract<ErrorCode, "not_member" | "room_full" | "rate_limited">;
+
+/** A refusal with what the client needs to act on it. */
+export interface Denied {
+  code: Refusal;
+  message: string;
+  /** For `rate_limited`: when to try again. */
+  retryAfterMs?: number;
+}
 
 /**
  * Whether a verified user may open a socket in this room, decided before the socket exists.

@@ -4,7 +4,7 @@
  * `roomStub()` (worker/rooms-stub.ts) without casts.
  */
 import type { ChatMessage, Role } from "../protocol/index.ts";
-import type { Refusal } from "./admission.ts";
+import type { Denied } from "./admission.ts";
 import type { ProbeFired } from "./features/probe/index.ts";
 import type { Identity } from "./identity.ts";
 import type { Member } from "./members-store.ts";
@@ -12,9 +12,17 @@ import type { RoomInfo } from "./room-api.ts";
 import type { RoomSettings } from "./settings-store.ts";
 import type { TimerRow } from "./timers.ts";
 
+/** What the Worker asks of a user's object (party/user.ts). */
+export interface UserRpc {
+  /** Whether a token issued at `iat` may open `room` (false once revoked); remembers the room. */
+  admit(room: string, iat: number): { revoked: boolean };
+  /** Refuses this user's tokens issued until now; returns the boundary and the rooms to tell. */
+  revoke(nowMs: number): { before: number; rooms: string[] };
+}
+
 export interface RoomRpc {
-  /** Why this user would be refused a socket (members-only, full), or null. */
-  admit(identity: Pick<Identity, "user" | "role">): Refusal | null;
+  /** Why this user would be refused a socket (members-only, full, cooling down after a flood), or null. */
+  admit(identity: Pick<Identity, "user" | "role">): Denied | null;
   /** Entries with seq < before (null: the latest), oldest first. */
   transcript(before: number | null, limit: number): ChatMessage[];
   info(): RoomInfo;
@@ -22,6 +30,8 @@ export interface RoomRpc {
   addMember(user: string, name: string, role: Role): Member;
   /** Removes a member; false when they were not one. */
   removeMember(user: string): boolean;
+  /** Closes this user's sockets whose token was issued before `before` (Unix seconds) with 4401; returns how many. */
+  revoke(user: string, before: number): number;
   /** Test hooks only (INAPP_TALK_TEST_HOOKS=true; throws otherwise). */
   probe(set?: { key: string; at: number; payload: unknown }): { fired: ProbeFired[]; timers: TimerRow[] };
 }

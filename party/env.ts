@@ -3,6 +3,8 @@ export interface RoomEnv {
   RATE_LIMIT_MSG_PER_SEC?: string;
   RATE_LIMIT_MSG_BURST?: string;
   RATE_LIMIT_FLOOD_STRIKES?: string;
+  RATE_LIMIT_FLOOD_WINDOW_SEC?: string;
+  RATE_LIMIT_FLOOD_COOLDOWN_SEC?: string;
   /** "true" only in tests: registers the probe feature and its /api/_test routes. */
   INAPP_TALK_TEST_HOOKS?: string;
 }

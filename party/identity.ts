@@ -12,6 +12,8 @@ export interface Identity {
   role: Role;
   /** Token expiry, Unix seconds: the room stops accepting frames after it. */
   exp: number;
+  /** Token issue time, Unix seconds: a revocation closes sockets of tokens issued before it. */
+  iat: number;
   /** Calls must go through TURN only (used by the calls issue). */
   relay: boolean;
   /** Call time allowance in seconds; 0 = none granted. */
@@ -57,13 +59,14 @@ export function decodeIdentity(header: string | null): Identity | null {
   if (typeof data !== "object" || data === null) return null;
   const d = data as Record<string, unknown>;
   if (typeof d.user !== "string" || !USER_ID_PATTERN.test(d.user)) return null;
-  if (typeof d.name !== "string" || typeof d.exp !== "number") return null;
+  if (typeof d.name !== "string" || typeof d.exp !== "number" || typeof d.iat !== "number") return null;
   if (!isRole(d.role)) return null;
   return {
     user: d.user,
     name: d.name,
     role: d.role,
     exp: d.exp,
+    iat: d.iat,
     relay: d.relay === true,
     callSeconds: typeof d.callSeconds === "number" ? d.callSeconds : 0,
   };

@@ -1,66 +1,118 @@
+/**
+ * Rate limits per user, not per socket: a user's budget is shared by every tab, device and
+ * reconnection, so opening sockets cannot buy more. A flood — many refused frames within a sliding
+ * window, not a streak between refills — closes the user's sockets (4429) and starts a cool-down,
+ * stored durably, during which the room refuses the user's upgrades (429 at the door).
+ *
+ * Budgets are kept in memory: a room that hibernated has been idle long enough for every bucket to
+ * be full again, and writing them on every frame would cost a write per message.
+ */
 import { numberVar, type RoomEnv } from "./env.ts";
 
-/**
- * Per-connection token bucket. Kept in memory, not in the socket attachment: writing the attachment
- * on every frame would cost a serialization per message, and a room that hibernated has been idle
- * long enough for every bucket to be full again anyway.
- */
 export class TokenBucket {
   private tokens: number;
   private last: number;
 
-  /** Frames refused since the bucket last had a token; a flood is many in a row. */
-  strikes = 0;
-
   constructor(
     private readonly ratePerSec: number,
     private readonly burst: number,
-    now = Date.now(),
+    now: number,
   ) {
     this.tokens = burst;
     this.last = now;
   }
 
   /** Takes a token; returns 0 when allowed, else the milliseconds until one is available. */
-  take(now = Date.now()): number {
+  take(now: number): number {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSec);
     this.last = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
-      this.strikes = 0;
       return 0;
     }
-    this.strikes++;
     return Math.ceil(((1 - this.tokens) / this.ratePerSec) * 1000);
   }
 }
 
-/** One bucket per open socket, sized by the RATE_LIMIT_* vars. */
-export class ConnectionLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
-  private readonly rate: number;
-  private readonly burst: number;
-  private readonly floodStrikes: number;
+/** Refusals within the last `windowMs`; a steady over-sender keeps it high, a burst does not. */
+export class RefusalWindow {
+  private times: number[] = [];
 
-  constructor(env: RoomEnv) {
-    this.rate = numberVar(env.RATE_LIMIT_MSG_PER_SEC, 5);
-    this.burst = numberVar(env.RATE_LIMIT_MSG_BURST, 20);
-    this.floodStrikes = numberVar(env.RATE_LIMIT_FLOOD_STRIKES, 40);
+  constructor(private readonly windowMs: number) {}
+
+  /** Records a refusal and returns how many fell within the window. */
+  add(now: number): number {
+    this.times.push(now);
+    const cutoff = now - this.windowMs;
+    let drop = 0;
+    while (drop < this.times.length && this.times[drop]! <= cutoff) drop++;
+    if (drop > 0) this.times.splice(0, drop);
+    return this.times.length;
+  }
+}
+
+export interface LimitConfig {
+  ratePerSec: number;
+  burst: number;
+  /** Refusals within `floodWindowMs` that make a flood. */
+  floodStrikes: number;
+  floodWindowMs: number;
+  cooldownMs: number;
+}
+
+export function limitConfig(env: RoomEnv): LimitConfig {
+  return {
+    ratePerSec: numberVar(env.RATE_LIMIT_MSG_PER_SEC, 5),
+    burst: numberVar(env.RATE_LIMIT_MSG_BURST, 20),
+    floodStrikes: numberVar(env.RATE_LIMIT_FLOOD_STRIKES, 25),
+    floodWindowMs: numberVar(env.RATE_LIMIT_FLOOD_WINDOW_SEC, 10) * 1000,
+    cooldownMs: numberVar(env.RATE_LIMIT_FLOOD_COOLDOWN_SEC, 60) * 1000,
+  };
+}
+
+/** What the limiter says about one frame. */
+export type Verdict = { ok: true } | { ok: false; retryAfterMs: number; flood: boolean };
+
+interface UserBudget {
+  bucket: TokenBucket;
+  refusals: RefusalWindow;
+}
+
+export class UserLimiter {
+  private readonly users = new Map<string, UserBudget>();
+
+  constructor(
+    private readonly config: LimitConfig,
+    private readonly sql: SqlStorage,
+  ) {}
+
+  /** Counts one frame against the user's budget. */
+  take(user: string, now: number): Verdict {
+    let budget = this.users.get(user);
+    if (!budget) {
+      budget = { bucket: new TokenBucket(this.config.ratePerSec, this.config.burst, now), refusals: new RefusalWindow(this.config.floodWindowMs) };
+      this.users.set(user, budget);
+    }
+    const wait = budget.bucket.take(now);
+    if (wait === 0) return { ok: true };
+    const flood = budget.refusals.add(now) >= this.config.floodStrikes;
+    if (flood) this.startCooldown(user, now);
+    return { ok: false, retryAfterMs: flood ? this.config.cooldownMs : wait, flood };
   }
 
-  /** 0 when the frame may pass, else milliseconds until it could. */
-  take(id: string, now: number): number {
-    let bucket = this.buckets.get(id);
-    if (!bucket) this.buckets.set(id, (bucket = new TokenBucket(this.rate, this.burst, now)));
-    return bucket.take(now);
+  /** Milliseconds the user must still wait before the room lets them in again (0: none). */
+  cooldown(user: string, now: number): number {
+    const row = this.sql.exec<{ until: number }>("SELECT until FROM cooldowns WHERE user = ?", user).toArray()[0];
+    return row && row.until > now ? row.until - now : 0;
   }
 
-  /** Refused so many frames in a row that the socket should be closed. */
-  flooding(id: string): boolean {
-    return (this.buckets.get(id)?.strikes ?? 0) > this.floodStrikes;
-  }
-
-  forget(id: string): void {
-    this.buckets.delete(id);
+  private startCooldown(user: string, now: number) {
+    this.sql.exec(
+      "INSERT INTO cooldowns (user, until) VALUES (?, ?) ON CONFLICT (user) DO UPDATE SET until = excluded.until",
+      user,
+      now + this.config.cooldownMs,
+    );
+    // Expired rows are harmless (checked against now); drop them now and then so the table stays small.
+    this.sql.exec("DELETE FROM cooldowns WHERE until < ?", now - this.config.cooldownMs);
   }
 }

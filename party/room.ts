@@ -17,7 +17,7 @@ import {
   type Role,
   type ServerMessage,
 } from "../protocol/index.ts";
-import { admission } from "./admission.ts";
+import { admission, type Denied } from "./admission.ts";
 import type { RoomRpc } from "./contract.ts";
 import type { Conn, FrameHandlers, RoomContext, RoomFeature } from "./feature.ts";
 import { createFeatures, type Features } from "./features/index.ts";
@@ -26,7 +26,7 @@ import type { RoomEnv } from "./env.ts";
 import { MemberStore } from "./members-store.ts";
 import { MessageStore } from "./messages-store.ts";
 import { migrate } from "./migrations/index.ts";
-import { ConnectionLimiter } from "./rate-limit.ts";
+import { limitConfig, UserLimiter } from "./rate-limit.ts";
 import { RoomApi } from "./room-api.ts";
 import { SettingsStore, type RoomSettings } from "./settings-store.ts";
 import { Timers } from "./timers.ts";
@@ -43,7 +43,7 @@ export class Room extends Server<RoomEnv> implements RoomRpc {
   private readonly api: RoomApi;
   private readonly features: Features;
   private readonly handlers = new Map<string, Handler>();
-  private readonly limiter: ConnectionLimiter;
+  private readonly limiter: UserLimiter;
 
   constructor(ctx: DurableObjectState, env: RoomEnv) {
     super(ctx, env);
@@ -54,7 +54,7 @@ export class Room extends Server<RoomEnv> implements RoomRpc {
     this.settings = new SettingsStore(ctx.storage.sql);
     this.timers = new Timers(ctx.storage.sql, ctx.storage);
     this.api = new RoomApi(this.messages, this.members, this.settings);
-    this.limiter = new ConnectionLimiter(env);
+    this.limiter = new UserLimiter(limitConfig(env), ctx.storage.sql);
     this.features = createFeatures((name) => this.contextFor(name), this.messages, env.INAPP_TALK_TEST_HOOKS === "true");
     for (const feature of this.features.all) this.register(feature);
     // Answered by the runtime without waking the room, so idle rooms still hibernate.
@@ -103,14 +103,21 @@ export class Room extends Server<RoomEnv> implements RoomRpc {
     if (request.headers.get("Upgrade")?.toLowerCase() === "websocket") {
       const identity = decodeIdentity(request.headers.get(IDENTITY_HEADER));
       if (!identity) return Response.json({ error: { code: "unauthorized", message: "No verified identity." } }, { status: 401 });
-      const refusal = this.admit(identity);
-      if (refusal) return Response.json({ error: { code: refusal, message: "Not admitted to this room." } }, { status: 403 });
+      const denied = this.admit(identity);
+      if (denied) {
+        const retry = denied.retryAfterMs === undefined ? undefined : { "Retry-After": String(Math.ceil(denied.retryAfterMs / 1000)) };
+        return Response.json({ error: { code: denied.code, message: denied.message } }, { status: denied.code === "rate_limited" ? 429 : 403, headers: retry });
+      }
     }
     return super.fetch(request);
   }
 
-  admit(identity: Pick<Identity, "user" | "role">) {
-    return admission(this.settings.get(), this.members.get(identity.user), () => this.members.count(), identity.role);
+  admit(identity: Pick<Identity, "user" | "role">): Denied | null {
+    const wait = this.limiter.cooldown(identity.user, Date.now());
+    if (wait > 0) return { code: "rate_limited", message: "Too many messages; wait before reconnecting.", retryAfterMs: wait };
+    const refusal = admission(this.settings.get(), this.members.get(identity.user), () => this.members.count(), identity.role);
+    if (!refusal) return null;
+    return { code: refusal, message: refusal === "room_full" ? "This room is full." : "You are not a member of this room." };
   }
 
   override getConnectionTags(_conn: Conn, ctx: ConnectionContext): string[] {
@@ -157,14 +164,19 @@ export class Room extends Server<RoomEnv> implements RoomRpc {
     }
     for (const feature of this.features.all) feature.activity?.(conn, now);
     const parsed = parseClientFrame(raw);
-    const wait = this.limiter.take(conn.id, now);
-    if (wait > 0) {
-      const id = parsed.ok && parsed.value.type === "send" ? parsed.value.id : undefined;
-      if (this.limiter.flooding(conn.id)) {
-        sendError(conn, "rate_limited", "Too many messages; disconnected.", { retryAfterMs: wait });
-        return conn.close(CLOSE_CODES.flood, "rate_limited");
+    const verdict = this.limiter.take(identity.user, now);
+    if (!verdict.ok) {
+      const { retryAfterMs } = verdict;
+      if (verdict.flood) {
+        // The budget is the user's: every socket of theirs goes, and the cool-down keeps them out.
+        for (const socket of this.getConnections<ConnectionState>(userTag(identity.user))) {
+          sendError(socket, "rate_limited", "Too many messages; disconnected.", { retryAfterMs });
+          socket.close(CLOSE_CODES.flood, "rate_limited");
+        }
+        return;
       }
-      return sendError(conn, "rate_limited", "Slow down.", id === undefined ? { retryAfterMs: wait } : { id, retryAfterMs: wait });
+      const id = parsed.ok && parsed.value.type === "send" ? parsed.value.id : undefined;
+      return sendError(conn, "rate_limited", "Slow down.", id === undefined ? { retryAfterMs } : { id, retryAfterMs });
     }
     if (!parsed.ok) return sendError(conn, parsed.code, parsed.message, parsed.id === undefined ? undefined : { id: parsed.id });
     // Every client frame type has a feature (parseClientFrame refuses the others).
@@ -183,7 +195,6 @@ export class Room extends Server<RoomEnv> implements RoomRpc {
   }
 
   override onClose(conn: Conn): void {
-    this.limiter.forget(conn.id);
     const identity = conn.state;
     if (identity) for (const feature of this.features.all) feature.leave?.(conn, identity);
   }
@@ -239,6 +250,17 @@ export class Room extends Server<RoomEnv> implements RoomRpc {
 
   addMember(user: string, name: string, role: Role) {
     return this.api.addMember(user, name, role, Date.now());
+  }
+
+  revoke(user: string, before: number): number {
+    let closed = 0;
+    for (const conn of this.getConnections<ConnectionState>(userTag(user))) {
+      if (!conn.state || conn.state.iat >= before) continue;
+      sendError(conn, "unauthorized", "This session was revoked.");
+      this.closeSocket(conn, CLOSE_CODES.expired, "revoked");
+      closed++;
+    }
+    return closed;
   }
 
   /** Removes a member and closes their sockets: membership is what lets them in. */

@@ -1,6 +1,6 @@
 /** Chat frames: sending entries, their acks and broadcasts, history pages and resume. */
 import { parseEntries, parseEntry, type ChatMessage } from "./entries.ts";
-import { codePointLength, MAX_HISTORY_LIMIT, MAX_TEXT_LENGTH, MESSAGE_ID_PATTERN } from "./limits.ts";
+import { codePointLength, isWellFormed, MAX_HISTORY_LIMIT, MAX_TEXT_LENGTH, MESSAGE_ID_PATTERN } from "./limits.ts";
 import { fail, isSeq, isStr, malformed, ok, type FrameParser } from "./result.ts";
 
 // ---- client → server ------------------------------------------------------------------------
@@ -80,6 +80,7 @@ export const chatClientParsers: { [K in ChatClientFrame["type"]]: FrameParser<Ch
     }
     if (typeof text !== "string") return fail("invalid_message", "send.text must be a string.", id);
     if (text.trim() === "") return fail("empty_text", "Message text is empty.", id);
+    if (!isWellFormed(text)) return fail("invalid_text", "Message text has a lone UTF-16 surrogate (half a character).", id);
     if (codePointLength(text) > MAX_TEXT_LENGTH) {
       return fail("text_too_long", `Messages are limited to ${MAX_TEXT_LENGTH} characters.`, id);
     }

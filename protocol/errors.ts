@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   "invalid_message",
   "text_too_long",
   "empty_text",
+  "invalid_text",
   // policy
   "rate_limited",
   "unsupported_version",

@@ -45,6 +45,24 @@ export function codePointLength(text: string): number {
   return n;
 }
 
+/**
+ * A lone UTF-16 surrogate: half of a character. JSON can carry one (`"\ud800"`), but SQLite stores it
+ * as U+FFFD bytes, so what was shown live would differ from history. Text must be well-formed before
+ * it is counted or stored.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g");
+
+/** True when the text has no lone surrogate (String.prototype.isWellFormed, without needing ES2024). */
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/** Replaces each lone surrogate with U+FFFD, as the browser does when it encodes such text. */
+export function toWellFormed(text: string): string {
+  return isWellFormed(text) ? text : text.replace(LONE_SURROGATES, "\ufffd");
+}
+
 /** UTF-8 byte length, computed without TextEncoder so protocol/ needs no platform library. */
 export function utf8Length(text: string): number {
   let bytes = 0;

@@ -13,6 +13,8 @@ import {
   ROOM_ID_PATTERN,
   codePointLength,
   isErrorCode,
+  isWellFormed,
+  toWellFormed,
   parseClientFrame,
   parseClientMessage,
   parseServerFrame,
@@ -169,6 +171,20 @@ describe("parseClientFrame: malformed frames", () => {
 
   it("send with empty or blank text → empty_text with the id", () => {
     for (const text of ["", " ", "\n\t  \r\n"]) expectClientFail(json({ type: "send", id: ID, text }), "empty_text", ID);
+  });
+
+  it("send with a lone surrogate → invalid_text with the id (it would not round-trip through storage)", () => {
+    for (const text of ["a\ud800b", "\udc00", "x\ud83d", "\ude00\ud83d", "\ud800".repeat(3000)]) {
+      expectClientFail(json({ type: "send", id: ID, text }), "invalid_text", ID);
+    }
+    expectClientOk({ type: "send", id: ID, text: "paired 😀 is fine" });
+  });
+
+  it("isWellFormed / toWellFormed", () => {
+    expect(isWellFormed("한국어 😀")).toBe(true);
+    expect(isWellFormed("a\ud800b")).toBe(false);
+    expect(toWellFormed("a\ud800b\udc00😀")).toBe("a\ufffdb\ufffd😀");
+    expect(toWellFormed("fine")).toBe("fine");
   });
 
   it("send over MAX_TEXT_LENGTH characters → text_too_long with the id", () => {

@@ -1,4 +1,4 @@
-import { codePointLength, isRole, MAX_NAME_LENGTH, ROOM_ID_PATTERN, USER_ID_PATTERN, type Role } from "../protocol/index.ts";
+import { codePointLength, isRole, isWellFormed, MAX_NAME_LENGTH, ROOM_ID_PATTERN, USER_ID_PATTERN, type Role } from "../protocol/index.ts";
 import { badRequest } from "./http-error.ts";
 
 /** Reads a JSON object body or throws 400; never trusts its shape. */
@@ -30,6 +30,8 @@ export function userId(value: unknown, field = "user"): string {
 export function displayName(value: unknown, field = "name"): string {
   const name = typeof value === "string" ? value.trim() : "";
   if (name === "" || codePointLength(name) > MAX_NAME_LENGTH) throw badRequest(`${field} must be 1–${MAX_NAME_LENGTH} characters.`);
+  // Names are shown to others and stored; half a character would not come back as it went in.
+  if (!isWellFormed(name)) throw badRequest(`${field} has a lone UTF-16 surrogate (half a character).`);
   return name;
 }
 

@@ -1,16 +1,27 @@
-import { encodeIdentity, IDENTITY_HEADER } from "../party/identity.ts";
+import { encodeIdentity, IDENTITY_HEADER, type Identity } from "../party/identity.ts";
 import type { Env } from "./env.ts";
-import { errorResponse } from "./http-error.ts";
+import { errorResponse, HttpError } from "./http-error.ts";
+import { userStub } from "./room-stub.ts";
 import { verifyForRoom } from "./tokens.ts";
 
 /**
- * Runs before a room socket exists: the token in `?token=` must verify and name the room.
+ * Who may open `room` with this token: signature, expiry and room claim (401/403), then the user's
+ * object for revocation (401). Shared by the socket upgrade and /api/session, so both say the same.
+ */
+export async function authorize(token: string | null, room: string, env: Env): Promise<Identity> {
+  const identity = await verifyForRoom(token, room, env.TOKEN_SECRET);
+  const { revoked } = await userStub(env, identity.user).admit(room, identity.iat);
+  if (revoked) throw new HttpError(401, "unauthorized", "This token was revoked.");
+  return identity;
+}
+
+/**
+ * Runs before a room socket exists: the token in `?token=` must be admitted by `authorize`.
  * The verified identity replaces any identity header the client may have sent.
  */
 export async function authorizeSocket(request: Request, room: string, env: Env): Promise<Request | Response> {
-  const token = new URL(request.url).searchParams.get("token");
   try {
-    const identity = await verifyForRoom(token, room, env.TOKEN_SECRET);
+    const identity = await authorize(new URL(request.url).searchParams.get("token"), room, env);
     const forwarded = new Request(request);
     forwarded.headers.set(IDENTITY_HEADER, encodeIdentity(identity));
     return forwarded;

@@ -1,11 +1,13 @@
 import type { RoomEnv } from "../party/env.ts";
 import type { Room } from "../party/room.ts";
+import type { User } from "../party/user.ts";
 import type { Limiter } from "./limiter.ts";
 
 /** Bindings and configuration (wrangler.toml vars; secrets from .dev.vars or `wrangler secret put`). */
 export interface Env extends RoomEnv {
   Room: DurableObjectNamespace<Room>;
   Limiter: DurableObjectNamespace<Limiter>;
+  User: DurableObjectNamespace<User>;
   ASSETS: Fetcher;
   /** Host backends authenticate with this key. */
   INAPP_TALK_API_KEY: string;
@@ -14,4 +16,6 @@ export interface Env extends RoomEnv {
   /** Rooms starting with this prefix accept guests; empty turns guests off. */
   GUEST_ROOM_PREFIX?: string;
   RATE_LIMIT_GUEST_PER_MIN?: string;
+  RATE_LIMIT_TOKEN_PER_MIN?: string;
+  RATE_LIMIT_SESSION_PER_MIN?: string;
 }

@@ -5,22 +5,25 @@ import { preflight, withCors } from "./cors.ts";
 import { authorizeSocket } from "./connect.ts";
 import type { Env } from "./env.ts";
 import { errorResponse, HttpError } from "./http-error.ts";
+import { withAddressLimit } from "./limiter.ts";
 import { withApiKey, withRoomParams, type RoomRequest } from "./middleware.ts";
 import { issueGuestToken } from "./routes/guest.ts";
 import { deleteMember, getMessages, getRoom, putMember, putRoom } from "./routes/rooms.ts";
 import { checkSession } from "./routes/session.ts";
 import { getTimers, setTimer, withTestHooks } from "./routes/test-hooks.ts";
 import { issueToken } from "./routes/token.ts";
+import { revokeUser } from "./routes/users.ts";
 
 export { Room } from "../party/room.ts";
 export { Limiter } from "./limiter.ts";
+export { User } from "../party/user.ts";
 
 type Args = [Env, ExecutionContext];
 
 const api = Router<IRequest, Args>({ base: "/api" })
-  .post("/token", withApiKey, issueToken)
-  .post("/guest", issueGuestToken)
-  .get("/session", checkSession)
+  .post("/token", withAddressLimit("token"), withApiKey, issueToken)
+  .post("/guest", withAddressLimit("guest"), issueGuestToken)
+  .get("/session", withAddressLimit("session"), checkSession)
   // The host's rooms API: the key first, then the path's ids, then the handler.
   .all("/rooms/*", withApiKey)
   .get<RoomRequest, Args>("/rooms/:room/messages", withRoomParams, getMessages)
@@ -28,6 +31,7 @@ const api = Router<IRequest, Args>({ base: "/api" })
   .put<RoomRequest, Args>("/rooms/:room", withRoomParams, putRoom)
   .put<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, putMember)
   .delete<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, deleteMember)
+  .post("/users/:user/revoke", withApiKey, revokeUser)
   .all("/_test/*", withTestHooks, withApiKey)
   .get<RoomRequest, Args>("/_test/rooms/:room/timers", withRoomParams, getTimers)
   .post<RoomRequest, Args>("/_test/rooms/:room/timers", withRoomParams, setTimer)

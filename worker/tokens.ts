@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT } from "jose";
-import { isRole, ROOM_ID_PATTERN, USER_ID_PATTERN, type Role } from "../protocol/index.ts";
+import { isRole, isWellFormed, ROOM_ID_PATTERN, USER_ID_PATTERN, type Role } from "../protocol/index.ts";
 import type { Identity } from "../party/identity.ts";
 import { HttpError } from "./http-error.ts";
 
@@ -15,6 +15,8 @@ export interface TokenGrant {
 
 export interface VerifiedToken extends TokenGrant {
   exp: number;
+  /** Issued at, Unix seconds: tokens issued before a revocation are refused. */
+  iat: number;
 }
 
 export const MIN_TTL = 60;
@@ -60,15 +62,17 @@ export async function verifyToken(token: string, secret: string): Promise<Verifi
     if (err instanceof errors.JWTExpired) throw new HttpError(401, "expired", "Token expired.");
     throw new HttpError(401, "unauthorized", "Invalid token.");
   }
-  const { sub, name, rooms, role, relay, call_seconds, exp } = payload;
+  const { sub, name, rooms, role, relay, call_seconds, exp, iat } = payload;
   const valid =
     typeof sub === "string" &&
     USER_ID_PATTERN.test(sub) &&
     typeof name === "string" &&
+    isWellFormed(name) &&
     Array.isArray(rooms) &&
     rooms.every((r) => typeof r === "string" && ROOM_ID_PATTERN.test(r)) &&
     isRole(role) &&
-    typeof exp === "number";
+    typeof exp === "number" &&
+    typeof iat === "number";
   if (!valid) throw new HttpError(401, "unauthorized", "Invalid token claims.");
   return {
     user: sub,
@@ -78,6 +82,7 @@ export async function verifyToken(token: string, secret: string): Promise<Verifi
     relay: relay === true,
     callSeconds: typeof call_seconds === "number" ? call_seconds : 0,
     exp,
+    iat,
   };
 }
 
@@ -86,7 +91,7 @@ export async function verifyForRoom(token: string | null, room: string, secret: 
   if (!token) throw new HttpError(401, "unauthorized", "Missing token.");
   const t = await verifyToken(token, secret);
   if (!t.rooms.includes(room)) throw new HttpError(403, "forbidden", "This token does not grant that room.");
-  return { user: t.user, name: t.name, role: t.role, exp: t.exp, relay: t.relay, callSeconds: t.callSeconds };
+  return { user: t.user, name: t.name, role: t.role, exp: t.exp, iat: t.iat, relay: t.relay, callSeconds: t.callSeconds };
 }
 
 export function bearer(request: Request): string | null {

@@ -59,6 +59,14 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX timers_due ON timers (due)",
     ],
   },
+  {
+    version: 3,
+    name: "flood cool-downs",
+    statements: [
+      // A user whose flood was cut off is refused at the door until `until` (party/rate-limit.ts).
+      "CREATE TABLE cooldowns (user TEXT PRIMARY KEY, until INTEGER NOT NULL)",
+    ],
+  },
 ];
 
 /** The storage a migration run needs (a Durable Object's, or a stand-in in tests). */

@@ -46,7 +46,8 @@ describe("schema migrations", () => {
     // Replace this room's database with the v1 one, as if the room had been created by the old code.
     await runInDurableObject(roomStub(ROOM), (_room: Room, state) => {
       const sql = state.storage.sql;
-      for (const table of ["messages", "members", "meta", "timers", "schema_migrations"]) sql.exec(`DROP TABLE IF EXISTS ${table}`);
+      const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'").toArray();
+      for (const { name } of tables) sql.exec(`DROP TABLE "${name}"`);
       for (const statement of statements(fixture)) sql.exec(statement);
     });
     // The next start of the object migrates it.

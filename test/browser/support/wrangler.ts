@@ -64,6 +64,9 @@ export async function startWrangler(options: WranglerOptions): Promise<Wrangler>
         "--log-level", "info",
         // The probe feature and /api/_test routes (party/features/probe), for the timer restart test.
         "--var", "INAPP_TALK_TEST_HOOKS:true",
+        // Every browser test is one client address here; the per-address API limits have workerd tests.
+        "--var", "RATE_LIMIT_TOKEN_PER_MIN:100000",
+        "--var", "RATE_LIMIT_SESSION_PER_MIN:100000",
       ],
       {
         cwd: REPO_ROOT,

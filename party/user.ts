@@ -1,0 +1,53 @@
+/**
+ * The user's object: one small Durable Object per user id, for what belongs to a person rather than
+ * a room. Today: revocation (tokens issued before a moment are refused everywhere) and the rooms the
+ * user has opened (so a revocation can reach their open sockets). The inbox index, push
+ * subscriptions and blocks belong here next.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { UserRpc } from "./contract.ts";
+import type { RoomEnv } from "./env.ts";
+import { migrate, type Migration } from "./migrations/index.ts";
+
+export const USER_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "rooms, revocation",
+    statements: [
+      "CREATE TABLE rooms (room TEXT PRIMARY KEY, first_seen INTEGER NOT NULL)",
+      "CREATE TABLE settings (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    ],
+  },
+];
+
+export class User extends DurableObject<RoomEnv> implements UserRpc {
+  private revokedBefore: number;
+
+  constructor(ctx: DurableObjectState, env: RoomEnv) {
+    super(ctx, env);
+    migrate(ctx.storage, USER_MIGRATIONS);
+    this.revokedBefore = ctx.storage.sql.exec<{ value: number }>("SELECT value FROM settings WHERE key = 'revoked_before'").toArray()[0]?.value ?? 0;
+  }
+
+  /** Whether a token issued at `iat` (Unix seconds) may open `room`; remembers the room. */
+  admit(room: string, iat: number): { revoked: boolean } {
+    if (iat < this.revokedBefore) return { revoked: true };
+    this.ctx.storage.sql.exec("INSERT INTO rooms (room, first_seen) VALUES (?, ?) ON CONFLICT (room) DO NOTHING", room, Date.now());
+    return { revoked: false };
+  }
+
+  /**
+   * Refuses every token issued up to and including the current second (JWT `iat` has one-second
+   * resolution, so a token from earlier in this second cannot be told apart). Returns the boundary
+   * and the rooms whose open sockets must be closed.
+   */
+  revoke(nowMs: number): { before: number; rooms: string[] } {
+    this.revokedBefore = Math.max(this.revokedBefore, Math.floor(nowMs / 1000) + 1);
+    this.ctx.storage.sql.exec(
+      "INSERT INTO settings (key, value) VALUES ('revoked_before', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      this.revokedBefore,
+    );
+    const rooms = this.ctx.storage.sql.exec<{ room: string }>("SELECT room FROM rooms ORDER BY room").toArray().map((r) => r.room);
+    return { before: this.revokedBefore, rooms };
+  }
+}
