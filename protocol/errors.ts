@@ -21,6 +21,12 @@ export const ERROR_CODES = [
   "read_only",
   "not_member",
   "room_full",
+  // calls
+  "call_not_found",
+  "not_participant",
+  "already_answered",
+  "call_not_allowed",
+  "callee_unavailable",
   // HTTP API
   "invalid_request",
   "not_found",

@@ -7,6 +7,7 @@ export * from "./session.ts";
 export * from "./chat.ts";
 export * from "./presence.ts";
 export * from "./reads.ts";
+export * from "./calls.ts";
 export * from "./messages.ts";
 export * from "./parse-client.ts";
 export * from "./parse-server.ts";

@@ -1,3 +1,4 @@
+import { callsClientParsers } from "./calls.ts";
 import { chatClientParsers } from "./chat.ts";
 import { MAX_FRAME_BYTES, utf8Length } from "./limits.ts";
 import type { ClientMessage } from "./messages.ts";
@@ -10,6 +11,7 @@ const PARSERS: { [K in ClientMessage["type"]]: FrameParser<ClientMessage> } = {
   ...chatClientParsers,
   ...presenceClientParsers,
   ...readsClientParsers,
+  ...callsClientParsers,
 };
 
 /**

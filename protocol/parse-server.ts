@@ -1,3 +1,4 @@
+import { callsServerParsers } from "./calls.ts";
 import { chatServerParsers } from "./chat.ts";
 import type { ServerMessage } from "./messages.ts";
 import { presenceServerParsers } from "./presence.ts";
@@ -11,6 +12,7 @@ const PARSERS: { [K in ServerMessage["type"]]: FrameParser<ServerMessage> } = {
   ...chatServerParsers,
   ...presenceServerParsers,
   ...readsServerParsers,
+  ...callsServerParsers,
 };
 
 /**
