@@ -87,6 +87,8 @@ export function snapshotWorker(workDir, patch) {
 /**
  * Starts `wrangler dev` on a free port with fresh local storage and the rate limits raised, then finds
  * the worker's own workerd port (the one behind wrangler's proxy) so both paths can be measured.
+ * @param {string} workDir
+ * @param {{ extraVars?: Record<string, string>, patch?: (code: string) => string, label?: string }} [options]
  */
 export async function startOurs(workDir, { extraVars = {}, patch, label = "" } = {}) {
   const port = await freePort();
@@ -176,7 +178,7 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "" } =
         body: JSON.stringify({ user, name: user, rooms: [room], ttl: 3600 }),
       });
       if (!res.ok) throw new Error(`POST /api/token → ${res.status} ${await res.text()}`);
-      t = (await res.json()).token;
+      t = /** @type {{ token: string }} */ (await res.json()).token;
     }
     tokenCache.set(key, t);
     return t;
