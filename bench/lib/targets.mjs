@@ -56,6 +56,21 @@ export function signToken(secret, { user, name, rooms, ttl = 3600 }) {
   return `${head}.${body}.${sig}`;
 }
 
+/**
+ * Builds dist/ (`node scripts/build.mjs`) when dist/inapp-talk.js is missing, as on a fresh clone or after the
+ * workers tests (they create an empty dist/). wrangler.toml serves dist/ as static assets, and wrangler
+ * refuses to start without the folder; the weight scenario measures the built widget.
+ * @param {(line: string) => void} [log]
+ * @returns {boolean} whether it built
+ */
+export function ensureDist(log = (line) => process.stderr.write(`${line}\n`)) {
+  if (existsSync(join(ROOT, "dist/inapp-talk.js"))) return false;
+  log("dist/inapp-talk.js is missing: building it first (node scripts/build.mjs)");
+  // The build's size table goes to stderr: stdout is the bench's own report.
+  execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs")], { cwd: ROOT, stdio: ["ignore", 2, 2] });
+  return true;
+}
+
 const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", XDG_CONFIG_HOME: join(ROOT, ".config"), NO_COLOR: "1", CI: "1" };
 
 /**
@@ -64,6 +79,7 @@ const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABL
  * `wrangler dev` on the live tree would reload the worker (new ports, dropped sockets) mid-measurement.
  */
 export function snapshotWorker(workDir, patch) {
+  ensureDist();
   const dir = join(workDir, "worker");
   mkdirSync(dir, { recursive: true });
   execFileSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", join(dir, "build")], {
