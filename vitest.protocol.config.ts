@@ -1,4 +1,4 @@
-// Plain-node unit tests: the wire protocol and the widget's pure helpers (no DOM, no workerd).
+// Plain-node unit tests: the wire protocol, the widget's pure helpers (no DOM, no workerd) and the check scripts.
 // party/ and worker/ tests run inside workerd (vitest.workers.config.ts); the widget itself is
 // tested in real Chromium (test/browser/).
 import { defineConfig } from "vitest/config";
@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     name: "protocol",
     environment: "node",
-    include: ["protocol/**/*.test.ts", "widget/**/*.test.ts"],
+    include: ["protocol/**/*.test.ts", "widget/**/*.test.ts", "scripts/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/*.browser.test.ts"],
     passWithNoTests: false,
   },

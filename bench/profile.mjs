@@ -16,7 +16,7 @@ const which = process.argv[2] ?? "all";
 
 class Inspector {
   static async attach(port) {
-    const list = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+    const list = /** @type {any[]} */ (await (await fetch(`http://127.0.0.1:${port}/json`)).json());
     const target = list.find((t) => t.webSocketDebuggerUrl) ?? list[0];
     const ws = new WebSocket(target.webSocketDebuggerUrl, { perMessageDeflate: false });
     await new Promise((r, j) => { ws.once("open", r); ws.once("error", j); });

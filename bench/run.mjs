@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import os from "node:os";
 import { installCleanup, stopAllChildren, killAllChildrenSync, sleep } from "./lib/proc.mjs";
-import { startSocketIO, startOurs } from "./lib/targets.mjs";
+import { startSocketIO, startOurs, ensureDist } from "./lib/targets.mjs";
 import { runFanout } from "./scenarios/fanout.mjs";
 import { runThroughput } from "./scenarios/throughput.mjs";
 import { runResume } from "./scenarios/resume.mjs";
@@ -74,6 +74,14 @@ async function main() {
   if (!flag("keep")) process.on("exit", () => rmSync(workDir, { recursive: true, force: true }));
   const resultsDir = join(ROOT, "bench", "results");
   mkdirSync(resultsDir, { recursive: true });
+
+  // Our server and the weight scenario need the built widget, and a fresh clone has no dist/: build it
+  // now, before the load average is taken, rather than let wrangler refuse to start.
+  try {
+    ensureDist(log);
+  } catch (e) {
+    log(`building dist/ failed: ${e.message}`);
+  }
 
   const report = {
     command: `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`,

@@ -10,8 +10,13 @@ const DIST = join(ROOT, "dist");
 
 execFileSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
 
-/** Every .js file under dist/, relative path → [minified bytes, gzip bytes]. */
+/**
+ * Every .js file under dist/, relative path → [minified bytes, gzip bytes].
+ * @param {string} dir
+ * @returns {Array<{ file: string, min: number, gzip: number }>}
+ */
 function jsSizes(dir, prefix = "") {
+  /** @type {Array<{ file: string, min: number, gzip: number }>} */
   const out = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
@@ -24,7 +29,7 @@ function jsSizes(dir, prefix = "") {
   return out;
 }
 
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const kb = (/** @type {number} */ n) => `${(n / 1024).toFixed(1)} KB`;
 const sizes = jsSizes(DIST);
 const widget = sizes.find((s) => s.file === "inapp-talk.js");
 if (!widget) throw new Error("dist/inapp-talk.js was not built");

@@ -18,11 +18,11 @@ export function parseDevVars(text) {
   for (const line of text.split(/\r?\n/)) {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
     if (!m || line.trimStart().startsWith("#")) continue;
-    let value = m[2];
+    let value = m[2] ?? "";
     const quoted = /^(["'])(.*)\1$/.exec(value);
-    if (quoted) value = quoted[2];
+    if (quoted) value = quoted[2] ?? "";
     else value = value.replace(/\s+#.*$/, "");
-    vars[m[1]] = value;
+    vars[m[1] ?? ""] = value;
   }
   return vars;
 }

@@ -77,7 +77,10 @@ const failed = results.reduce((n, r) => n + r.failed + r.skipped, 0);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failedSuite ? 1 : 0);
 
-/** Test counts from vitest's JSON reporter, or null when it wrote none. */
+/**
+ * Test counts from vitest's JSON reporter, or null when it wrote none.
+ * @param {string} file
+ */
 function readCounts(file) {
   if (!existsSync(file)) return null;
   try {

@@ -12,7 +12,11 @@ export function wranglerEnv(root) {
   };
 }
 
-/** Arguments for `wrangler dev` on a loopback port. */
+/**
+ * Arguments for `wrangler dev` on a loopback port.
+ * @param {number | string} port
+ * @param {string[]} [extra]
+ */
 export function wranglerDevArgs(port, extra = []) {
   return ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--local", "--show-interactive-dev-session=false", ...extra];
 }

@@ -7,7 +7,12 @@ import { readFileSync, readdirSync, openSync, closeSync } from "node:fs";
 
 const children = new Set();
 
-/** Starts a command in its own process group, stdout+stderr appended to `logFile`. */
+/**
+ * Starts a command in its own process group, stdout+stderr appended to `logFile`.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ env?: Record<string, string>, cwd?: string, logFile?: string }} [options]
+ */
 export function startChild(cmd, args, { env, cwd, logFile } = {}) {
   const fd = logFile ? openSync(logFile, "a") : "ignore";
   const child = spawn(cmd, args, {
@@ -59,14 +64,17 @@ export async function stopAllChildren() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A free loopback TCP port (bind to 0, read it, release it). */
+/**
+ * A free loopback TCP port (bind to 0, read it, release it).
+ * @returns {Promise<number>}
+ */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
     srv.on("error", reject);
     srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
+      const { port } = /** @type {import("node:net").AddressInfo} */ (srv.address());
       srv.close(() => resolve(port));
     });
   });

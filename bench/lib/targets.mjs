@@ -56,6 +56,21 @@ export function signToken(secret, { user, name, rooms, ttl = 3600 }) {
   return `${head}.${body}.${sig}`;
 }
 
+/**
+ * Builds dist/ (`node scripts/build.mjs`) when dist/inapp-talk.js is missing, as on a fresh clone or after the
+ * workers tests (they create an empty dist/). wrangler.toml serves dist/ as static assets, and wrangler
+ * refuses to start without the folder; the weight scenario measures the built widget.
+ * @param {(line: string) => void} [log]
+ * @returns {boolean} whether it built
+ */
+export function ensureDist(log = (line) => process.stderr.write(`${line}\n`)) {
+  if (existsSync(join(ROOT, "dist/inapp-talk.js"))) return false;
+  log("dist/inapp-talk.js is missing: building it first (node scripts/build.mjs)");
+  // The build's size table goes to stderr: stdout is the bench's own report.
+  execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs")], { cwd: ROOT, stdio: ["ignore", 2, 2] });
+  return true;
+}
+
 const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", XDG_CONFIG_HOME: join(ROOT, ".config"), NO_COLOR: "1", CI: "1" };
 
 /**
@@ -64,6 +79,7 @@ const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABL
  * `wrangler dev` on the live tree would reload the worker (new ports, dropped sockets) mid-measurement.
  */
 export function snapshotWorker(workDir, patch) {
+  ensureDist();
   const dir = join(workDir, "worker");
   mkdirSync(dir, { recursive: true });
   execFileSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", join(dir, "build")], {
@@ -87,6 +103,8 @@ export function snapshotWorker(workDir, patch) {
 /**
  * Starts `wrangler dev` on a free port with fresh local storage and the rate limits raised, then finds
  * the worker's own workerd port (the one behind wrangler's proxy) so both paths can be measured.
+ * @param {string} workDir
+ * @param {{ extraVars?: Record<string, string>, patch?: (code: string) => string, label?: string }} [options]
  */
 export async function startOurs(workDir, { extraVars = {}, patch, label = "" } = {}) {
   const port = await freePort();
@@ -176,7 +194,7 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "" } =
         body: JSON.stringify({ user, name: user, rooms: [room], ttl: 3600 }),
       });
       if (!res.ok) throw new Error(`POST /api/token → ${res.status} ${await res.text()}`);
-      t = (await res.json()).token;
+      t = /** @type {{ token: string }} */ (await res.json()).token;
     }
     tokenCache.set(key, t);
     return t;

@@ -39,15 +39,15 @@ async function measurePage(context, url, timeoutMs) {
   let wsFrames = 0;
   cdp.on("Network.webSocketFrameReceived", () => wsFrames++);
   await page.addInitScript(() => {
-    document.addEventListener("inapp-talk-ready", () => { window.__benchReady = performance.now(); }, { capture: true, once: true });
-    document.addEventListener("inapp-talk-error", (e) => { window.__benchError = JSON.stringify(e.detail); }, { capture: true });
+    document.addEventListener("inapp-talk-ready", () => { /** @type {any} */ (window).__benchReady = performance.now(); }, { capture: true, once: true });
+    document.addEventListener("inapp-talk-error", (e) => { /** @type {any} */ (window).__benchError = JSON.stringify(/** @type {CustomEvent} */ (e).detail); }, { capture: true });
   });
   await page.goto(url, { waitUntil: "load" });
-  const handle = await page.waitForFunction(() => window.__benchReady ?? (window.__benchError ? -1 : null), null, { timeout: timeoutMs, polling: 10 });
+  const handle = await page.waitForFunction(() => /** @type {any} */ (window).__benchReady ?? (/** @type {any} */ (window).__benchError ? -1 : null), null, { timeout: timeoutMs, polling: 10 });
   const readyMs = await handle.jsonValue();
-  const error = await page.evaluate(() => window.__benchError ?? null);
+  const error = await page.evaluate(() => /** @type {any} */ (window).__benchError ?? null);
   const timing = await page.evaluate(() => {
-    const nav = performance.getEntriesByType("navigation")[0];
+    const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType("navigation")[0]);
     return { dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd };
   });
   await page.waitForTimeout(100); // let loadingFinished of late responses arrive
@@ -65,7 +65,7 @@ export async function runLoad(ours, workDir, { reps }, log) {
   const room = `demo-bench-${Date.now().toString(36)}`;
   const html = hostPage(ours.httpPort, room);
   const server = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(html));
-  await new Promise((r) => server.listen(hostPort, "127.0.0.1", r));
+  await /** @type {Promise<void>} */ (new Promise((r) => server.listen(hostPort, "127.0.0.1", r)));
   const url = `http://localhost:${hostPort}/`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -51,6 +51,7 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
     }
     return n;
   };
+  /** @type {(phase: string) => { phase: string, t: number, awake: number | null, [mb: string]: any }} */
   const snap = (phase) => ({ phase, t: +(performance.now() / 1000).toFixed(1), awake: awake(), ...Object.fromEntries(Object.entries(memory(target)).map(([k, v]) => [k, +(v / MB).toFixed(1)])) });
   const timeline = [snap("before")];
   const count = rooms * perRoom;
@@ -143,6 +144,7 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
 
 export async function runRooms(ours, sio, opts, log) {
   const tag = Date.now().toString(36);
+  /** @type {any[]} */
   const results = [];
   for (const target of [ours, sio].filter(Boolean)) {
     try {

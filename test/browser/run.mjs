@@ -15,10 +15,12 @@ findChromium();
 
 const base = join(root, ".tmp/e2e");
 const dirs = { HOME: "home", TMPDIR: "tmp", XDG_CONFIG_HOME: "config", XDG_CACHE_HOME: "cache", XDG_DATA_HOME: "data", XDG_RUNTIME_DIR: "runtime" };
+/** @type {NodeJS.ProcessEnv} */
 const env = { ...process.env, INAPP_TALK_E2E_TMP: base };
 for (const [name, sub] of Object.entries(dirs)) {
-  env[name] = join(base, sub);
-  mkdirSync(env[name], { recursive: true, mode: 0o700 });
+  const dir = join(base, sub);
+  env[name] = dir;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
 const vitest = join(root, "node_modules/vitest/vitest.mjs");
