@@ -5,7 +5,7 @@ import { preflight, withCors } from "./cors.ts";
 import { authorizeSocket } from "./connect.ts";
 import type { Env } from "./env.ts";
 import { errorResponse, HttpError } from "./http-error.ts";
-import { withAddressLimit } from "./limiter.ts";
+import { withAddressLimit } from "./address-limits.ts";
 import { withApiKey, withRoomParams, type RoomRequest } from "./middleware.ts";
 import { issueGuestToken } from "./routes/guest.ts";
 import { deleteMember, getMessages, getRoom, putMember, putRoom } from "./routes/rooms.ts";
