@@ -123,7 +123,7 @@ async function seedOnOneSocket(origin: string, room: string, user: { user: strin
     ws.send(JSON.stringify({ type: "send", id, text }));
     const ack = await waitFor((f) => (f.type === "ack" || f.type === "error") && f.id === id, `ack for ${id}`);
     if (ack.type !== "ack") throw new Error(`seedMessages: ${JSON.stringify(ack)}`);
-    stored.push({ seq: ack.seq as number, id, user: user.user, name: user.name, text, ts: ack.ts as number });
+    stored.push({ seq: ack.seq as number, id, user: user.user, name: user.name, kind: "text", text, ts: ack.ts as number });
   }
   ws.close();
   return stored;
