@@ -8,7 +8,9 @@ import { gzipSync } from "node:zlib";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
 
-execFileSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+const vite = (...args) => execFileSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn", ...args], { cwd: ROOT, stdio: "inherit" });
+vite(); // the widget: dist/inapp-talk.js + dist/chunks/ (empties dist/ first)
+vite("--mode", "demo"); // the demo page: dist/index.html + dist/assets/
 
 /** Every .js file under dist/, relative path → [minified bytes, gzip bytes]. */
 function jsSizes(dir, prefix = "") {
