@@ -104,25 +104,18 @@ export class InappTalk extends LitElement {
   private sessionKey = "";
   private roomKey = "";
 
-  private connection: ConnectionController = new ConnectionController(this, () => this.sessionConfig(), {
-    onOpen: () => this.chat.onOpen(),
-    onFrame: (frame) => {
-      this.chat.onFrame(frame);
-      this.presence.onFrame(frame);
-      this.reads.onFrame(frame);
-    },
-    onClose: () => {
-      this.chat.onClose();
-      this.presence.onClose();
-    },
-    lastSeq: () => this.chat.lastSeq,
-  });
-  private chat: ChatController = new ChatController(this, (frame) => this.connection.send(frame), () => this.room, {
+  // Each controller registers itself with the connection as a listener (open, frame, close, reset).
+  private connection: ConnectionController = new ConnectionController(
+    this,
+    () => this.sessionConfig(),
+    () => this.chat.lastSeq,
+  );
+  private chat: ChatController = new ChatController(this, this.connection, () => this.room, {
     onLive: (m) => this.onLiveMessage(m),
     onReady: () => this.reads.onResync(),
   });
-  private presence = new PresenceController(this, (frame) => this.connection.send(frame));
-  private reads: ReadsController = new ReadsController(this, (frame) => this.connection.send(frame), {
+  private presence = new PresenceController(this, this.connection);
+  private reads: ReadsController = new ReadsController(this, this.connection, {
     self: () => this.chat.self?.user,
     messages: () => this.chat.messages,
     list: () => this.list,
@@ -164,13 +157,7 @@ export class InappTalk extends LitElement {
     super.updated(changed);
     if (!this.isConnected) return;
     if (sessionKey(this, this.server_) === this.sessionKey) return;
-    const roomKey = `${this.room}|${this.server_}`;
-    if (roomKey !== this.roomKey) {
-      this.chat.reset();
-      this.presence.reset();
-      this.reads.reset();
-    }
-    this.connection.restart();
+    this.connection.restart(`${this.room}|${this.server_}` !== this.roomKey);
   }
 
   private get server_(): string {
