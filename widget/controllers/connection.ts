@@ -9,8 +9,8 @@ import { PartySocket } from "partysocket";
 import { CLOSE_CODES, HEARTBEAT_INTERVAL_MS, HEARTBEAT_PING, HEARTBEAT_PONG, HEARTBEAT_TIMEOUT_MS, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type ServerMessage } from "../../protocol/index.ts";
 import { emit, type WidgetError } from "../events.ts";
 import type { SessionConfig } from "../lib/config.ts";
-import { checkSession } from "../lib/session.ts";
-import { AuthError, TokenSource } from "../lib/tokens.ts";
+import { AuthError, checkSession } from "../lib/session.ts";
+import { TokenSource } from "../lib/tokens.ts";
 
 export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting" | "offline" | "error";
 
