@@ -37,7 +37,8 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @csspart status - Connection state; `data-state` = connecting | connected | reconnecting | offline | error.
  * @csspart presence - Who else is online (one avatar per user, names for screen readers).
  * @csspart messages - The scrolling message list.
- * @csspart message - One message: `data-author`, `data-seq` once stored, `data-status` on own messages.
+ * @csspart message - One message: `data-author`, `data-kind` (`text`, or a richer kind shown by its
+ *   text fallback until a feature draws it), `data-seq` once stored, `data-status` on own messages.
  * @csspart receipt - "Seen" / "Seen by N" under the newest own message others have read.
  * @csspart typing - "Alice is typing…".
  * @csspart composer - The form around input and send.
@@ -260,6 +261,7 @@ export class InappTalk extends LitElement {
         messages: chat.messages,
         outbox: chat.outbox.list(),
         receipt: (m) => this.reads.receipt(m, lang, this.participants()),
+        renderKind: (m) => this.features.renderKind(m, lang),
         onRetry: (id) => chat.retry(id),
       })}
       ${empty ? html`<li class="empty">${t(lang, "history.empty")}</li>` : nothing}

@@ -11,6 +11,7 @@
  * 3. `this.features.use("<name>")` where the element learns that it is needed.
  */
 import { adoptStyles, type CSSResultOrNative } from "lit";
+import type { ChatMessage } from "../../protocol/index.ts";
 import { addCatalog, loadLang, type Lang } from "../i18n/index.ts";
 import type { Feature, FeatureContext, Slot } from "./types.ts";
 
@@ -68,5 +69,14 @@ export class Features {
 
   render(slot: Slot, lang: Lang): unknown[] {
     return [...this.installed.values()].map((f) => f.slots?.[slot]?.(lang));
+  }
+
+  /** The installed renderer of this entry's kind, if any. */
+  renderKind(m: ChatMessage, lang: Lang): unknown {
+    for (const f of this.installed.values()) {
+      const draw = f.kinds?.[m.kind];
+      if (draw) return draw(m, lang);
+    }
+    return undefined;
   }
 }

@@ -4,6 +4,7 @@
  * How features are found and loaded: registry.ts.
  */
 import type { CSSResultOrNative, ReactiveControllerHost } from "lit";
+import type { ChatMessage } from "../../protocol/index.ts";
 import type { RoomLink } from "../controllers/connection.ts";
 import type { Catalog, Lang } from "../i18n/index.ts";
 
@@ -20,6 +21,8 @@ export interface Feature {
   /** Added to the element's shadow root once installed. */
   styles?: CSSResultOrNative;
   slots?: Partial<Record<Slot, (lang: Lang) => unknown>>;
+  /** Entry kinds it draws; any other entry shows its `text`. */
+  kinds?: Record<string, (m: ChatMessage, lang: Lang) => unknown>;
 }
 
 /** The element as a feature sees it. */
