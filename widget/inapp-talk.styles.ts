@@ -24,8 +24,8 @@ const darkTheme = css`
 export const base = css`
   :host {
     --inapp-talk-accent: #4f46e5;
-    --inapp-talk-accent-text: #ffffff;
-    --inapp-talk-bg: #ffffff;
+    --inapp-talk-accent-text: #fff;
+    --inapp-talk-bg: #fff;
     --inapp-talk-surface: #f3f4f6;
     --inapp-talk-text: #1f2328;
     --inapp-talk-muted: #5b6270;
@@ -51,6 +51,12 @@ export const base = css`
     font-size: var(--inapp-talk-font-size);
     line-height: 1.45;
     -webkit-text-size-adjust: 100%;
+  }
+  /* The launcher's bubble and panel are fixed-position (launcher.styles.ts, loaded with it). */
+  :host([layout="launcher"]) {
+    position: static;
+    height: 0;
+    min-height: 0;
   }
   :host([theme="dark"]) {
     ${darkTheme}
@@ -219,24 +225,5 @@ export const base = css`
   }
   .avatar.more::after {
     display: none;
-  }
-  .close {
-    display: grid;
-    place-items: center;
-    width: 36px;
-    height: 36px;
-    padding: 0;
-    border: 0;
-    border-radius: 50%;
-    background: transparent;
-    color: var(--inapp-talk-muted);
-    cursor: pointer;
-  }
-  .close:hover {
-    background: var(--inapp-talk-surface);
-  }
-  .close svg {
-    width: 20px;
-    height: 20px;
   }
 `;

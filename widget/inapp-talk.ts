@@ -1,19 +1,19 @@
 import { LitElement, html, nothing, type PropertyValues } from "lit";
 import { MAX_TEXT_LENGTH, type ChatMessage } from "../protocol/index.ts";
 import { ChatController } from "./controllers/chat.ts";
-import { LauncherController } from "./controllers/launcher.ts";
 import { ConnectionController } from "./controllers/connection.ts";
+import { LanguageController } from "./controllers/language.ts";
 import { PresenceController } from "./controllers/presence.ts";
 import { ReadsController } from "./controllers/reads.ts";
 import { ScrollController } from "./controllers/scroll.ts";
 import type { WidgetError } from "./events.ts";
-import { resolveLang, t, type Lang, type MessageKey } from "./i18n/index.ts";
-import { chime } from "./lib/chime.ts";
+import { Features } from "./features/registry.ts";
+import { t, type Lang, type MessageKey } from "./i18n/index.ts";
+import { chime, unlockAudio } from "./lib/audio.ts";
 import { resolveServer, sessionConfig, sessionKey, type SessionConfig } from "./lib/config.ts";
 import { decodeJwt } from "./lib/jwt.ts";
 import { base } from "./inapp-talk.styles.ts";
-import { errorText, renderComposer, renderHeader, renderLauncher, renderNameForm, renderTyping } from "./views/chrome.ts";
-import { launcherStyles } from "./views/launcher.styles.ts";
+import { errorText, renderComposer, renderHeader, renderNameForm, renderTyping, type ComposerHandlers } from "./views/chrome.ts";
 import { renderMessageRows } from "./views/messages.ts";
 import { messageStyles } from "./views/messages.styles.ts";
 
@@ -37,7 +37,8 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @csspart status - Connection state; `data-state` = connecting | connected | reconnecting | offline | error.
  * @csspart presence - Who else is online (one avatar per user, names for screen readers).
  * @csspart messages - The scrolling message list.
- * @csspart message - One message: `data-author`, `data-seq` once stored, `data-status` on own messages.
+ * @csspart message - One message: `data-author`, `data-kind` (`text`, or a richer kind shown by its
+ *   text fallback until a feature draws it), `data-seq` once stored, `data-status` on own messages.
  * @csspart receipt - "Seen" / "Seen by N" under the newest own message others have read.
  * @csspart typing - "Alice is typing…".
  * @csspart composer - The form around input and send.
@@ -64,7 +65,8 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @cssproperty --inapp-talk-offset - Launcher distance from the viewport corner.
  */
 export class InappTalk extends LitElement {
-  static styles = [base, messageStyles, launcherStyles];
+  /** The launcher's styles arrive with its chunk (features/registry.ts). */
+  static styles = [base, messageStyles];
 
   static properties = {
     room: { type: String },
@@ -104,35 +106,34 @@ export class InappTalk extends LitElement {
   private sessionKey = "";
   private roomKey = "";
 
-  private connection: ConnectionController = new ConnectionController(this, () => this.sessionConfig(), {
-    onOpen: () => this.chat.onOpen(),
-    onFrame: (frame) => {
-      this.chat.onFrame(frame);
-      this.presence.onFrame(frame);
-      this.reads.onFrame(frame);
-    },
-    onClose: () => {
-      this.chat.onClose();
-      this.presence.onClose();
-    },
-    lastSeq: () => this.chat.lastSeq,
-  });
-  private chat: ChatController = new ChatController(this, (frame) => this.connection.send(frame), () => this.room, {
+  private i18n = new LanguageController(this);
+  // Each controller registers itself with the connection as a listener (open, frame, close, reset).
+  private connection: ConnectionController = new ConnectionController(
+    this,
+    () => this.sessionConfig(),
+    () => this.chat.lastSeq,
+  );
+  private chat: ChatController = new ChatController(this, this.connection, () => this.room, {
     onLive: (m) => this.onLiveMessage(m),
     onReady: () => this.reads.onResync(),
   });
-  private presence = new PresenceController(this, (frame) => this.connection.send(frame));
-  private reads: ReadsController = new ReadsController(this, (frame) => this.connection.send(frame), {
+  private presence = new PresenceController(this, this.connection);
+  private reads: ReadsController = new ReadsController(this, this.connection, {
     self: () => this.chat.self?.user,
     messages: () => this.chat.messages,
     list: () => this.list,
     isOpen: () => this.isOpen,
   });
-  private launcher = new LauncherController(this, () => this.reads.recheck());
   private scroller = new ScrollController(
     this,
     () => this.list,
     () => this.chat.loadOlder(),
+  );
+  /** Lazily loaded features (the launcher now; calls, inbox, attachments later): features/registry.ts. */
+  private features = new Features(
+    { host: this, link: this.connection, unread: () => this.reads.unread(), recheckReads: () => this.reads.recheck() },
+    // The language asked for, not the one still on screen: a feature must arrive with its strings.
+    () => this.i18n.wanted,
   );
 
   constructor() {
@@ -140,11 +141,18 @@ export class InappTalk extends LitElement {
     this.room = this.server = this.token = this.tokenUrl = this.name = this.hint = this.announcement = "";
     this.guest = this.open = this.muted = false;
     this.layout = "inline";
+    // Sound may only start after a gesture: the first click or key press in the widget allows it.
+    this.addEventListener("pointerdown", unlockAudio);
+    this.addEventListener("keydown", unlockAudio);
   }
 
-  private get composer() {
-    return { onSubmit: this.onSubmit, onKeydown: this.onKeydown, onInput: this.onInput };
-  }
+  private composer: ComposerHandlers = {
+    send: (input) => this.submit(input),
+    input: (input) => {
+      if (this.hint && input.value.length <= MAX_TEXT_LENGTH) this.hint = "";
+      if (input.value.trim()) this.presence.userTyped();
+    },
+  };
 
   private get list(): HTMLElement | null {
     return this.renderRoot?.querySelector<HTMLElement>('[part="messages"]') ?? null;
@@ -155,22 +163,27 @@ export class InappTalk extends LitElement {
     return this.layout !== "launcher" || this.open;
   }
 
-  /** The active UI language. */
+  /** The UI language on screen (after `lang` changes, the old one until the new one has loaded). */
   get language(): Lang {
-    return resolveLang(this.lang);
+    return this.i18n.shown ?? "en";
+  }
+
+  protected willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (this.layout === "launcher") void this.features.use("launcher");
+  }
+
+  /** `updateComplete` (and so `inapp-talk-ready`) waits for the strings and features on screen. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await Promise.all([this.i18n.loaded, this.features.settled()]);
+    return super.getUpdateComplete();
   }
 
   protected updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (!this.isConnected) return;
     if (sessionKey(this, this.server_) === this.sessionKey) return;
-    const roomKey = `${this.room}|${this.server_}`;
-    if (roomKey !== this.roomKey) {
-      this.chat.reset();
-      this.presence.reset();
-      this.reads.reset();
-    }
-    this.connection.restart();
+    this.connection.restart(`${this.room}|${this.server_}` !== this.roomKey);
   }
 
   private get server_(): string {
@@ -200,27 +213,39 @@ export class InappTalk extends LitElement {
   }
 
   protected render() {
-    const lang = this.language;
-    const { state, error } = this.connection;
+    const lang = this.i18n.shown;
+    const launcher = this.layout === "launcher";
+    if (!lang || (launcher && !this.features.has("launcher"))) return nothing;
+    const { state } = this.connection;
+    const error = this.errorFor(lang);
     const statusText = state === "error" && error ? errorText(lang, error) : t(lang, `status.${state}` as MessageKey);
     const needsName = this.guest && !this.name.trim() && !this.token && !this.tokenUrl;
     const readOnly = this.chat.self?.readOnly === true;
-    const launcher = this.layout === "launcher";
     const self = this.chat.self?.user;
     return html`<section part="panel" id="panel" aria-labelledby="title" role=${launcher ? "dialog" : "region"}>
-        ${renderHeader({ lang, state, statusText, title: this.chat.self?.title ?? null, others: this.presence.others(self), onClose: launcher ? this.launcher.toggle : undefined })}
-        ${needsName ? renderNameForm(lang, this.onName) : this.renderMessages(lang)}
+        ${renderHeader({ lang, state, statusText, title: this.chat.self?.title ?? null, others: this.presence.others(self), end: this.features.render("header", lang) })}
+        ${needsName ? renderNameForm(lang, (name) => (this.name = name)) : this.renderMessages(lang, error)}
         <div class="sr-only" aria-live="polite">${this.announcement}</div>
         ${renderTyping(lang, this.presence.typingNames(self))}
         ${this.hint ? html`<p class="hint" role="alert">${this.hint}</p>` : nothing}
         ${renderComposer(lang, { hidden: needsName, readOnly, disabled: readOnly || state === "error" }, this.composer)}
       </section>
-      ${launcher ? renderLauncher(lang, this.open, this.reads.unread(), this.launcher.toggle) : nothing}`;
+      ${this.features.render("end", lang)}`;
   }
 
-  private renderMessages(lang: Lang) {
-    const { chat } = this;
+  /**
+   * The connection's error. A config error was worded when the connection started, maybe before
+   * this language had loaded: it is worded again in the language on screen.
+   */
+  private errorFor(lang: Lang): WidgetError | null {
     const error = this.connection.error;
+    if (error?.code !== "config") return error;
+    const config = sessionConfig(this, this.server_, (detail) => t(lang, "error.config", { detail }));
+    return config && "code" in config ? config : error;
+  }
+
+  private renderMessages(lang: Lang, error: WidgetError | null) {
+    const { chat } = this;
     const me = this.me;
     const empty = chat.loaded && chat.messages.length === 0 && chat.outbox.size === 0;
     return html`<ol part="messages" tabindex="0" aria-label=${t(lang, "messages.label")} @scroll=${this.scroller.onScroll}>
@@ -236,6 +261,7 @@ export class InappTalk extends LitElement {
         messages: chat.messages,
         outbox: chat.outbox.list(),
         receipt: (m) => this.reads.receipt(m, lang, this.participants()),
+        renderKind: (m) => this.features.renderKind(m, lang),
         onRetry: (id) => chat.retry(id),
       })}
       ${empty ? html`<li class="empty">${t(lang, "history.empty")}</li>` : nothing}
@@ -243,37 +269,12 @@ export class InappTalk extends LitElement {
     </ol>`;
   }
 
-  private onName = (e: SubmitEvent): void => {
-    e.preventDefault();
-    const input = (e.target as HTMLFormElement).elements.namedItem("name") as HTMLInputElement;
-    if (input.value.trim()) this.name = input.value.trim();
-  };
-
   /** Everyone known to be in the room besides the user: decides "Seen" versus "Seen by N". */
   private participants(): Set<string> {
     const all = new Set<string>([...this.reads.reads.keys(), ...this.presence.online.keys(), ...this.chat.messages.map((m) => m.user)]);
     all.delete(this.chat.self?.user ?? "");
     return all;
   }
-
-  private onKeydown = (e: KeyboardEvent): void => {
-    // Enter sends, Shift+Enter is a new line; never while an IME (Korean, Japanese…) is composing.
-    if (e.key !== "Enter" || e.shiftKey || e.isComposing || e.keyCode === 229) return;
-    e.preventDefault();
-    this.submit(e.target as HTMLTextAreaElement);
-  };
-
-  private onInput = (e: Event): void => {
-    const input = e.target as HTMLTextAreaElement;
-    if (this.hint && input.value.length <= MAX_TEXT_LENGTH) this.hint = "";
-    if (input.value.trim()) this.presence.userTyped();
-  };
-
-  private onSubmit = (e: SubmitEvent): void => {
-    e.preventDefault();
-    const input = (e.target as HTMLFormElement).querySelector("textarea");
-    if (input) this.submit(input);
-  };
 
   private submit(input: HTMLTextAreaElement): void {
     const result = this.chat.sendText(input.value);

@@ -1,6 +1,7 @@
 /**
  * The conversation: stored messages ordered by seq, the user's outbox, history paging and
- * resume. It speaks to the room only through `send`, so it never touches the socket.
+ * resume. It hears the room as a connection listener and answers through the link, so it never
+ * touches the socket.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import {
@@ -8,12 +9,12 @@ import {
   HISTORY_PAGE_SIZE,
   MAX_TEXT_LENGTH,
   type ChatMessage,
-  type ClientMessage,
   type ErrorFrame,
   type ServerMessage,
   type WelcomeFrame,
 } from "../../protocol/index.ts";
 import { emit } from "../events.ts";
+import type { ConnectionListener, RoomLink } from "./connection.ts";
 import { highestSeq, mergeBySeq, normalize, oldestSeq } from "../lib/message-list.ts";
 import { Outbox } from "../lib/outbox.ts";
 
@@ -21,11 +22,11 @@ type Host = ReactiveControllerHost & HTMLElement;
 
 export type SendResult = { ok: true } | { ok: false; reason: "empty" | "too_long" | "read_only"; length?: number };
 
-export class ChatController implements ReactiveController {
+export class ChatController implements ReactiveController, ConnectionListener {
   /** Stored messages, ascending seq, no duplicates. */
   messages: ChatMessage[] = [];
   readonly outbox = new Outbox();
-  self: Pick<WelcomeFrame, "user" | "name" | "role" | "readOnly" | "title"> | null = null;
+  self: Pick<WelcomeFrame, "user" | "name" | "readOnly" | "title"> | null = null;
   /** The room has messages older than the oldest one shown. */
   hasOlder = false;
   loadingOlder = false;
@@ -39,12 +40,20 @@ export class ChatController implements ReactiveController {
 
   constructor(
     private host: Host,
-    private send: (frame: ClientMessage) => boolean,
+    private link: RoomLink,
     private room: () => string,
-    private listeners: { onLive?(m: ChatMessage): void; onPage?(): void; onReady?(): void } = {},
+    private listeners: {
+      /** A new live message (others' as they arrive, our own once stored). */
+      onLive(m: ChatMessage): void;
+      /** History or resume is complete: the conversation on screen is current. */
+      onReady(): void;
+    },
   ) {
     host.addController(this);
+    link.listen(this);
   }
+
+  private send: RoomLink["send"] = (frame) => this.link.send(frame);
 
   hostDisconnected(): void {
     for (const timer of this.retryTimers.values()) clearTimeout(timer);
@@ -68,21 +77,21 @@ export class ChatController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  onOpen(): void {
+  open(): void {
     this.resyncing = true;
     this.loadingOlder = false;
   }
 
-  onClose(): void {
+  close(): void {
     this.resyncing = true;
     this.loadingOlder = false;
     this.host.requestUpdate();
   }
 
-  onFrame(frame: ServerMessage): void {
+  frame(frame: ServerMessage): void {
     switch (frame.type) {
       case "welcome":
-        this.self = { user: frame.user, name: frame.name, role: frame.role, readOnly: frame.readOnly, title: frame.title };
+        this.self = { user: frame.user, name: frame.name, readOnly: frame.readOnly, title: frame.title };
         break;
       case "history":
         if (frame.before === null) {
@@ -95,7 +104,6 @@ export class ChatController implements ReactiveController {
           this.hasOlder = frame.hasMore;
           this.loadingOlder = false;
         }
-        this.listeners.onPage?.();
         break;
       case "sync": {
         this.messages = mergeBySeq(this.messages, frame.messages);
@@ -103,7 +111,6 @@ export class ChatController implements ReactiveController {
         const last = frame.messages[frame.messages.length - 1];
         if (frame.more && last) this.send({ type: "sync", since: last.seq });
         else this.finishResync();
-        this.listeners.onPage?.();
         break;
       }
       case "ack":
@@ -157,7 +164,7 @@ export class ChatController implements ReactiveController {
     this.loaded = true;
     // Same ids as before: the room acks what it already stored and stores the rest once.
     for (const item of this.outbox.pending()) this.send({ type: "send", id: item.id, text: item.text });
-    this.listeners.onReady?.();
+    this.listeners.onReady();
     if (!this.readyEmitted && this.self) {
       this.readyEmitted = true;
       const detail = { room: this.room(), user: this.self.user };
@@ -190,7 +197,7 @@ export class ChatController implements ReactiveController {
   }
 
   private announce(message: ChatMessage): void {
-    this.listeners.onLive?.(message);
+    this.listeners.onLive(message);
     emit(this.host, "inapp-talk-message", message);
   }
 

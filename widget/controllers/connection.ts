@@ -1,32 +1,50 @@
 /**
  * Owns the room socket: credentials, partysocket, the connection state shown in the `status`
- * part, and deciding when a failure is final. Frames are parsed here and handed on; what they
- * mean for the conversation is the chat controller's business.
+ * part, and deciding when a failure is final. Frames are parsed here and handed to every
+ * registered listener (the chat, presence and reads controllers, and any feature chunk); what
+ * they mean is each listener's business.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { PartySocket } from "partysocket";
 import { CLOSE_CODES, HEARTBEAT_INTERVAL_MS, HEARTBEAT_PING, HEARTBEAT_PONG, HEARTBEAT_TIMEOUT_MS, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type ServerMessage } from "../../protocol/index.ts";
 import { emit, type WidgetError } from "../events.ts";
-import { checkSession } from "../lib/session.ts";
 import type { SessionConfig } from "../lib/config.ts";
-import { AuthError, TokenSource } from "../lib/tokens.ts";
+import { AuthError, checkSession } from "../lib/session.ts";
+import { TokenSource } from "../lib/tokens.ts";
 
 export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting" | "offline" | "error";
 
-export type { SessionConfig };
-
-export interface ConnectionHandlers {
+/** What a controller or feature hears from the room. Every hook is optional. */
+export interface ConnectionListener {
   /** The socket opened; frames follow, starting with `welcome`. */
-  onOpen(): void;
-  onFrame(frame: ServerMessage): void;
-  onClose(): void;
-  /** Highest sequence held, sent as `since` so the room replays only what was missed. */
-  lastSeq(): number;
+  open?(): void;
+  /** A parsed frame (a `messages` batch arrives as one `message` frame each). */
+  frame?(frame: ServerMessage): void;
+  /** The socket closed; partysocket reconnects unless the failure was final. */
+  close?(): void;
+  /** A new session (another room or server): forget everything held. */
+  reset?(): void;
+}
+
+/**
+ * The connection as listeners see it: they send frames and listen, and never touch the socket.
+ *
+ * @example
+ * class Polls implements ConnectionListener {
+ *   constructor(private link: RoomLink) { link.listen(this); }
+ *   frame(f: ServerMessage) { if (f.type === "message" && f.message.kind === "poll") … }
+ * }
+ */
+export interface RoomLink {
+  /** Sends a frame if the room is listening; false otherwise (nothing is queued). */
+  send(frame: ClientMessage): boolean;
+  /** Registers a listener; returns a function that removes it. */
+  listen(listener: ConnectionListener): () => void;
 }
 
 type Host = ReactiveControllerHost & HTMLElement;
 
-export class ConnectionController implements ReactiveController {
+export class ConnectionController implements ReactiveController, RoomLink {
   state: ConnectionState = "idle";
   error: WidgetError | null = null;
 
@@ -40,12 +58,14 @@ export class ConnectionController implements ReactiveController {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   /** When the room last said anything; a half-open socket (lost network) says nothing. */
   private lastHeard = 0;
+  private listeners = new Set<ConnectionListener>();
 
   constructor(
     private host: Host,
     /** Current settings from the element's attributes; null while waiting (e.g. a guest's name). */
     private config: () => SessionConfig | WidgetError | null,
-    private handlers: ConnectionHandlers,
+    /** Highest sequence held, sent as `since` so the room replays only what was missed. */
+    private since: () => number,
   ) {
     host.addController(this);
   }
@@ -62,17 +82,23 @@ export class ConnectionController implements ReactiveController {
     this.stop();
   }
 
-  /** Reconnects from scratch, e.g. after `room` or the credentials changed. */
-  restart(): void {
+  /** Reconnects from scratch after the credentials changed; `reset` when the room did too. */
+  restart(reset: boolean): void {
     this.stop();
+    if (reset) this.dispatch((l) => l.reset?.());
     this.start();
   }
 
-  get connected(): boolean {
-    return this.state === "connected";
+  listen(listener: ConnectionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  /** Sends a frame if the room is listening; returns false otherwise (nothing is queued here). */
+  /** Runs `call` for every listener, in the order they registered. */
+  private dispatch(call: (listener: ConnectionListener) => void): void {
+    for (const listener of this.listeners) call(listener);
+  }
+
   send(frame: ClientMessage): boolean {
     if (!this.socket || this.state !== "connected" || this.socket.readyState !== WebSocket.OPEN) return false;
     this.socket.send(JSON.stringify(frame));
@@ -139,7 +165,7 @@ export class ConnectionController implements ReactiveController {
         await this.diagnose(tokens);
       }
       const token = await tokens.get();
-      const since = this.handlers.lastSeq();
+      const since = this.since();
       return { token, v: String(PROTOCOL_VERSION), since: since > 0 ? String(since) : null };
     } catch (err) {
       if (err instanceof AuthError && socket === this.socket) this.fail({ code: err.code, message: err.message });
@@ -168,7 +194,7 @@ export class ConnectionController implements ReactiveController {
       if (Date.now() - this.lastHeard > HEARTBEAT_TIMEOUT_MS) return this.socket?.reconnect();
       if (this.state === "connected") this.socket?.send(HEARTBEAT_PING);
     }, HEARTBEAT_INTERVAL_MS);
-    this.handlers.onOpen();
+    this.dispatch((l) => l.open?.());
   }
 
   private onMessage(data: unknown): void {
@@ -189,10 +215,10 @@ export class ConnectionController implements ReactiveController {
       return this.fail(versionError());
     } else if (frame.type === "messages") {
       // A batch from a busy room means the same as its messages one by one.
-      for (const message of frame.messages) this.handlers.onFrame({ type: "message", message });
+      for (const message of frame.messages) this.dispatch((l) => l.frame?.({ type: "message", message }));
       return;
     }
-    this.handlers.onFrame(frame);
+    this.dispatch((l) => l.frame?.(frame));
   }
 
   private onSocketClose(code: number): void {
@@ -202,7 +228,7 @@ export class ConnectionController implements ReactiveController {
     this.opened = false;
     const offline = navigator.onLine === false;
     this.setState(offline ? "offline" : this.everConnected ? "reconnecting" : "connecting");
-    this.handlers.onClose();
+    this.dispatch((l) => l.close?.());
   }
 
   /** Fetch the next token ahead of `exp`, so a reconnect never waits for it. */

@@ -3,14 +3,15 @@
  * typing notices expire by themselves, and our own are throttled before they reach the socket.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { ClientMessage, PresenceUser, ServerMessage } from "../../protocol/index.ts";
+import type { PresenceUser, ServerMessage } from "../../protocol/index.ts";
+import type { ConnectionListener, RoomLink } from "./connection.ts";
 
 /** At most one `typing` frame per this interval while the user keeps typing. */
 export const TYPING_SEND_MS = 2000;
 /** A typing notice disappears this long after the last one (a little over the send interval). */
 export const TYPING_SHOW_MS = 4000;
 
-export class PresenceController implements ReactiveController {
+export class PresenceController implements ReactiveController, ConnectionListener {
   /** Everyone online, by user id (several tabs of one user are one entry). */
   online = new Map<string, string>();
   /** Users typing now → when their notice expires. */
@@ -20,9 +21,10 @@ export class PresenceController implements ReactiveController {
 
   constructor(
     private host: ReactiveControllerHost,
-    private send: (frame: ClientMessage) => boolean,
+    private link: RoomLink,
   ) {
     host.addController(this);
+    link.listen(this);
   }
 
   hostDisconnected(): void {
@@ -35,7 +37,7 @@ export class PresenceController implements ReactiveController {
     this.typing.clear();
   }
 
-  onFrame(frame: ServerMessage): void {
+  frame(frame: ServerMessage): void {
     switch (frame.type) {
       case "presence":
         this.online = new Map(frame.online.map((p: PresenceUser) => [p.user, p.name]));
@@ -62,16 +64,15 @@ export class PresenceController implements ReactiveController {
   }
 
   /** The connection dropped: presence is unknown until the next snapshot. */
-  onClose(): void {
-    this.online.clear();
-    this.typing.clear();
+  close(): void {
+    this.reset();
     this.host.requestUpdate();
   }
 
   /** Call on every keystroke that leaves text in the input; sends at most one frame per interval. */
   userTyped(now = Date.now()): void {
     if (now - this.lastTypingSent < TYPING_SEND_MS) return;
-    if (this.send({ type: "typing" })) this.lastTypingSent = now;
+    if (this.link.send({ type: "typing" })) this.lastTypingSent = now;
   }
 
   /** The user sent their message: the next keystroke may announce typing again at once. */

@@ -4,13 +4,14 @@
  * last-read seq and tells everyone, so senders can show "Seen".
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { ChatMessage, ClientMessage, ReadReceipt, ServerMessage } from "../../protocol/index.ts";
+import type { ChatMessage, ReadReceipt, ServerMessage } from "../../protocol/index.ts";
 import { emit } from "../events.ts";
 import { formatList, t, type Lang } from "../i18n/index.ts";
+import type { ConnectionListener, RoomLink } from "./connection.ts";
 
 type Host = ReactiveControllerHost & HTMLElement;
 
-export class ReadsController implements ReactiveController {
+export class ReadsController implements ReactiveController, ConnectionListener {
   /** Last-read seq per user, as the room reports it. */
   reads = new Map<string, ReadReceipt>();
   /** Our own read position (what we sent or the room remembered). */
@@ -24,7 +25,7 @@ export class ReadsController implements ReactiveController {
 
   constructor(
     private host: Host,
-    private send: (frame: ClientMessage) => boolean,
+    private link: RoomLink,
     private ctx: {
       self(): string | undefined;
       messages(): readonly ChatMessage[];
@@ -34,6 +35,7 @@ export class ReadsController implements ReactiveController {
     },
   ) {
     host.addController(this);
+    link.listen(this);
   }
 
   hostConnected(): void {
@@ -54,7 +56,7 @@ export class ReadsController implements ReactiveController {
     this.lastUnread = 0;
   }
 
-  onFrame(frame: ServerMessage): void {
+  frame(frame: ServerMessage): void {
     if (frame.type !== "reads") return;
     for (const r of frame.reads) {
       const prev = this.reads.get(r.user);
@@ -165,7 +167,7 @@ export class ReadsController implements ReactiveController {
     clearTimeout(this.flushTimer);
     // Batch a burst of intersections (scrolling, a page arriving) into one frame.
     this.flushTimer = setTimeout(() => {
-      if (this.visibleMax <= this.sentRead || !this.send({ type: "read", seq: this.visibleMax })) return;
+      if (this.visibleMax <= this.sentRead || !this.link.send({ type: "read", seq: this.visibleMax })) return;
       this.sentRead = this.visibleMax;
       if (this.sentRead > this.myRead) {
         this.myRead = this.sentRead;

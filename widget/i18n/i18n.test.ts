@@ -1,15 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { en } from "./en.ts";
-import { ko } from "./ko.ts";
-import { formatDay, resolveLang, t } from "./index.ts";
+import { chat } from "./en/chat.ts";
+import { launcher } from "./en/launcher.ts";
+import koChat from "./ko/chat.ts";
+import koLauncher from "./ko/launcher.ts";
+import { formatDay, loadLang, resolveLang, t } from "./index.ts";
 
 describe("i18n", () => {
-  it("has every key in both languages, with the same placeholders", () => {
-    expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
+  it("has every key of each feature in both languages, with the same placeholders", () => {
     const holes = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
-    for (const key of Object.keys(en) as Array<keyof typeof en>) {
-      expect(ko[key].trim(), key).not.toBe("");
-      expect(holes(ko[key]), key).toEqual(holes(en[key]));
+    for (const [en, ko] of [
+      [chat, koChat],
+      [launcher, koLauncher],
+    ] as Array<[Record<string, string>, Record<string, string>]>) {
+      expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
+      for (const key of Object.keys(en)) {
+        expect(ko[key]!.trim(), key).not.toBe("");
+        expect(holes(ko[key]!), key).toEqual(holes(en[key]!));
+      }
     }
   });
 
@@ -20,7 +27,9 @@ describe("i18n", () => {
     expect(resolveLang("", "EN-gb")).toBe("en");
   });
 
-  it("fills placeholders and formats days per locale", () => {
+  it("shows English until Korean is loaded, then fills placeholders and formats days per locale", async () => {
+    expect(t("ko", "receipt.seenBy", { count: 3 })).toBe("Seen by 3");
+    await loadLang("ko");
     expect(t("en", "receipt.seenBy", { count: 3 })).toBe("Seen by 3");
     expect(t("ko", "receipt.seenBy", { count: 3 })).toBe("3명 읽음");
     const now = new Date(2026, 10, 21, 15).getTime();

@@ -1,14 +1,68 @@
 /**
- * The widget's only source of UI text. `en` and `ko` are complete; dates and times go through
- * Intl for the active language so `lang` can switch everything live.
+ * The widget's only source of UI text. Strings come in one catalog per feature and language
+ * (`en/chat.ts`, `ko/launcher.ts`…): English ships with its feature and is always there; another
+ * language is a chunk fetched the first time the widget shows it, so an English page never
+ * downloads Korean. Dates and times go through Intl for the language shown, so `lang` switches
+ * everything live.
  */
-import { en, type MessageKey, type Messages } from "./en.ts";
-import { ko } from "./ko.ts";
+import { chat } from "./en/chat.ts";
+import type { launcher } from "./en/launcher.ts";
 
 export type Lang = "en" | "ko";
-export type { MessageKey };
 
-const catalogs: Record<Lang, Messages> = { en, ko };
+/** Every key `t()` accepts: each feature's English set (a new feature adds its type here). */
+export type MessageKey = keyof typeof chat | keyof typeof launcher;
+
+/**
+ * One feature's strings: English inline, every other language as a loader (an `import()` of its
+ * file, so it becomes its own chunk).
+ *
+ * @example
+ * const strings: Catalog<keyof typeof launcher> = { en: launcher, ko: () => import("../i18n/ko/launcher.ts") };
+ */
+export type Catalog<K extends string = string> = { en: Record<K, string> } & {
+  [L in Exclude<Lang, "en">]: () => Promise<{ default: Record<K, string> }>;
+};
+
+/** What is loaded so far, per language. */
+const strings: Record<Lang, Record<string, string>> = { en: {}, ko: {} };
+const catalogs = new Set<Catalog>();
+/** One load per loader: every element on the page shares it. */
+const loads = new Map<() => Promise<unknown>, Promise<void>>();
+
+/** Makes a feature's strings known: English at once, other languages on the next `loadLang`. */
+export function addCatalog(catalog: Catalog): void {
+  catalogs.add(catalog);
+  Object.assign(strings.en, catalog.en);
+}
+
+addCatalog({ en: chat, ko: () => import("./ko/chat.ts") });
+
+/**
+ * Fetches `lang` for every catalog added so far; resolves once `t()` can use it. A chunk that fails
+ * to load leaves English in its place (and is tried again on the next call) rather than a blank
+ * widget.
+ */
+export function loadLang(lang: Lang): Promise<unknown> {
+  if (lang === "en") return Promise.resolve();
+  return Promise.all(
+    [...catalogs].map((catalog) => {
+      const loader = catalog[lang];
+      let load = loads.get(loader);
+      if (!load) {
+        load = loader().then(
+          (m) => void Object.assign(strings[lang], m.default),
+          (err: unknown) => {
+            loads.delete(loader);
+            console.warn(`[inapp-talk] ${lang} strings not loaded:`, err);
+          },
+        );
+        loads.set(loader, load);
+      }
+      return load;
+    }),
+  );
+}
 
 /** `lang` attribute → supported language; falls back to the browser's preference, then English. */
 export function resolveLang(attr: string | null | undefined, browser = globalThis.navigator?.language): Lang {
@@ -20,7 +74,7 @@ export function resolveLang(attr: string | null | undefined, browser = globalThi
 }
 
 export function t(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
-  const template = catalogs[lang][key];
+  const template = strings[lang][key] ?? strings.en[key] ?? key;
   return vars ? template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? "")) : template;
 }
 

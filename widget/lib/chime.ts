@@ -1,20 +1,5 @@
-/**
- * A short two-note chime made with WebAudio: no audio file to download. Browsers only allow
- * sound after a user gesture, so `unlock()` is called from the widget's first click or key press.
- */
-let ctx: AudioContext | null = null;
-
-export function unlockAudio(): void {
-  try {
-    ctx ??= new AudioContext();
-    if (ctx.state === "suspended") void ctx.resume();
-  } catch {
-    ctx = null;
-  }
-}
-
-export function chime(): void {
-  if (!ctx || ctx.state !== "running") return;
+/** A short two-note chime made with WebAudio: no audio file to download (loaded by audio.ts). */
+export function play(ctx: AudioContext): void {
   const t0 = ctx.currentTime;
   for (const [i, freq] of [880, 1320].entries()) {
     const osc = ctx.createOscillator();

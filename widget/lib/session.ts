@@ -1,10 +1,20 @@
 /**
- * Asks the Worker why a socket was refused. Browsers hide the HTTP status of a failed WebSocket
+ * Asks the Worker why a socket was refused, and the error for a refusal no retry can fix. Browsers hide the HTTP status of a failed WebSocket
  * upgrade, so without this the widget could not tell a bad token (stop) from a server that is
  * restarting (keep retrying).
  */
 export type AuthFailureCode = "unauthorized" | "forbidden" | "expired";
 export type SessionVerdict = { ok: true } | { ok: false; code: AuthFailureCode; message: string } | { ok: false; transient: true };
+
+/** A failure no retry can fix with the same credentials. */
+export class AuthError extends Error {
+  constructor(
+    readonly code: AuthFailureCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const AUTH_CODES: readonly string[] = ["unauthorized", "forbidden", "expired"];
 

@@ -1,6 +1,6 @@
 /**
- * The panel's chrome around the message list: header (title, presence, status, close), typing
- * line and the launcher bubble with its unread badge.
+ * The panel's chrome around the message list: header (title, presence, status, and what features
+ * add to it), the typing line, the guest name form and the composer.
  */
 import { html, nothing, type TemplateResult } from "lit";
 import { MAX_NAME_LENGTH } from "../../protocol/index.ts";
@@ -14,8 +14,8 @@ export interface HeaderView {
   others: Array<{ user: string; name: string }>;
   /** The host's title for this conversation; the generic label otherwise. */
   title: string | null;
-  /** Launcher layout: a close button in the header. */
-  onClose?: () => void;
+  /** What installed features render at the end of the header (the launcher's close button). */
+  end: unknown;
 }
 
 const MAX_AVATARS = 4;
@@ -37,11 +37,7 @@ export function renderHeader(v: HeaderView): TemplateResult {
       )}
       ${extra > 0 ? html`<li class="avatar more"><span aria-hidden="true">+${extra}</span><span class="sr-only">${t(v.lang, "presence.count", { count: v.others.length })}</span></li>` : nothing}
     </ul>
-    ${v.onClose
-      ? html`<button type="button" class="close" aria-label=${t(v.lang, "launcher.close")} title=${t(v.lang, "launcher.close")} @click=${v.onClose}>
-          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" /></svg>
-        </button>`
-      : nothing}
+    ${v.end}
   </header>`;
 }
 
@@ -55,25 +51,6 @@ export function renderTyping(lang: Lang, names: string[]): TemplateResult {
           ? t(lang, "typing.two", { a: names[0]!, b: names[1]! })
           : t(lang, "typing.many");
   return html`<div part="typing" aria-live="polite">${text ? html`<span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>${text}` : nothing}</div>`;
-}
-
-export function renderLauncher(lang: Lang, open: boolean, unread: number, onToggle: () => void): TemplateResult {
-  const label = t(lang, open ? "launcher.close" : "launcher.open");
-  const badge = unread > 99 ? "99+" : String(unread);
-  return html`<button
-    part="launcher"
-    type="button"
-    aria-expanded=${open ? "true" : "false"}
-    aria-controls="panel"
-    aria-label=${unread && !open ? `${label}, ${t(lang, "launcher.unread", { count: unread })}` : label}
-    title=${label}
-    @click=${onToggle}
-  >
-    ${open
-      ? html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" /></svg>`
-      : html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v9a2.5 2.5 0 0 1-2.5 2.5H10l-4.6 3.7A.9.9 0 0 1 4 20V5.5z" /></svg>`}
-    <span part="badge" aria-hidden="true" ?hidden=${!unread || open}>${badge}</span>
-  </button>`;
 }
 
 /**
@@ -91,7 +68,12 @@ function initial(name: string): string {
 }
 
 /** Guests without a `name` attribute are asked for one before joining. */
-export function renderNameForm(lang: Lang, onSubmit: (e: SubmitEvent) => void): TemplateResult {
+export function renderNameForm(lang: Lang, onName: (name: string) => void): TemplateResult {
+  const onSubmit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const name = ((e.target as HTMLFormElement).elements.namedItem("name") as HTMLInputElement).value.trim();
+    if (name) onName(name);
+  };
   return html`<form class="notice name-form" @submit=${onSubmit}>
     <p id="name-prompt">${t(lang, "guest.prompt")}</p>
     <input name="name" aria-labelledby="name-prompt" placeholder=${t(lang, "guest.name")} maxlength=${MAX_NAME_LENGTH} required autocomplete="nickname" />
@@ -118,13 +100,24 @@ export function errorText(lang: Lang, error: WidgetError): string {
 }
 
 export interface ComposerHandlers {
-  onSubmit(e: SubmitEvent): void;
-  onKeydown(e: KeyboardEvent): void;
-  onInput(e: Event): void;
+  /** Send what is in the input (the send button, or Enter). */
+  send(input: HTMLTextAreaElement): void;
+  input(input: HTMLTextAreaElement): void;
 }
 
 export function renderComposer(lang: Lang, o: { hidden: boolean; readOnly: boolean; disabled: boolean }, h: ComposerHandlers): TemplateResult {
-  return html`<form part="composer" @submit=${h.onSubmit} ?hidden=${o.hidden}>
+  const onSubmit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const input = (e.target as HTMLFormElement).querySelector("textarea");
+    if (input) h.send(input);
+  };
+  const onKeydown = (e: KeyboardEvent) => {
+    // Enter sends, Shift+Enter is a new line; never while an IME (Korean, Japanese…) is composing.
+    if (e.key !== "Enter" || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+    e.preventDefault();
+    h.send(e.target as HTMLTextAreaElement);
+  };
+  return html`<form part="composer" @submit=${onSubmit} ?hidden=${o.hidden}>
     <textarea
       part="input"
       rows="1"
@@ -132,8 +125,8 @@ export function renderComposer(lang: Lang, o: { hidden: boolean; readOnly: boole
       aria-label=${t(lang, "input.label")}
       placeholder=${t(lang, o.readOnly ? "input.readOnly" : "input.placeholder")}
       ?disabled=${o.disabled}
-      @keydown=${h.onKeydown}
-      @input=${h.onInput}
+      @keydown=${onKeydown}
+      @input=${(e: Event) => h.input(e.target as HTMLTextAreaElement)}
     ></textarea>
     <button part="send" type="submit" aria-label=${t(lang, "send.label")} title=${t(lang, "send.label")} ?disabled=${o.disabled}>
       <svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>

@@ -1,6 +1,8 @@
 /**
  * Renders the message list: day separators, stored messages and the user's unsent ones. User
  * text only ever reaches the DOM as Lit text bindings and `<a>` elements built by linkify().
+ * Every entry carries its `data-kind`; a kind no installed feature draws (including kinds from a
+ * newer server) shows its plain `text` fallback the same way.
  */
 import { html, nothing, type TemplateResult } from "lit";
 import type { ChatMessage } from "../../protocol/index.ts";
@@ -18,6 +20,8 @@ export interface MessageListView {
   outbox: readonly OutgoingMessage[];
   /** Receipt text for a stored own message, if any ("Seen", "Seen by 2"). */
   receipt?: (m: ChatMessage) => { text: string; names: string } | null;
+  /** A feature's rendering of a stored entry's kind; undefined shows the `text`. */
+  renderKind?: (m: ChatMessage) => unknown;
   onRetry(id: string): void;
 }
 
@@ -26,6 +30,7 @@ interface Row {
   seq?: number;
   user: string;
   name: string;
+  kind: string;
   text: string;
   ts: number;
   status?: "pending" | "sent" | "failed";
@@ -40,10 +45,10 @@ export function renderMessageRows(view: MessageListView): TemplateResult {
   const rows: Row[] = [];
   for (const m of view.messages) {
     const own = m.user === view.me;
-    rows.push({ id: m.id, seq: m.seq, user: m.user, name: m.name, text: m.text, ts: m.ts, status: own ? "sent" : undefined, stored: m });
+    rows.push({ id: m.id, seq: m.seq, user: m.user, name: m.name, kind: m.kind, text: m.text, ts: m.ts, status: own ? "sent" : undefined, stored: m });
   }
   for (const o of view.outbox) {
-    rows.push({ id: o.id, user: view.me ?? "", name: view.myName, text: o.text, ts: o.ts, status: o.status, error: o.error });
+    rows.push({ id: o.id, user: view.me ?? "", name: view.myName, kind: "text", text: o.text, ts: o.ts, status: o.status, error: o.error });
   }
   // Day separators and name grouping need the previous row, so build the items in one pass.
   // Unkeyed on purpose: rows only ever change in place or get added, and the repeat directive
@@ -65,6 +70,7 @@ function renderRow(view: MessageListView, row: Row, grouped: boolean): TemplateR
   const own = row.status !== undefined;
   const { lang } = view;
   const receipt = own && row.stored && view.receipt ? view.receipt(row.stored) : null;
+  const drawn = row.stored && view.renderKind?.(row.stored);
   return html`<li
     part="message"
     class="msg${own ? " own" : ""}${grouped ? " cont" : ""}"
@@ -72,11 +78,12 @@ function renderRow(view: MessageListView, row: Row, grouped: boolean): TemplateR
     data-seq=${row.seq ?? nothing}
     data-status=${row.status ?? nothing}
     data-id=${row.id}
+    data-kind=${row.kind}
   >
     ${grouped || own ? nothing : html`<span class="author">${row.name}</span>`}
     ${own && !grouped ? html`<span class="sr-only">${t(lang, "message.you")}</span>` : nothing}
     <div class="bubble">
-      <p class="text">${renderText(row.text)}</p>
+      ${drawn ?? html`<p class="text">${renderText(row.text)}</p>`}
       <time class="meta" datetime=${new Date(row.ts).toISOString()} title=${formatFull(lang, row.ts)}>${formatTime(lang, row.ts)}</time>
     </div>
     ${row.status === "pending"

@@ -68,6 +68,8 @@ export interface OpenOptions {
   colorScheme?: "light" | "dark";
   /** Wait for inapp-talk-ready (default true). */
   waitReady?: boolean;
+  /** Runs on the new page before the host page loads (init scripts, request or WebSocket routes). */
+  beforeLoad?: (page: Page) => Promise<unknown>;
 }
 
 /** A user in their own browser context (own cookies and localStorage) on the host page. */
@@ -91,6 +93,7 @@ export async function openWidget(browser: Browser, o: OpenOptions): Promise<Widg
   });
   context.setDefaultTimeout(WAIT_MS);
   const page = await context.newPage();
+  await o.beforeLoad?.(page);
   const logs: string[] = [];
   page.on("console", (m) => logs.push(`[${m.type()}] ${m.text()}`));
   page.on("pageerror", (e) => logs.push(`[pageerror] ${e.message}`));

@@ -1,7 +1,10 @@
-import type { Messages } from "./en.ts";
+import type { chat } from "../en/chat.ts";
 
-/** Korean UI strings. Typed against the English set, so a missing key fails to compile. */
-export const ko: Messages = {
+/**
+ * Korean strings of the chat panel: a chunk loaded only when the widget shows Korean. Typed against
+ * the English set, so a missing key fails to compile.
+ */
+const ko: Record<keyof typeof chat, string> = {
   "panel.label": "채팅",
   "messages.label": "메시지",
   "status.idle": "연결되지 않음",
@@ -16,7 +19,6 @@ export const ko: Messages = {
   "error.unsupported_version": "채팅을 업데이트해야 합니다. 페이지를 새로고침해 주세요.",
   "error.config": "채팅 설정이 올바르지 않습니다: {detail}",
   "error.text_too_long": "메시지가 너무 깁니다 ({count}/{max}자).",
-  "error.rate_limited": "메시지를 너무 빨리 보내고 있습니다. 잠시 후 다시 보냅니다…",
   "error.read_only": "읽기 전용 대화입니다.",
   "error.not_member": "이 대화의 멤버가 아닙니다.",
   "error.room_full": "대화 인원이 가득 찼습니다.",
@@ -29,7 +31,6 @@ export const ko: Messages = {
   "message.pending": "보내는 중…",
   "message.failed": "전송 실패",
   "message.retry": "다시 보내기",
-  "message.sent": "보냄",
   "message.announce": "{name}: {text}",
   "history.loading": "이전 메시지를 불러오는 중…",
   "history.start": "대화의 시작입니다.",
@@ -41,15 +42,12 @@ export const ko: Messages = {
   "guest.join": "참여",
   "presence.label": "지금 접속 중",
   "presence.count": "{count}명 접속 중",
-  "presence.onlyYou": "나만 접속 중",
   "typing.one": "{name} 님이 입력 중…",
   "typing.two": "{a} 님과 {b} 님이 입력 중…",
   "typing.many": "여러 명이 입력 중…",
   "receipt.seen": "읽음",
   "receipt.seenBy": "{count}명 읽음",
   "receipt.seenByNames": "{names} 님이 읽음",
-  "launcher.open": "채팅 열기",
-  "launcher.close": "채팅 닫기",
-  "launcher.unread": "읽지 않은 메시지 {count}개",
-  "unread.divider": "새 메시지",
 };
+
+export default ko;

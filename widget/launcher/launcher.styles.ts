@@ -3,14 +3,12 @@ import { css } from "lit";
 /**
  * `layout="launcher"`: a floating bubble that opens the panel above it; on narrow screens the open
  * panel takes the whole viewport (dynamic viewport height, so the on-screen keyboard does not
- * hide the input) and keeps clear of notches and home indicators via safe-area insets.
+ * hide the input) and keeps clear of notches and home indicators via safe-area insets. (The
+ * host's own size is in the main styles: it must take no room before this chunk arrives.)
  */
 export const launcherStyles = css`
-  :host([layout="launcher"]) {
+  :host {
     --inapp-talk-offset: 20px;
-    position: static;
-    height: 0;
-    min-height: 0;
   }
   [part="launcher"] {
     position: fixed;
@@ -29,6 +27,25 @@ export const launcherStyles = css`
     box-shadow: var(--inapp-talk-shadow);
     cursor: pointer;
     transition: transform 0.15s ease;
+  }
+  .close {
+    display: grid;
+    place-items: center;
+    width: 36px;
+    height: 36px;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    background: transparent;
+    color: var(--inapp-talk-muted);
+    cursor: pointer;
+  }
+  .close:hover {
+    background: var(--inapp-talk-surface);
+  }
+  .close svg {
+    width: 20px;
+    height: 20px;
   }
   [part="launcher"]:hover {
     transform: scale(1.05);

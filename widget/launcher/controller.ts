@@ -1,38 +1,30 @@
 /**
  * The launcher layout's open/close behaviour: toggle, Escape to close, focus moved into the panel
  * on open and back to the bubble on close, Tab kept inside the panel while it covers the whole
- * screen (it is modal there), and unlocking audio on the first user gesture.
+ * screen (it is modal there).
  */
-import type { ReactiveController, ReactiveControllerHost } from "lit";
-import { unlockAudio } from "../lib/chime.ts";
+import type { ReactiveController } from "lit";
+import type { FeatureHost } from "../features/types.ts";
 
 /** Must match the full-screen breakpoint in launcher.styles.ts. */
 const FULL_SCREEN = "(max-width: 480px)";
 const FOCUSABLE = "a[href], button:not([disabled]), textarea:not([disabled]), input:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
-interface Host extends ReactiveControllerHost, HTMLElement {
-  layout: string;
-  open: boolean;
-  readonly renderRoot: HTMLElement | DocumentFragment;
-}
-
 export class LauncherController implements ReactiveController {
   private wasOpen: boolean | undefined;
 
   constructor(
-    private host: Host,
+    private host: FeatureHost,
     private onOpened: () => void,
   ) {
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.host.addEventListener("pointerdown", unlockAudio);
     this.host.addEventListener("keydown", this.onKeydown);
   }
 
   hostDisconnected(): void {
-    this.host.removeEventListener("pointerdown", unlockAudio);
     this.host.removeEventListener("keydown", this.onKeydown);
   }
 
@@ -41,7 +33,6 @@ export class LauncherController implements ReactiveController {
   }
 
   toggle = (): void => {
-    unlockAudio();
     this.host.open = !this.host.open;
   };
 
@@ -65,7 +56,6 @@ export class LauncherController implements ReactiveController {
   }
 
   private onKeydown = (e: KeyboardEvent): void => {
-    unlockAudio();
     if (!this.active || !this.host.open) return;
     if (e.key === "Escape") {
       this.host.open = false;

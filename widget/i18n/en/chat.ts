@@ -1,5 +1,8 @@
-/** English UI strings: the reference set. `{name}`-style placeholders are filled by `t()`. */
-export const en = {
+/**
+ * English strings of the chat panel (header, messages, composer, errors): the reference set, in the
+ * main bundle. `{name}`-style placeholders are filled by `t()`.
+ */
+export const chat = {
   "panel.label": "Chat",
   "messages.label": "Messages",
   "status.idle": "Not connected",
@@ -14,7 +17,6 @@ export const en = {
   "error.unsupported_version": "This chat needs an update. Reload the page.",
   "error.config": "The chat is not set up correctly: {detail}",
   "error.text_too_long": "This message is too long ({count}/{max} characters).",
-  "error.rate_limited": "You are sending too fast. Retrying shortly…",
   "error.read_only": "This conversation is read-only.",
   "error.not_member": "You are not a member of this conversation.",
   "error.room_full": "This conversation is full.",
@@ -27,7 +29,6 @@ export const en = {
   "message.pending": "Sending…",
   "message.failed": "Not sent",
   "message.retry": "Retry",
-  "message.sent": "Sent",
   "message.announce": "{name}: {text}",
   "history.loading": "Loading earlier messages…",
   "history.start": "This is the start of the conversation.",
@@ -39,18 +40,10 @@ export const en = {
   "guest.join": "Join",
   "presence.label": "Online now",
   "presence.count": "{count} online",
-  "presence.onlyYou": "Only you are here",
   "typing.one": "{name} is typing…",
   "typing.two": "{a} and {b} are typing…",
   "typing.many": "Several people are typing…",
   "receipt.seen": "Seen",
   "receipt.seenBy": "Seen by {count}",
   "receipt.seenByNames": "Seen by {names}",
-  "launcher.open": "Open chat",
-  "launcher.close": "Close chat",
-  "launcher.unread": "{count} unread",
-  "unread.divider": "New messages",
 };
-
-export type MessageKey = keyof typeof en;
-export type Messages = Record<MessageKey, string>;

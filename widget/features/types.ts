@@ -1,0 +1,43 @@
+/**
+ * What a lazily loaded feature (a chunk: the launcher now; calls, inbox, attachments later) and
+ * `<inapp-talk>` promise each other. Types only: a feature imports this, never the element.
+ * How features are found and loaded: registry.ts.
+ */
+import type { CSSResultOrNative, ReactiveControllerHost } from "lit";
+import type { ChatMessage } from "../../protocol/index.ts";
+import type { RoomLink } from "../controllers/connection.ts";
+import type { Catalog, Lang } from "../i18n/index.ts";
+
+/** Regions of the panel a feature renders into; a new one is added with the feature that needs it. */
+export type Slot =
+  /** The end of the header, after who is online (the launcher's close button). */
+  | "header"
+  /** After the panel, outside it (the launcher's bubble). */
+  | "end";
+
+export interface Feature {
+  /** Its UI strings; the language on screen is loaded before the feature first renders. */
+  strings?: Catalog;
+  /** Added to the element's shadow root once installed. */
+  styles?: CSSResultOrNative;
+  slots?: Partial<Record<Slot, (lang: Lang) => unknown>>;
+  /** Entry kinds it draws; any other entry shows its `text`. */
+  kinds?: Record<string, (m: ChatMessage, lang: Lang) => unknown>;
+}
+
+/** The element as a feature sees it. */
+export interface FeatureHost extends ReactiveControllerHost, HTMLElement {
+  layout: string;
+  open: boolean;
+  readonly renderRoot: HTMLElement | DocumentFragment;
+}
+
+export interface FeatureContext {
+  host: FeatureHost;
+  /** The room: send frames and `listen` to them (open, frame, close, reset). */
+  link: RoomLink;
+  /** Messages from others the user has not read. */
+  unread(): number;
+  /** The panel just became visible: count what is on screen now as read. */
+  recheckReads(): void;
+}
