@@ -22,6 +22,14 @@ export const TEST_VARS = {
   RATE_LIMIT_TOKEN_PER_MIN: "100000",
   RATE_LIMIT_SESSION_PER_MIN: "100000",
   INAPP_TALK_TEST_HOOKS: "true",
+  // Calls: short timeouts so the tests see them fire.
+  CALL_RING_TIMEOUT_SEC: "1.5",
+  CALL_CONNECT_TIMEOUT_SEC: "1.5",
+  TURN_SECRET: "test-turn-secret",
+  TURN_URLS: "turn:127.0.0.1:3478?transport=udp,turn:127.0.0.1:3478?transport=tcp",
+  STUN_URLS: "stun:127.0.0.1:3478",
+  TURN_TTL: "600",
+  RATE_LIMIT_ICE_PER_MIN: "5",
 };
 
 export default defineConfig({

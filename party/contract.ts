@@ -16,6 +16,8 @@ import type { TimerRow } from "./timers.ts";
 export interface UserRpc {
   /** Whether a token issued at `iat` may open `room` (false once revoked); remembers the room. */
   admit(room: string, iat: number): { revoked: boolean };
+  /** Whether a token issued at `iat` was revoked. */
+  revoked(iat: number): boolean;
   /** Refuses this user's tokens issued until now; returns the boundary and the rooms to tell. */
   revoke(nowMs: number): { before: number; rooms: string[] };
 }

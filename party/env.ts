@@ -5,12 +5,18 @@ export interface RoomEnv {
   RATE_LIMIT_FLOOD_STRIKES?: string;
   RATE_LIMIT_FLOOD_WINDOW_SEC?: string;
   RATE_LIMIT_FLOOD_COOLDOWN_SEC?: string;
+  /** Calls ring this long before they end `missed`, and must connect this long after an answer. */
+  CALL_RING_TIMEOUT_SEC?: string;
+  CALL_CONNECT_TIMEOUT_SEC?: string;
+  /** Per-user budget for call signaling frames (offers, answers, ICE candidates come in bursts). */
+  RATE_LIMIT_SIGNAL_PER_SEC?: string;
+  RATE_LIMIT_SIGNAL_BURST?: string;
   /** "true" only in tests: registers the probe feature and its /api/_test routes. */
   INAPP_TALK_TEST_HOOKS?: string;
 }
 
-/** Reads a positive number from a wrangler var, falling back to `fallback` for missing or bad values. */
-export function numberVar(value: string | undefined, fallback: number): number {
+/** Reads a positive number (or zero, when `allowZero`) from a wrangler var, falling back to `fallback` for missing or bad values. */
+export function numberVar(value: string | undefined, fallback: number, allowZero = false): number {
   const n = Number(value);
-  return value !== undefined && value !== "" && Number.isFinite(n) && n > 0 ? n : fallback;
+  return value !== undefined && value !== "" && Number.isFinite(n) && (n > 0 || (allowZero && n === 0)) ? n : fallback;
 }

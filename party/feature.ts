@@ -5,10 +5,11 @@
  * `Server` only hooks. Adding a feature is a folder under `features/` and one line in `features/index.ts`.
  */
 import type { Connection } from "partyserver";
-import type { ClientMessage, ErrorCode, ServerMessage } from "../protocol/index.ts";
+import type { ChatMessage, ClientMessage, ErrorCode, ServerMessage } from "../protocol/index.ts";
 import type { RoomEnv } from "./env.ts";
 import type { ConnectionState, Identity } from "./identity.ts";
 import type { MemberStore } from "./members-store.ts";
+import type { NewEntry } from "./messages-store.ts";
 import type { SettingsStore } from "./settings-store.ts";
 import type { FeatureTimers } from "./timers.ts";
 
@@ -31,6 +32,13 @@ export interface RoomContext {
   fanout(frame: ServerMessage | string, except?: WebSocket | ReadonlySet<WebSocket>): void;
   /** Open sockets, or one user's. */
   connections(user?: string): Iterable<Conn>;
+  /** One socket by its id (stable across hibernation), if still open. */
+  connection(id: string): Conn | undefined;
+  /**
+   * Stores a history entry the room writes itself (a call's record, a notice) and sends it to every
+   * socket as a `message`. Returns it with its seq; a repeated (user, id) stores nothing twice.
+   */
+  appendEntry(entry: NewEntry): ChatMessage;
   /** Resolves when every write so far is durable (for group commit). */
   sync(): Promise<void>;
   /** Ends a socket as the room does for every policy close: the `leave` hooks run at once. */

@@ -16,8 +16,8 @@ export interface Identity {
   iat: number;
   /** Calls must go through TURN only (used by the calls issue). */
   relay: boolean;
-  /** Call time allowance in seconds; 0 = none granted. */
-  callSeconds: number;
+  /** Longest call in seconds: null = no limit, 0 = may not start or accept calls. */
+  callSeconds: number | null;
 }
 
 /** Moderators are how hosts run rooms: always admitted, may write in read-only rooms. */
@@ -68,6 +68,6 @@ export function decodeIdentity(header: string | null): Identity | null {
     exp: d.exp,
     iat: d.iat,
     relay: d.relay === true,
-    callSeconds: typeof d.callSeconds === "number" ? d.callSeconds : 0,
+    callSeconds: typeof d.callSeconds === "number" ? d.callSeconds : null,
   };
 }

@@ -51,9 +51,14 @@ export class RefusalWindow {
   }
 }
 
+/** Chat frames (send, typing, read, history…) and call signaling are budgeted apart: ICE candidates come in bursts. */
+export type Budget = "frames" | "signals";
+
 export interface LimitConfig {
   ratePerSec: number;
   burst: number;
+  signalRatePerSec: number;
+  signalBurst: number;
   /** Refusals within `floodWindowMs` that make a flood. */
   floodStrikes: number;
   floodWindowMs: number;
@@ -64,6 +69,8 @@ export function limitConfig(env: RoomEnv): LimitConfig {
   return {
     ratePerSec: numberVar(env.RATE_LIMIT_MSG_PER_SEC, 5),
     burst: numberVar(env.RATE_LIMIT_MSG_BURST, 20),
+    signalRatePerSec: numberVar(env.RATE_LIMIT_SIGNAL_PER_SEC, 50),
+    signalBurst: numberVar(env.RATE_LIMIT_SIGNAL_BURST, 200),
     floodStrikes: numberVar(env.RATE_LIMIT_FLOOD_STRIKES, 25),
     floodWindowMs: numberVar(env.RATE_LIMIT_FLOOD_WINDOW_SEC, 10) * 1000,
     cooldownMs: numberVar(env.RATE_LIMIT_FLOOD_COOLDOWN_SEC, 60) * 1000,
@@ -74,7 +81,9 @@ export function limitConfig(env: RoomEnv): LimitConfig {
 export type Verdict = { ok: true } | { ok: false; retryAfterMs: number; flood: boolean };
 
 interface UserBudget {
-  bucket: TokenBucket;
+  frames: TokenBucket;
+  signals: TokenBucket;
+  /** One window for both budgets: a flood is a flood, whatever it floods with. */
   refusals: RefusalWindow;
 }
 
@@ -87,13 +96,18 @@ export class UserLimiter {
   ) {}
 
   /** Counts one frame against the user's budget. */
-  take(user: string, now: number): Verdict {
+  take(user: string, now: number, kind: Budget = "frames"): Verdict {
     let budget = this.users.get(user);
     if (!budget) {
-      budget = { bucket: new TokenBucket(this.config.ratePerSec, this.config.burst, now), refusals: new RefusalWindow(this.config.floodWindowMs) };
+      const c = this.config;
+      budget = {
+        frames: new TokenBucket(c.ratePerSec, c.burst, now),
+        signals: new TokenBucket(c.signalRatePerSec, c.signalBurst, now),
+        refusals: new RefusalWindow(c.floodWindowMs),
+      };
       this.users.set(user, budget);
     }
-    const wait = budget.bucket.take(now);
+    const wait = budget[kind].take(now);
     if (wait === 0) return { ok: true };
     const flood = budget.refusals.add(now) >= this.config.floodStrikes;
     if (flood) this.startCooldown(user, now);

@@ -85,8 +85,14 @@ export class Room extends Server<RoomEnv> implements RoomRpc {
       send,
       error: sendError,
       fanout: (frame, except) => this.fanout(frame, except),
+      connection: (id) => this.getConnection<ConnectionState>(id),
       connections: (user) => this.getConnections<ConnectionState>(user === undefined ? undefined : userTag(user)),
       sync: () => this.ctx.storage.sync(),
+      appendEntry: (entry) => {
+        const { duplicate, ...stored } = this.messages.append(entry, Date.now());
+        if (!duplicate) this.fanout({ type: "message", message: stored });
+        return stored;
+      },
       close: (conn, code, reason) => this.closeSocket(conn, code, reason),
       expire: (conn) => {
         sendError(conn, "expired", "Your session expired; reconnect with a fresh token.");
@@ -164,7 +170,7 @@ export class Room extends Server<RoomEnv> implements RoomRpc {
     }
     for (const feature of this.features.all) feature.activity?.(conn, now);
     const parsed = parseClientFrame(raw);
-    const verdict = this.limiter.take(identity.user, now);
+    const verdict = this.limiter.take(identity.user, now, parsed.ok && parsed.value.type === "call_signal" ? "signals" : "frames");
     if (!verdict.ok) {
       const { retryAfterMs } = verdict;
       if (verdict.flood) {

@@ -31,9 +31,13 @@ export class User extends DurableObject<RoomEnv> implements UserRpc {
 
   /** Whether a token issued at `iat` (Unix seconds) may open `room`; remembers the room. */
   admit(room: string, iat: number): { revoked: boolean } {
-    if (iat < this.revokedBefore) return { revoked: true };
+    if (this.revoked(iat)) return { revoked: true };
     this.ctx.storage.sql.exec("INSERT INTO rooms (room, first_seen) VALUES (?, ?) ON CONFLICT (room) DO NOTHING", room, Date.now());
     return { revoked: false };
+  }
+
+  revoked(iat: number): boolean {
+    return iat < this.revokedBefore;
   }
 
   /**

@@ -85,10 +85,16 @@ export interface CallFailedFrame {
   message?: string;
 }
 
-/** An opaque WebRTC signal (offer, answer, candidate) for the other participant. */
+/**
+ * An opaque WebRTC signal (offer, answer, candidate) for the other participant. `n` numbers the
+ * sender's signals in this call (0, 1, 2…): the room relays them in the order they arrive, but the
+ * runtime may let an ungated send overtake one held by its output gate (seen in workerd), so the
+ * receiver applies them by `n`, strictly in order.
+ */
 export interface CallSignalFrame {
   type: "call_signal";
   callId: string;
+  n: number;
   signal: Record<string, unknown>;
 }
 
@@ -102,10 +108,11 @@ export interface CallFrame {
   call: CallState;
 }
 
-/** A signal from the other participant, relayed in the order it was sent. */
+/** A signal from the other participant; apply them in order of `n`. */
 export interface CallSignalRelayFrame {
   type: "call_signal";
   callId: string;
+  n: number;
   signal: Record<string, unknown>;
 }
 
@@ -160,8 +167,9 @@ export const callsClientParsers: { [K in CallsClientFrame["type"]]: FrameParser<
   call_signal: (data) => {
     const id = callId(data);
     if (!id.ok) return id;
+    if (!isSeq(data.n)) return fail("invalid_message", "call_signal.n must be a non-negative integer.");
     if (!isRecord(data.signal)) return fail("invalid_message", "call_signal.signal must be an object.");
-    return ok({ type: "call_signal", callId: id.value, signal: data.signal });
+    return ok({ type: "call_signal", callId: id.value, n: data.n, signal: data.signal });
   },
 };
 
@@ -193,5 +201,5 @@ export const callsServerParsers: { [K in CallsServerFrame["type"]]: FrameParser<
     return call ? ok({ type: "call", call }) : malformed("call");
   },
   call_signal: (d) =>
-    isStr(d.callId) && isRecord(d.signal) ? ok({ type: "call_signal", callId: d.callId, signal: d.signal }) : malformed("call_signal"),
+    isStr(d.callId) && isSeq(d.n) && isRecord(d.signal) ? ok({ type: "call_signal", callId: d.callId, n: d.n, signal: d.signal }) : malformed("call_signal"),
 };

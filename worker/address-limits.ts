@@ -6,17 +6,17 @@ import { HttpError } from "./http-error.ts";
 /** The client's address as Cloudflare reports it; "unknown" outside Cloudflare (all such clients share one window). */
 export const clientAddress = (request: Request): string => request.headers.get("CF-Connecting-IP") ?? "unknown";
 
-/**
- * Throws 429 with Retry-After when this address has used up `perMinute` calls of `endpoint` in the
- * current minute.
- */
-export async function limitAddress(env: Env, request: Request, endpoint: string, perMinute: number): Promise<void> {
-  const limiter = env.Limiter.getByName(`${endpoint}:${clientAddress(request)}`);
-  const retryAfter = await limiter.hit(perMinute, 60);
+/** Throws 429 with Retry-After when `key` has used up `perMinute` calls in the current minute. */
+export async function limitKey(env: Env, key: string, perMinute: number): Promise<void> {
+  const retryAfter = await env.Limiter.getByName(key).hit(perMinute, 60);
   if (retryAfter > 0) {
     throw new HttpError(429, "rate_limited", "Too many requests; try again later.", { "Retry-After": String(retryAfter) });
   }
 }
+
+/** Per-address: `perMinute` calls of `endpoint` from one client address. */
+export const limitAddress = (env: Env, request: Request, endpoint: string, perMinute: number): Promise<void> =>
+  limitKey(env, `${endpoint}:${clientAddress(request)}`, perMinute);
 
 /** Per-address limits of the HTTP API, from wrangler vars. */
 export const apiLimits = (env: Env) => ({

@@ -16,6 +16,15 @@ export interface Env extends RoomEnv {
   /** Rooms starting with this prefix accept guests; empty turns guests off. */
   GUEST_ROOM_PREFIX?: string;
   RATE_LIMIT_GUEST_PER_MIN?: string;
+  /** TURN REST (coturn `--use-auth-secret`): shared secret, comma-separated turn:/turns: URLs, credential lifetime (s). */
+  TURN_SECRET?: string;
+  TURN_URLS?: string;
+  TURN_TTL?: string;
+  /** Comma-separated stun: URLs, offered with or without TURN. */
+  STUN_URLS?: string;
+  RATE_LIMIT_ICE_PER_MIN?: string;
+  /** Call cap of guest tokens, seconds (default 600). */
+  GUEST_CALL_SECONDS?: string;
   RATE_LIMIT_TOKEN_PER_MIN?: string;
   RATE_LIMIT_SESSION_PER_MIN?: string;
 }

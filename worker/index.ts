@@ -8,6 +8,7 @@ import { errorResponse, HttpError } from "./http-error.ts";
 import { withAddressLimit } from "./address-limits.ts";
 import { withApiKey, withRoomParams, type RoomRequest } from "./middleware.ts";
 import { issueGuestToken } from "./routes/guest.ts";
+import { getIceServers } from "./routes/ice.ts";
 import { deleteMember, getMessages, getRoom, putMember, putRoom } from "./routes/rooms.ts";
 import { checkSession } from "./routes/session.ts";
 import { getTimers, setTimer, withTestHooks } from "./routes/test-hooks.ts";
@@ -32,6 +33,7 @@ const api = Router<IRequest, Args>({ base: "/api" })
   .put<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, putMember)
   .delete<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, deleteMember)
   .post("/users/:user/revoke", withApiKey, revokeUser)
+  .get("/ice", getIceServers)
   .all("/_test/*", withTestHooks, withApiKey)
   .get<RoomRequest, Args>("/_test/rooms/:room/timers", withRoomParams, getTimers)
   .post<RoomRequest, Args>("/_test/rooms/:room/timers", withRoomParams, setTimer)

@@ -10,7 +10,8 @@ export interface TokenGrant {
   rooms: string[];
   role: Role;
   relay: boolean;
-  callSeconds: number;
+  /** Longest call in seconds; null (claim absent) = no limit, 0 = no calls. */
+  callSeconds: number | null;
 }
 
 export interface VerifiedToken extends TokenGrant {
@@ -40,7 +41,7 @@ export async function signToken(grant: TokenGrant, ttlSeconds: number, secret: s
     rooms: grant.rooms,
     role: grant.role,
     relay: grant.relay,
-    call_seconds: grant.callSeconds,
+    ...(grant.callSeconds === null ? {} : { call_seconds: grant.callSeconds }),
   })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(grant.user)
@@ -80,7 +81,7 @@ export async function verifyToken(token: string, secret: string): Promise<Verifi
     rooms: rooms as string[],
     role,
     relay: relay === true,
-    callSeconds: typeof call_seconds === "number" ? call_seconds : 0,
+    callSeconds: typeof call_seconds === "number" ? call_seconds : null,
     exp,
     iat,
   };

@@ -5,6 +5,7 @@
  */
 import type { RoomContext, RoomFeature } from "../feature.ts";
 import type { MessageStore } from "../messages-store.ts";
+import { calls } from "./calls/index.ts";
 import { chat } from "./chat/index.ts";
 import { liveness, type Liveness } from "./liveness/index.ts";
 import { presence } from "./presence/index.ts";
@@ -22,7 +23,7 @@ export interface Features {
 /** `contextFor(name)` gives each feature its own context (its timers are namespaced by name). */
 export function createFeatures(contextFor: (name: string) => RoomContext, messages: MessageStore, testHooks: boolean): Features {
   const live = liveness(contextFor("liveness"), messages);
-  const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages)];
+  const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages), calls(contextFor("calls"))];
   const probed = testHooks ? probe(contextFor("probe")) : null;
   if (probed) all.push(probed);
   return { all, liveness: live, probe: probed };

@@ -67,6 +67,32 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE TABLE cooldowns (user TEXT PRIMARY KEY, until INTEGER NOT NULL)",
     ],
   },
+  {
+    version: 4,
+    name: "calls",
+    statements: [
+      // The room referees calls (party/features/calls): state survives restarts so timeouts still end them.
+      `CREATE TABLE calls (
+         call_id      TEXT PRIMARY KEY,
+         kind         TEXT NOT NULL,
+         caller       TEXT NOT NULL,
+         caller_name  TEXT NOT NULL,
+         caller_conn  TEXT NOT NULL,
+         callee       TEXT NOT NULL,
+         callee_name  TEXT NOT NULL,
+         callee_conn  TEXT,
+         phase        TEXT NOT NULL,
+         reason       TEXT,
+         relay        INTEGER NOT NULL,
+         limit_ms     INTEGER,
+         created_at   INTEGER NOT NULL,
+         accepted_at  INTEGER,
+         connected_at INTEGER,
+         ended_at     INTEGER
+       )`,
+      "CREATE INDEX calls_active ON calls (phase) WHERE phase != 'ended'",
+    ],
+  },
 ];
 
 /** The storage a migration run needs (a Durable Object's, or a stand-in in tests). */

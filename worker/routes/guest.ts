@@ -1,5 +1,6 @@
 import type { IRequest } from "itty-router";
 import { displayName, readJsonObject, roomId } from "../body.ts";
+import { numberVar } from "../../party/env.ts";
 import type { Env } from "../env.ts";
 import { HttpError } from "../http-error.ts";
 import { signToken, type TokenGrant } from "../tokens.ts";
@@ -21,7 +22,8 @@ export async function issueGuestToken(request: IRequest, env: Env): Promise<Resp
 
   let user = typeof body.user === "string" && typeof body.key === "string" && (await guestKey(body.user, env.TOKEN_SECRET)) === body.key ? body.user : null;
   user ??= `g_${randomId()}`;
-  const grant: TokenGrant = { user, name, rooms: [room], role: "member", relay: false, callSeconds: 0 };
+  // Guests are anonymous: their calls are capped (GUEST_CALL_SECONDS, default 10 minutes).
+  const grant: TokenGrant = { user, name, rooms: [room], role: "member", relay: false, callSeconds: numberVar(env.GUEST_CALL_SECONDS, 600, true) };
   const { token, expires_at } = await signToken(grant, GUEST_TTL, env.TOKEN_SECRET);
   return Response.json({ token, expires_at, user, key: await guestKey(user, env.TOKEN_SECRET) });
 }

@@ -22,7 +22,8 @@ export async function issueToken(request: IRequest, env: Env): Promise<Response>
     rooms,
     role: optionalRole(body.role),
     relay: optionalBool(body.relay, "relay") ?? false,
-    callSeconds: optionalInt(body.call_seconds, "call_seconds", 0, MAX_TTL) ?? 0,
+    // Absent = no limit; 0 = this user may not start or accept calls.
+    callSeconds: optionalInt(body.call_seconds, "call_seconds", 0, MAX_TTL) ?? null,
   } as const;
   return Response.json(await signToken(grant, ttl, env.TOKEN_SECRET));
 }
