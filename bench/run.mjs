@@ -15,6 +15,7 @@ import { runResume } from "./scenarios/resume.mjs";
 import { runRooms } from "./scenarios/rooms.mjs";
 import { runWeight } from "./scenarios/weight.mjs";
 import { runLoad } from "./scenarios/load.mjs";
+import { runFlood } from "./scenarios/flood.mjs";
 import { VARIANTS } from "./lib/variants.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -26,7 +27,7 @@ const option = (name) => {
   return argv[i].includes("=") ? argv[i].split("=")[1] : argv[i + 1];
 };
 const QUICK = flag("quick");
-const ALL = ["fanout", "throughput", "resume", "rooms", "weight", "load"];
+const ALL = ["fanout", "throughput", "resume", "rooms", "weight", "load", "flood"];
 // --ab (A/B of the room's levers) is extra: ~3 more minutes, so not part of the default run.
 const only = option("only")?.split(",") ?? (flag("ab") ? [...ALL, "ab"] : ALL);
 const HARD_LIMIT_MS = (QUICK ? 4 : 15) * 60_000;
@@ -40,6 +41,7 @@ const PLAN = QUICK
       rooms: { rooms: 100, perRoom: 5, idleSeconds: 15 },
       weight: {},
       load: { reps: 2 },
+      flood: { seconds: 6, rate: 4, sockets: 8 },
       ab: { fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 }, throughput: { configs: [[10, 1], [100, 1]], reps: 1, seconds: 1.5 } },
     }
   : {
@@ -49,6 +51,7 @@ const PLAN = QUICK
       rooms: { rooms: 1000, perRoom: 5, idleSeconds: 70 },
       weight: {},
       load: { reps: 5 },
+      flood: { seconds: 12, rate: 4, sockets: 16 },
       ab: { fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 }, throughput: { configs: [[1, 1], [10, 1], [100, 1]], reps: 3, seconds: 2 } },
     };
 
@@ -95,7 +98,7 @@ async function main() {
   console.log(`inapp-talk bench${QUICK ? " (--quick)" : ""}: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memGB} GB, node ${process.version}; load average ${report.machine.loadAverageAtStart.join(" ")}`);
   if (report.machine.loadAverageAtStart[0] > 1) console.log("note: the machine is busy with other work; the 'other cores' columns show how much, per measurement");
 
-  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab"].includes(s));
+  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab", "flood"].includes(s));
   let sio = null;
   let ours = null;
   const targets = [];
@@ -142,6 +145,7 @@ async function main() {
     await step("resume", async () => ({ rows: await runResume(ourTargets, PLAN.resume, log) }));
     await step("rooms", async () => await runRooms(ours?.direct ?? ours?.proxy, sio, PLAN.rooms, log));
     await step("weight", async () => await runWeight(workDir, log));
+    await step("flood", async () => await runFlood(ours?.direct ?? ours?.proxy, PLAN.flood, log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
 
     await step("ab", async () => {

@@ -138,6 +138,7 @@ export const base = css`
     background: var(--inapp-talk-success);
   }
   [part="status"][data-state="reconnecting"]::before,
+  [part="status"][data-state="slowdown"]::before,
   [part="status"][data-state="connecting"]::before {
     animation: pulse 1.2s ease-in-out infinite;
   }

@@ -34,7 +34,7 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  *
  * @csspart panel - The chat surface (a dialog in the launcher layout).
  * @csspart header - Title, presence, status and (launcher) close button.
- * @csspart status - Connection state; `data-state` = connecting | connected | reconnecting | offline | error.
+ * @csspart status - Connection state; `data-state` = connecting | connected | reconnecting | slowdown | offline | error.
  * @csspart presence - Who else is online (one avatar per user, names for screen readers).
  * @csspart messages - The scrolling message list.
  * @csspart message - One message: `data-author`, `data-kind` (`text`, or a richer kind shown by its

@@ -8,6 +8,7 @@ import {
   codePointLength,
   HISTORY_PAGE_SIZE,
   MAX_TEXT_LENGTH,
+  toWellFormed,
   type ChatMessage,
   type ErrorFrame,
   type ServerMessage,
@@ -132,7 +133,8 @@ export class ChatController implements ReactiveController, ConnectionListener {
 
   /** Queues a message; it shows as pending at once and is sent when the room is ready. */
   sendText(raw: string): SendResult {
-    const text = raw.replace(/^\s*\n|\s+$/g, "");
+    // Half a character (a lone surrogate) would be refused: send what the browser would encode.
+    const text = toWellFormed(raw.replace(/^\s*\n|\s+$/g, ""));
     if (text.trim() === "") return { ok: false, reason: "empty" };
     const length = codePointLength(text);
     if (length > MAX_TEXT_LENGTH) return { ok: false, reason: "too_long", length };

@@ -12,7 +12,7 @@ import type { SessionConfig } from "../lib/config.ts";
 import { AuthError, checkSession } from "../lib/session.ts";
 import { TokenSource } from "../lib/tokens.ts";
 
-export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting" | "offline" | "error";
+export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting" | "slowdown" | "offline" | "error";
 
 /** What a controller or feature hears from the room. Every hook is optional. */
 export interface ConnectionListener {
@@ -182,6 +182,12 @@ export class ConnectionController implements ReactiveController, RoomLink {
       verdict = await checkSession(server, room, await tokens.refresh());
     }
     if (!verdict.ok && "code" in verdict) throw new AuthError(verdict.code, verdict.message);
+    if (!verdict.ok && "slowDown" in verdict) {
+      // Cut off for flooding: say so and wait out the cool-down instead of knocking every few seconds.
+      this.setState("slowdown");
+      await new Promise((resolve) => setTimeout(resolve, verdict.retryAfterMs));
+      if (this.state === "slowdown") this.setState("reconnecting");
+    }
   }
 
   private onOpen(): void {
@@ -224,7 +230,7 @@ export class ConnectionController implements ReactiveController, RoomLink {
   private onSocketClose(code: number): void {
     clearInterval(this.heartbeat);
     if (code === CLOSE_CODES.unsupportedVersion) return this.fail(versionError());
-    if (!this.opened || code === CLOSE_CODES.expired || code === CLOSE_CODES.forbidden) this.needsCheck = true;
+    if (!this.opened || code === CLOSE_CODES.expired || code === CLOSE_CODES.forbidden || code === CLOSE_CODES.flood) this.needsCheck = true;
     this.opened = false;
     const offline = navigator.onLine === false;
     this.setState(offline ? "offline" : this.everConnected ? "reconnecting" : "connecting");

@@ -4,7 +4,12 @@
  * restarting (keep retrying).
  */
 export type AuthFailureCode = "unauthorized" | "forbidden" | "expired";
-export type SessionVerdict = { ok: true } | { ok: false; code: AuthFailureCode; message: string } | { ok: false; transient: true };
+export type SessionVerdict =
+  | { ok: true }
+  | { ok: false; code: AuthFailureCode; message: string }
+  /** The room's flood cool-down: reconnecting before `retryAfterMs` would only be refused again. */
+  | { ok: false; slowDown: true; retryAfterMs: number }
+  | { ok: false; transient: true };
 
 /** A failure no retry can fix with the same credentials. */
 export class AuthError extends Error {
@@ -28,6 +33,10 @@ export async function checkSession(server: string, room: string, token: string):
     return { ok: false, transient: true };
   }
   if (res.ok) return { ok: true };
+  if (res.status === 429) {
+    const seconds = Number(res.headers.get("Retry-After"));
+    return { ok: false, slowDown: true, retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5000 };
+  }
   if (res.status !== 401 && res.status !== 403) return { ok: false, transient: true };
   const error = await readError(res);
   const code = error && AUTH_CODES.includes(error.code) ? (error.code as AuthFailureCode) : res.status === 403 ? "forbidden" : "unauthorized";

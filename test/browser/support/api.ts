@@ -120,8 +120,15 @@ async function seedOnOneSocket(origin: string, room: string, user: { user: strin
   const stored: StoredMessage[] = [];
   for (const text of texts) {
     const id = `seed_${Math.random().toString(36).slice(2, 12)}`;
-    ws.send(JSON.stringify({ type: "send", id, text }));
-    const ack = await waitFor((f) => (f.type === "ack" || f.type === "error") && f.id === id, `ack for ${id}`);
+    let ack: Record<string, unknown>;
+    for (;;) {
+      const from = frames.length;
+      ws.send(JSON.stringify({ type: "send", id, text }));
+      ack = await waitFor((f) => frames.indexOf(f) >= from && (f.type === "ack" || f.type === "error") && f.id === id, `ack for ${id}`);
+      // The room's budget is per user (5/s after a burst of 20): wait as told and resend the same id.
+      if (ack.type !== "error" || ack.code !== "rate_limited") break;
+      await new Promise((r) => setTimeout(r, Number(ack.retryAfterMs) || 200));
+    }
     if (ack.type !== "ack") throw new Error(`seedMessages: ${JSON.stringify(ack)}`);
     stored.push({ seq: ack.seq as number, id, user: user.user, name: user.name, kind: "text", text, ts: ack.ts as number });
   }

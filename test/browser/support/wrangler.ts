@@ -67,6 +67,8 @@ export async function startWrangler(options: WranglerOptions): Promise<Wrangler>
         // Every browser test is one client address here; the per-address API limits have workerd tests.
         "--var", "RATE_LIMIT_TOKEN_PER_MIN:100000",
         "--var", "RATE_LIMIT_SESSION_PER_MIN:100000",
+        // Short, so the slow-down test sees a flooder's cool-down end.
+        "--var", "RATE_LIMIT_FLOOD_COOLDOWN_SEC:4",
       ],
       {
         cwd: REPO_ROOT,

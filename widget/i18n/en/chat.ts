@@ -11,6 +11,7 @@ export const chat = {
   "status.reconnecting": "Reconnecting…",
   "status.offline": "Offline. Messages will be sent when you are back online.",
   "status.error": "Chat unavailable",
+  "status.slowdown": "Too many messages at once. Reconnecting in a moment…",
   "error.unauthorized": "You are not signed in to this chat (the access token is not valid).",
   "error.forbidden": "You do not have access to this conversation.",
   "error.expired": "Your chat session has expired. Reload the page to continue.",

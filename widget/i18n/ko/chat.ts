@@ -13,6 +13,7 @@ const ko: Record<keyof typeof chat, string> = {
   "status.reconnecting": "다시 연결하는 중…",
   "status.offline": "오프라인입니다. 다시 연결되면 메시지를 보냅니다.",
   "status.error": "채팅을 사용할 수 없음",
+  "status.slowdown": "메시지를 너무 많이 보냈습니다. 잠시 후 다시 연결합니다…",
   "error.unauthorized": "채팅에 로그인되어 있지 않습니다 (접근 토큰이 유효하지 않음).",
   "error.forbidden": "이 대화에 참여할 권한이 없습니다.",
   "error.expired": "채팅 세션이 만료되었습니다. 페이지를 새로고침해 주세요.",

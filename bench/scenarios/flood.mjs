@@ -1,0 +1,89 @@
+// Flood isolation (issue 8): two normal members chat while one user floods from many sockets that
+// reconnect as soon as they are closed (4429) or refused at the door (429 during the cool-down).
+// Reports the normal members' delivery and ack latency with and without the flood, same room, same run.
+import WebSocket from "ws";
+import { BenchClient } from "../lib/clients.mjs";
+import { percentiles, printTable, fmt } from "../lib/stats.mjs";
+import { sleep } from "../lib/proc.mjs";
+
+/** One window of normal chat: A sends at `rate` (within the 5/s budget), B receives. */
+async function chatWindow(target, room, { seconds, rate }, tag) {
+  const a = new BenchClient(target.kind, await target.wsUrl(room, `normal-a`));
+  const b = new BenchClient(target.kind, await target.wsUrl(room, `normal-b`));
+  await Promise.all([a.open(), b.open()]);
+  const sent = new Map();
+  const delivery = [];
+  const acks = [];
+  b.onMessage = (m, t) => sent.has(m.id) && delivery.push(t - sent.get(m.id));
+  a.onAck = (id, _seq, t) => sent.has(id) && acks.push(t - sent.get(id));
+  const n = Math.round(seconds * rate);
+  for (let i = 0; i < n; i++) {
+    const id = `${tag}-${String(i).padStart(6, "0")}`;
+    sent.set(id, performance.now());
+    a.send(id, `normal message ${i}`);
+    await sleep(1000 / rate);
+  }
+  await sleep(500);
+  await Promise.all([a.close(), b.close()]);
+  return { delivery, acks, sent: n, lost: n - delivery.length };
+}
+
+/** `sockets` loops of: connect as the flooder, send as fast as possible until closed, reconnect at once. */
+function startFlood(target, room, sockets) {
+  let stop = false;
+  const stats = { opened: 0, refused: 0, closed4429: 0, frames: 0 };
+  const loop = async () => {
+    while (!stop) {
+      const url = await target.wsUrl(room, "flooder");
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      await new Promise((resolve) => {
+        ws.once("unexpected-response", () => {
+          stats.refused++;
+          resolve();
+        });
+        ws.once("error", resolve);
+        ws.once("close", (code) => {
+          if (code === 4429) stats.closed4429++;
+          resolve();
+        });
+        ws.once("open", async () => {
+          stats.opened++;
+          while (!stop && ws.readyState === WebSocket.OPEN) {
+            for (let k = 0; k < 20 && ws.readyState === WebSocket.OPEN; k++, stats.frames++) ws.send('{"type":"typing"}');
+            await sleep(5);
+          }
+          ws.terminate();
+        });
+      });
+      await sleep(10);
+    }
+  };
+  const loops = Array.from({ length: sockets }, loop);
+  return { stats, stop: async () => ((stop = true), await Promise.all(loops)) };
+}
+
+export async function runFlood(target, plan, log) {
+  if (!target) return { skipped: "our server did not start" };
+  const room = `flood-${Date.now()}`;
+  const base = await chatWindow(target, room, plan, "base");
+  log(`flood baseline: delivery p99 ${fmt(percentiles(base.delivery).p99)} ms`);
+  const flood = startFlood(target, room, plan.sockets);
+  await sleep(500);
+  const during = await chatWindow(target, room, plan, "flood");
+  await flood.stop();
+  log(`flood: delivery p99 ${fmt(percentiles(during.delivery).p99)} ms; flooder ${JSON.stringify(flood.stats)}`);
+  const row = (name, w) => {
+    const d = percentiles(w.delivery);
+    const a = percentiles(w.acks);
+    return { name, d50: d.p50, d99: d.p99, a50: a.p50, a99: a.p99, lost: w.lost, sent: w.sent };
+  };
+  const rows = [row("no flood", base), row(`flood (${plan.sockets} reconnecting sockets)`, during)];
+  printTable(
+    `Flood isolation: 2 members chatting at ${plan.rate}/s for ${plan.seconds} s, alone and while one user floods from ${plan.sockets} reconnecting sockets (${target.name})`,
+    ["window", "delivery p50 ms", "delivery p99 ms", "ack p50 ms", "ack p99 ms", "lost"],
+    rows.map((r) => [r.name, fmt(r.d50), fmt(r.d99), fmt(r.a50), fmt(r.a99), `${r.lost}/${r.sent}`]),
+  );
+  const ratio = rows[1].d99 / rows[0].d99;
+  console.log(`p99 delivery ratio flood/no flood: ${fmt(ratio)} (goal ≤ 1.5); flooder: ${flood.stats.opened} sockets opened, ${flood.stats.refused} refused at the door, ${flood.stats.closed4429} closed 4429, ${flood.stats.frames} frames sent`);
+  return { rows, ratio, flooder: flood.stats, target: target.name };
+}
