@@ -1,10 +1,11 @@
 // The parsers are the trust boundary on both sides of the socket: every valid frame must come
 // out typed and unchanged, every malformed one must come out as the error code the room answers
 // with (and nothing else), so these tests pin the exact code for each kind of bad input.
+// Over 300 lines on purpose: one table of cases per direction reads better than scattered files;
+// entry kinds and calls have their own files (entries.test.ts, calls.test.ts).
 import { describe, expect, it } from "vitest";
 import {
   CLOSE_CODES,
-  ENTRY_KINDS,
   ERROR_CODES,
   MAX_FRAME_BYTES,
   MAX_HISTORY_LIMIT,
@@ -278,28 +279,6 @@ describe("parseServerFrame: valid frames", () => {
   it("strips unknown fields from chat messages", () => {
     const r = parseServerMessage({ type: "message", message: { ...msg(1), html: "<b>x</b>" }, extra: 1 });
     expect(r).toEqual({ ok: true, value: { type: "message", message: msg(1) } });
-  });
-});
-
-describe("entry kinds", () => {
-  it("keeps an unknown kind and its data, so the client can show its text", () => {
-    const entry = msg(1, { kind: "poll", text: "Poll: lunch?", data: { options: ["a", "b"] } });
-    expect(parseServerMessage({ type: "message", message: entry })).toEqual({ ok: true, value: { type: "message", message: entry } });
-  });
-
-  it("reads an entry without a kind (a server from before kinds) as text", () => {
-    const { kind: _kind, ...old } = msg(1);
-    expect(parseServerMessage({ type: "message", message: old })).toEqual({ ok: true, value: { type: "message", message: msg(1) } });
-  });
-
-  it("refuses a kind that is not a short identifier, and data that is not an object", () => {
-    for (const bad of [{ kind: 5 }, { kind: "Bad Kind" }, { kind: "x".repeat(33) }, { data: [1] }, { data: "x" }, { data: null }]) {
-      expect(parseServerMessage({ type: "message", message: msg(1, bad) }).ok).toBe(false);
-    }
-  });
-
-  it("reserves the kinds the next features use", () => {
-    expect([...ENTRY_KINDS]).toEqual(["text", "call", "file", "location", "card", "notice"]);
   });
 });
 

@@ -85,5 +85,6 @@ describe("check-deps", () => {
     expect(bad.stderr).toContain('protocol/chat.ts:1: import "node:fs" — protocol/ imports no package\n');
     const good = spawnSync(process.execPath, [SCRIPT, tree(CLEAN)], { encoding: "utf8" });
     expect(good.status).toBe(0);
-  });
+    // Two node processes loading the TypeScript parser: seconds on a loaded 2-core machine.
+  }, 60_000);
 });
