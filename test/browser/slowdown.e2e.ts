@@ -27,14 +27,15 @@ describe("flood cool-down in the widget", () => {
     const sockets: number[] = [];
     wp.page.on("websocket", () => sockets.push(Date.now()));
     expect(await flood(room, token)).toBe(4429);
+    const cutOff = Date.now();
     const status = wp.part("status");
     await eventually(async () => expect(await status.getAttribute("data-state")).toBe("slowdown"));
-    const since = Date.now();
     expect(await status.textContent()).toMatch(/too many/i);
-    // The room refuses this user for 4 s (test config): the widget waits instead of opening sockets.
+    // The room refuses this user for 4 s (test config). At most the one attempt that learns why (a
+    // refused upgrade) — no loop of sockets knocking during the cool-down.
     await eventually(async () => expect(await status.getAttribute("data-state")).toBe("connected"), 20_000);
-    const during = sockets.filter((t) => t > since && t < since + 3000);
-    expect(during).toEqual([]);
+    const during = sockets.filter((t) => t > cutOff && t < cutOff + 3500);
+    expect(during.length).toBeLessThanOrEqual(1);
     await send(wp, "back after the cool-down");
   });
 });

@@ -18,6 +18,7 @@ import { emit } from "../events.ts";
 import type { ConnectionListener, RoomLink } from "./connection.ts";
 import { highestSeq, mergeBySeq, normalize, oldestSeq } from "../lib/message-list.ts";
 import { Outbox } from "../lib/outbox.ts";
+import { Pacer } from "../lib/pacer.ts";
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -37,7 +38,11 @@ export class ChatController implements ReactiveController, ConnectionListener {
   /** Between `welcome` and the end of history/sync: sending now could overtake missed messages. */
   private resyncing = true;
   private readyEmitted = false;
-  private retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Sends by client id; spaces them out once the room said "slow down". */
+  private pacer = new Pacer<string>((id) => {
+    const item = this.outbox.get(id);
+    if (item?.status === "pending" && !this.resyncing) this.send({ type: "send", id, text: item.text });
+  });
 
   constructor(
     private host: Host,
@@ -57,8 +62,7 @@ export class ChatController implements ReactiveController, ConnectionListener {
   private send: RoomLink["send"] = (frame) => this.link.send(frame);
 
   hostDisconnected(): void {
-    for (const timer of this.retryTimers.values()) clearTimeout(timer);
-    this.retryTimers.clear();
+    this.pacer.clear();
   }
 
   get lastSeq(): number {
@@ -69,6 +73,7 @@ export class ChatController implements ReactiveController, ConnectionListener {
   reset(): void {
     this.messages = [];
     this.outbox.clear();
+    this.pacer.clear();
     this.self = null;
     this.hasOlder = false;
     this.loadingOlder = false;
@@ -84,6 +89,8 @@ export class ChatController implements ReactiveController, ConnectionListener {
   }
 
   close(): void {
+    // Whatever was in flight is lost with the socket; the resync sends what is still pending.
+    this.pacer.clear();
     this.resyncing = true;
     this.loadingOlder = false;
     this.host.requestUpdate();
@@ -140,14 +147,14 @@ export class ChatController implements ReactiveController, ConnectionListener {
     if (length > MAX_TEXT_LENGTH) return { ok: false, reason: "too_long", length };
     if (this.self?.readOnly) return { ok: false, reason: "read_only" };
     const item = this.outbox.add(text);
-    if (!this.resyncing) this.send({ type: "send", id: item.id, text: item.text });
+    if (!this.resyncing) this.pacer.push(item.id);
     this.host.requestUpdate();
     return { ok: true };
   }
 
   retry(id: string): void {
     const item = this.outbox.retry(id);
-    if (item && !this.resyncing) this.send({ type: "send", id: item.id, text: item.text });
+    if (item && !this.resyncing) this.pacer.push(item.id);
     this.host.requestUpdate();
   }
 
@@ -165,7 +172,7 @@ export class ChatController implements ReactiveController, ConnectionListener {
     this.resyncing = false;
     this.loaded = true;
     // Same ids as before: the room acks what it already stored and stores the rest once.
-    for (const item of this.outbox.pending()) this.send({ type: "send", id: item.id, text: item.text });
+    for (const item of this.outbox.pending()) this.pacer.push(item.id);
     this.listeners.onReady();
     if (!this.readyEmitted && this.self) {
       this.readyEmitted = true;
@@ -184,6 +191,7 @@ export class ChatController implements ReactiveController, ConnectionListener {
   }
 
   private onAck(id: string, seq: number, ts: number): void {
+    this.pacer.done(id);
     const item = this.outbox.take(id);
     if (!item || !this.self) return;
     const message: ChatMessage = { seq, id, user: this.self.user, name: this.self.name, kind: "text", text: item.text, ts };
@@ -205,18 +213,11 @@ export class ChatController implements ReactiveController, ConnectionListener {
 
   private onSendError(id: string, frame: ErrorFrame): void {
     if (frame.code === "rate_limited") {
-      // Stay pending and try again when the bucket has refilled.
-      clearTimeout(this.retryTimers.get(id));
-      this.retryTimers.set(
-        id,
-        setTimeout(() => {
-          this.retryTimers.delete(id);
-          const item = this.outbox.get(id);
-          if (item?.status === "pending" && !this.resyncing) this.send({ type: "send", id, text: item.text });
-        }, Math.max(250, frame.retryAfterMs ?? 1000)),
-      );
+      // Stay pending; it goes first when the bucket has refilled, and the rest wait their turn.
+      this.pacer.refused(id, Math.max(250, frame.retryAfterMs ?? 1000));
       return;
     }
+    this.pacer.done(id);
     this.outbox.fail(id, frame.code, frame.message);
     emit(this.host, "inapp-talk-error", { code: frame.code, message: frame.message, id });
   }

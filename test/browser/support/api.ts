@@ -118,6 +118,7 @@ async function seedOnOneSocket(origin: string, room: string, user: { user: strin
   });
   await waitFor((f) => f.type === "welcome", "welcome");
   const stored: StoredMessage[] = [];
+  let paced = false;
   for (const text of texts) {
     const id = `seed_${Math.random().toString(36).slice(2, 12)}`;
     let ack: Record<string, unknown>;
@@ -125,10 +126,13 @@ async function seedOnOneSocket(origin: string, room: string, user: { user: strin
       const from = frames.length;
       ws.send(JSON.stringify({ type: "send", id, text }));
       ack = await waitFor((f) => frames.indexOf(f) >= from && (f.type === "ack" || f.type === "error") && f.id === id, `ack for ${id}`);
-      // The room's budget is per user (5/s after a burst of 20): wait as told and resend the same id.
+      // The room's budget is per user (5/s after a burst of 20) and counts refusals towards a flood:
+      // once refused, wait as told, resend the same id, and keep to the allowed pace from then on.
       if (ack.type !== "error" || ack.code !== "rate_limited") break;
-      await new Promise((r) => setTimeout(r, Number(ack.retryAfterMs) || 200));
+      paced = true;
+      await new Promise((r) => setTimeout(r, Number(ack.retryAfterMs) || 250));
     }
+    if (paced) await new Promise((r) => setTimeout(r, 250));
     if (ack.type !== "ack") throw new Error(`seedMessages: ${JSON.stringify(ack)}`);
     stored.push({ seq: ack.seq as number, id, user: user.user, name: user.name, kind: "text", text, ts: ack.ts as number });
   }
