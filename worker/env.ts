@@ -20,6 +20,9 @@ export interface Env extends RoomEnv {
   TURN_SECRET?: string;
   TURN_URLS?: string;
   TURN_TTL?: string;
+  /** Cloudflare Realtime TURN key id and its API token: when both are set they win over coturn. */
+  CF_TURN_KEY_ID?: string;
+  CF_TURN_API_TOKEN?: string;
   /** Comma-separated stun: URLs, offered with or without TURN. */
   STUN_URLS?: string;
   RATE_LIMIT_ICE_PER_MIN?: string;

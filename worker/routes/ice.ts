@@ -5,19 +5,13 @@ import type { Env } from "../env.ts";
 import { HttpError } from "../http-error.ts";
 import { userStub } from "../room-stub.ts";
 import { bearer, verifyToken } from "../tokens.ts";
-import { turnCredential } from "../turn.ts";
-
-/** The browser's RTCIceServer, as JSON (workers have no DOM types). */
-interface IceServer {
-  urls: string[];
-  username?: string;
-  credential?: string;
-}
+import { CF_MAX_TTL, cloudflareIceServers, turnCredential, type IceServer } from "../turn.ts";
 
 /**
- * GET /api/ice — ICE servers for a call, for the holder of any valid room token. TURN credentials
- * are coturn's TURN REST kind, bound to the token's user and valid for TURN_TTL; without TURN only
- * the configured STUN URLs — never hidden public defaults. Rate limited per user.
+ * GET /api/ice — ICE servers for a call, for the holder of any valid room token. Precedence:
+ * Cloudflare Realtime TURN (CF_TURN_KEY_ID + CF_TURN_API_TOKEN), else coturn TURN REST credentials
+ * (TURN_SECRET + TURN_URLS) bound to the token's user, else only the configured STUN URLs — never
+ * hidden public defaults. Valid TURN_TTL. Rate limited per user.
  */
 export async function getIceServers(request: IRequest, env: Env): Promise<Response> {
   const token = bearer(request);
@@ -31,6 +25,15 @@ export async function getIceServers(request: IRequest, env: Env): Promise<Respon
   const stun = urls(env.STUN_URLS);
   if (stun.length > 0) iceServers.push({ urls: stun });
   const turn = urls(env.TURN_URLS);
+  if (env.CF_TURN_KEY_ID && env.CF_TURN_API_TOKEN) {
+    try {
+      iceServers.push(...(await cloudflareIceServers(env.CF_TURN_KEY_ID, env.CF_TURN_API_TOKEN, ttl)));
+    } catch (err) {
+      console.error("Cloudflare TURN:", err);
+      throw new HttpError(502, "internal", "The TURN provider is not answering; calls may not connect. Try again.");
+    }
+    return Response.json({ iceServers, ttl: Math.min(ttl, CF_MAX_TTL) }, { headers: { "Cache-Control": "no-store" } });
+  }
   if (turn.length > 0 && env.TURN_SECRET) {
     iceServers.push({ urls: turn, ...(await turnCredential(env.TURN_SECRET, t.user, Math.floor(Date.now() / 1000) + ttl)) });
   }
