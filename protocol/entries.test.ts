@@ -1,17 +1,9 @@
 // Entry kinds: additive, with a text fallback, and a bad entry costs only itself.
 import { describe, expect, it } from "vitest";
+import { entry } from "./test-entries.ts";
 import { ENTRY_KINDS, parseServerMessage } from "./index.ts";
 
-const msg = (seq: number, over: Record<string, unknown> = {}) => ({
-  seq,
-  id: `id_${String(seq).padStart(8, "0")}`,
-  user: "u1",
-  name: "Alice",
-  kind: "text",
-  text: `message ${seq}`,
-  ts: 1_700_000_000_000 + seq,
-  ...over,
-});
+const msg = entry;
 
 describe("entry kinds", () => {
   it("keeps an unknown kind and its data, so the client can show its text", () => {

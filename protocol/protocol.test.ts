@@ -4,6 +4,7 @@
 // Over 300 lines on purpose: one table of cases per direction reads better than scattered files;
 // entry kinds and calls have their own files (entries.test.ts, calls.test.ts).
 import { describe, expect, it } from "vitest";
+import { entry } from "./test-entries.ts";
 import {
   CLOSE_CODES,
   ERROR_CODES,
@@ -223,16 +224,7 @@ describe("parseClientFrame: malformed frames", () => {
 
 // ---- server frames ------------------------------------------------------------------------------
 
-const msg = (seq: number, over: Record<string, unknown> = {}) => ({
-  seq,
-  id: `id_${String(seq).padStart(8, "0")}`,
-  user: "u1",
-  name: "Alice",
-  kind: "text",
-  text: `message ${seq}`,
-  ts: 1_700_000_000_000 + seq,
-  ...over,
-});
+const msg = entry;
 
 const validServerFrames: ServerMessage[] = [
   { type: "welcome", v: PROTOCOL_VERSION, room: "r1", user: "u1", name: "Alice", role: "member", lastSeq: 0, readOnly: false, title: null },

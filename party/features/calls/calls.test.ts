@@ -11,6 +11,16 @@ const phaseOf = (c: Client, id: string, phase: CallState["phase"]) => c.until(()
 const transcript = async (room: string) => ((await (await api(`/api/rooms/${room}/messages`)).json()) as { messages: ChatMessage[] }).messages;
 const callEntries = async (room: string) => (await transcript(room)).filter((m) => m.kind === "call");
 
+/** alice calls bob (from these sockets) and bob answers: the call is connecting on both. */
+async function answered(a: Client, b: Client, kind: "audio" | "video" = "audio"): Promise<string> {
+  const id = callId();
+  a.send({ type: "call_start", callId: id, to: "bob", kind });
+  await phaseOf(b, id, "ringing");
+  b.send({ type: "call_accept", callId: id });
+  await phaseOf(a, id, "connecting");
+  return id;
+}
+
 async function pair(room: string, extraA: Record<string, unknown> = {}, extraB: Record<string, unknown> = {}) {
   const a = await joinWith(room, "alice", extraA);
   const b = await joinWith(room, "bob", extraB);
@@ -113,11 +123,7 @@ describe("call flow", () => {
     const a = await joinWith("c-refuse", "alice");
     const b = await joinWith("c-refuse", "bob");
     const c = await joinWith("c-refuse", "carol");
-    const id = callId();
-    a.send({ type: "call_start", callId: id, to: "bob", kind: "audio" });
-    await phaseOf(b, id, "ringing");
-    b.send({ type: "call_accept", callId: id });
-    await phaseOf(a, id, "connecting");
+    const id = await answered(a, b);
     c.send({ type: "call_signal", callId: id, n: 0, signal: { sneaky: true } });
     expect((await c.next("error")).code).toBe("not_participant");
     c.send({ type: "call_signal", callId: "no-such-call-1", n: 0, signal: {} });
@@ -131,11 +137,7 @@ describe("call flow", () => {
 
   it("ends the call for the other side at once when a participant's socket closes", async () => {
     const { a, b } = await pair("c-close");
-    const id = callId();
-    a.send({ type: "call_start", callId: id, to: "bob", kind: "audio" });
-    await phaseOf(b, id, "ringing");
-    b.send({ type: "call_accept", callId: id });
-    await phaseOf(a, id, "connecting");
+    const id = await answered(a, b);
     b.close();
     expect((await phaseOf(a, id, "ended")).reason).toBe("hangup");
   });
@@ -156,11 +158,7 @@ describe("call flow", () => {
 describe("call caps (call_seconds)", () => {
   it("absent = no limit: no limitAt", async () => {
     const { a, b } = await pair("c-cap-none");
-    const id = callId();
-    a.send({ type: "call_start", callId: id, to: "bob", kind: "audio" });
-    await phaseOf(b, id, "ringing");
-    b.send({ type: "call_accept", callId: id });
-    await phaseOf(a, id, "connecting");
+    const id = await answered(a, b);
     a.send({ type: "call_connected", callId: id });
     expect((await phaseOf(a, id, "connected")).limitAt).toBeUndefined();
   });
