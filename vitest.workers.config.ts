@@ -2,7 +2,7 @@
 // with the wrangler.toml bindings and SQLite-backed Durable Objects.
 import { mkdirSync } from "node:fs";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // wrangler.toml points static assets at dist/; the API tests do not need a build, only the folder.
 mkdirSync(new URL("./dist", import.meta.url), { recursive: true });
@@ -34,5 +34,10 @@ export const TEST_VARS = {
 
 export default defineConfig({
   plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: TEST_VARS } })],
-  test: { include: ["party/**/*.test.ts", "worker/**/*.test.ts"], testTimeout: 20_000 },
+  test: {
+    include: ["party/**/*.test.ts", "worker/**/*.test.ts"],
+    // party/notify/ is pure Web Crypto tested in node (vitest.protocol.config.ts); only its *.workerd.test.ts run here.
+    exclude: [...configDefaults.exclude, "party/notify/**/!(*.workerd).test.ts"],
+    testTimeout: 20_000,
+  },
 });
