@@ -3,6 +3,7 @@
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureVapidKeys } from "./vapid.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -43,6 +44,8 @@ export function ensureDevVars(root = ROOT) {
     copyFileSync(example, file);
     console.log("Created .dev.vars from .dev.vars.example (local development values).");
   }
+  // Web push needs a VAPID key pair; a local one is generated once, no manual step.
+  ensureVapidKeys(file);
   return parseDevVars(readFileSync(file, "utf8"));
 }
 

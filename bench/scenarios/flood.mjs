@@ -59,7 +59,11 @@ function startFlood(target, room, sockets) {
     }
   };
   const loops = Array.from({ length: sockets }, loop);
-  return { stats, stop: async () => ((stop = true), await Promise.all(loops)) };
+  const end = async () => {
+    stop = true;
+    await Promise.all(loops);
+  };
+  return { stats, stop: end };
 }
 
 export async function runFlood(target, plan, log) {
