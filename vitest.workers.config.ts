@@ -30,6 +30,7 @@ export const TEST_VARS = {
   STUN_URLS: "stun:127.0.0.1:3478",
   TURN_TTL: "600",
   RATE_LIMIT_ICE_PER_MIN: "5",
+  VAPID_PUBLIC_KEY: "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4",
 };
 
 export default defineConfig({

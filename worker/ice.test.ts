@@ -48,3 +48,11 @@ describe("GET /api/ice", () => {
     expect((await ice(tok)).status).toBe(401);
   });
 });
+
+describe("GET /api/push/key", () => {
+  it("gives the VAPID public key without authentication", async () => {
+    const res = await api("/api/push/key", { key: null });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ publicKey: "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4" });
+  });
+});

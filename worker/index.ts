@@ -9,6 +9,7 @@ import { withAddressLimit } from "./address-limits.ts";
 import { withApiKey, withRoomParams, type RoomRequest } from "./middleware.ts";
 import { issueGuestToken } from "./routes/guest.ts";
 import { getIceServers } from "./routes/ice.ts";
+import { getPushKey } from "./routes/push.ts";
 import { deleteMember, getMessages, getRoom, putMember, putRoom } from "./routes/rooms.ts";
 import { checkSession } from "./routes/session.ts";
 import { getTimers, setTimer, withTestHooks } from "./routes/test-hooks.ts";
@@ -34,6 +35,7 @@ const api = Router<IRequest, Args>({ base: "/api" })
   .delete<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, deleteMember)
   .post("/users/:user/revoke", withApiKey, revokeUser)
   .get("/ice", getIceServers)
+  .get("/push/key", getPushKey)
   .all("/_test/*", withTestHooks, withApiKey)
   .get<RoomRequest, Args>("/_test/rooms/:room/timers", withRoomParams, getTimers)
   .post<RoomRequest, Args>("/_test/rooms/:room/timers", withRoomParams, setTimer)
