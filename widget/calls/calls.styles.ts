@@ -31,6 +31,7 @@ export const callStyles = css`
   }
   .call-card,
   .call {
+    flex: none;
     border-bottom: 1px solid var(--inapp-talk-border);
     background: var(--inapp-talk-surface);
   }
@@ -58,32 +59,32 @@ export const callStyles = css`
   }
   .stage {
     position: relative;
-    display: grid;
-    place-items: center;
     height: min(45vh, 300px);
+    overflow: hidden;
     background: #0b0c0f;
   }
   .stage video {
+    position: absolute;
+    inset: 0;
     width: 100%;
     height: 100%;
     object-fit: contain;
   }
   .stage [part="local-video"] {
-    position: absolute;
-    right: 8px;
-    bottom: 8px;
+    inset: auto 8px 8px auto;
     width: 28%;
-    height: auto;
-    max-height: 40%;
+    height: 28%;
+    object-fit: cover;
     border-radius: 8px;
     box-shadow: 0 2px 8px rgb(0 0 0 / 0.4);
     transform: scaleX(-1);
   }
   .stage.solo [part="local-video"] {
-    position: static;
+    inset: 0;
     width: 100%;
     height: 100%;
-    max-height: none;
+    object-fit: contain;
+    border-radius: 0;
     box-shadow: none;
   }
   .call-bar {
