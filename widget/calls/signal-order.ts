@@ -17,7 +17,7 @@ export class SignalOrder<T> {
    * an earlier one is missing; a duplicate (already applied or already held) is dropped.
    */
   push(n: number, signal: T): T[] {
-    if (n < this.next || this.held.has(n) || this.held.size >= MAX_HELD_SIGNALS) return [];
+    if (n < this.next || this.held.has(n) || (n !== this.next && this.held.size >= MAX_HELD_SIGNALS)) return [];
     this.held.set(n, signal);
     const ready: T[] = [];
     for (let s = this.held.get(this.next); s !== undefined; s = this.held.get(this.next)) {
