@@ -7,7 +7,7 @@
 // Outside one (no candidates can pair) it is skipped.
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { mintToken, uniqueRoom } from "./support/api.ts";
 import { eventually, openWidget, useBrowser, WAIT_MS, type OpenOptions, type WidgetPage } from "./support/browser.ts";
@@ -35,7 +35,34 @@ const phases = (p: Page): Promise<string[]> => p.evaluate(() => (window as any).
 
 async function open(room: string, user: string, name: string, o: Partial<OpenOptions> = {}): Promise<WidgetPage> {
   const token = await mintToken(inject("serverOrigin"), { user, name, rooms: [room] });
-  return openWidget(browser(), { room, token, ...o, beforeLoad: (page) => page.addInitScript(RECORD) });
+  return openWidget(browser(), { room, token, ...o, beforeLoad: async (page) => (await page.addInitScript(RECORD), await o.beforeLoad?.(page)) });
+}
+
+/**
+ * Swaps the room's call_signal frames pairwise on their way into the page (n=1 before n=0, n=3
+ * before n=2…), as the runtime may; a lone held one follows after 300 ms.
+ */
+function reorderSignals(page: Page, log: string[]): Promise<void> {
+  return page.routeWebSocket(/\/parties\/room\//, (ws: WebSocketRoute) => {
+    const room = ws.connectToServer();
+    let held: string | null = null;
+    room.onMessage((message) => {
+      if (typeof message !== "string" || !message.includes('"type":"call_signal"')) {
+        if (typeof message === "string" && message.includes('"type":"call"')) log.push(`call frame ${Date.now()}`);
+        return ws.send(message);
+      }
+      if (held === null) {
+        held = message;
+        const mine = message;
+        setTimeout(() => held === mine && (ws.send(mine), (held = null)), 300);
+        return;
+      }
+      ws.send(message);
+      ws.send(held);
+      log.push("swapped");
+      held = null;
+    });
+  });
 }
 
 /** axe-core's serious and critical violations on the page. */
@@ -160,5 +187,34 @@ describe.skipIf(!loopbackOnly)("calls (smoke)", () => {
       await eventually(async () => expect(await wp.part("call-status").textContent()).toContain("Call ended · Could not connect"), 10_000);
       expect(await wp.page.evaluate(() => (window as any).__calls.at(-1))).toMatchObject({ phase: "ended", reason: "failed" });
     }
+  });
+
+  it("a ring that arrives while the calls chunk is still loading is held and replayed; signals delivered out of order are applied in order", async () => {
+    const room = uniqueRoom();
+    const log: string[] = [];
+    const alice = await open(room, "alice", "Alice");
+    const bob = await open(room, "bob", "Bob", {
+      beforeLoad: async (page) => {
+        await reorderSignals(page, log);
+        await page.route(/\/chunks\/calls-/, async (route) => {
+          await new Promise((r) => setTimeout(r, 2500));
+          log.push(`chunk ${Date.now()}`);
+          await route.continue();
+        });
+      },
+    });
+    await alice.part("call-button").click();
+    await bob.part("incoming-call").waitFor();
+    const callAt = Number(log.find((l) => l.startsWith("call frame"))!.split(" ")[2]);
+    const chunkAt = Number(log.find((l) => l.startsWith("chunk"))!.split(" ")[1]);
+    expect(callAt).toBeLessThan(chunkAt);
+    await bob.part("accept").click();
+    for (const wp of [alice, bob]) {
+      await eventually(async () => expect((await media(wp))?.audioBytes).toBeGreaterThan(0));
+    }
+    expect(log).toContain("swapped");
+    expect(await phases(bob.page)).toEqual(["incoming", "connecting", "connected"]);
+    await bob.part("hangup").click();
+    await eventually(async () => expect(await alice.part("call-status").getAttribute("data-phase")).toBe("ended"));
   });
 });
