@@ -75,8 +75,8 @@ describe("inapp-talk-call detail", () => {
 });
 
 describe("refusals", () => {
-  it("a refused start never began; a refused accept ends what was shown", () => {
-    expect(refusal("callee_unavailable", true, true)).toEqual({ notice: "call.error.callee_unavailable", reason: null });
+  it("a refused start or accept ends the call shown, with the room's refusal as the notice", () => {
+    expect(refusal("callee_unavailable", true, true)).toEqual({ notice: "call.error.callee_unavailable", reason: "failed" });
     expect(refusal("call_not_allowed", false, true)).toBeNull();
     expect(refusal("already_answered", false, true)).toEqual({ notice: "call.error.already_answered", reason: "answered_elsewhere" });
     expect(refusal("call_not_found", false, true)?.reason).toBe("failed");

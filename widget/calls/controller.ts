@@ -113,6 +113,7 @@ export class CallsController implements ReactiveController {
     void this.session.startMedia(kind);
     this.session?.prefetch();
     this.focusNext = '[part~="hangup"]';
+    this.emitPhase();
     this.update();
   }
 
@@ -241,15 +242,15 @@ export class CallsController implements ReactiveController {
     return session;
   }
 
-  /** This side's end of the call: `reason` null = it never started (the room refused it). */
-  private end(reason: CallEndReason | null, durationMs?: number): void {
+  /** This side's end of the call (the room's reason, or `failed` when this side lost it). */
+  private end(reason: CallEndReason, durationMs?: number): void {
     this.ring.stop();
     clearInterval(this.tick);
     clearTimeout(this.hangupTimer);
     this.session?.close();
     this.needsTap = false;
     this.picker = null;
-    if (reason === null || !this.call) {
+    if (!this.call) {
       this.session = null;
       this.call = null;
       this.phase = null;
@@ -281,7 +282,7 @@ export class CallsController implements ReactiveController {
 
   private emitPhase(): void {
     const { call, phase } = this;
-    if (!call || !phase || phase === this.emitted || (phase === "outgoing" && !this.confirmed)) return;
+    if (!call || !phase || phase === this.emitted) return;
     // Nothing was announced for a call the room never confirmed: no lone `ended` either.
     if (phase === "ended" && this.emitted === null) return;
     this.emitted = phase;

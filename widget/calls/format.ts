@@ -21,9 +21,12 @@ export function eventDetail(call: CallState, phase: CallPhaseName, me: string): 
   return detail;
 }
 
-/** The room refused what this side asked for: which notice to show, and how the call ends (null = it never started). */
-export function refusal(code: string, pendingStart: boolean, active: boolean): { notice: `call.error.${string}`; reason: CallEndReason | null } | null {
-  if ((code === "call_not_allowed" || code === "callee_unavailable") && pendingStart) return { notice: `call.error.${code}`, reason: null };
+/**
+ * The room refused what this side asked for: which notice to show, and the reason the call ends
+ * with (`failed` for a start the room refused: it never rang).
+ */
+export function refusal(code: string, pendingStart: boolean, active: boolean): { notice: `call.error.${string}`; reason: CallEndReason } | null {
+  if ((code === "call_not_allowed" || code === "callee_unavailable") && pendingStart) return { notice: `call.error.${code}`, reason: "failed" };
   if ((code === "already_answered" || code === "call_not_found") && active) {
     return { notice: `call.error.${code}`, reason: code === "already_answered" ? "answered_elsewhere" : "failed" };
   }
