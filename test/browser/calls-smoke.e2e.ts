@@ -35,7 +35,11 @@ const phases = (p: Page): Promise<string[]> => p.evaluate(() => (window as any).
 
 async function open(room: string, user: string, name: string, o: Partial<OpenOptions> = {}): Promise<WidgetPage> {
   const token = await mintToken(inject("serverOrigin"), { user, name, rooms: [room] });
-  return openWidget(browser(), { room, token, ...o, beforeLoad: async (page) => (await page.addInitScript(RECORD), await o.beforeLoad?.(page)) });
+  return openWidget(browser(), { room, token, ...o, beforeLoad: async (page) => {
+      await page.addInitScript(RECORD);
+      await o.beforeLoad?.(page);
+    },
+  });
 }
 
 /**
@@ -54,7 +58,11 @@ function reorderSignals(page: Page, log: string[]): Promise<void> {
       if (held === null) {
         held = message;
         const mine = message;
-        setTimeout(() => held === mine && (ws.send(mine), (held = null)), 300);
+        setTimeout(() => {
+          if (held !== mine) return;
+          ws.send(mine);
+          held = null;
+        }, 300);
         return;
       }
       ws.send(message);
