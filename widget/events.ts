@@ -7,7 +7,7 @@
  *   document.title = e.detail.count ? `(${e.detail.count}) My shop` : "My shop";
  * });
  */
-import type { ChatMessage, ErrorCode } from "../protocol/index.ts";
+import type { CallEndReason, CallKind, ChatMessage, ErrorCode } from "../protocol/index.ts";
 
 /** Codes of `inapp-talk-error`: the protocol's codes plus `config` for a mis-set element. */
 export type WidgetErrorCode = ErrorCode | "config";
@@ -19,6 +19,22 @@ export interface WidgetError {
   id?: string;
 }
 
+/** The call's phase as this side sees it: the room's `ringing` is `outgoing` for the caller, `incoming` for the callee. */
+export type CallPhaseName = "outgoing" | "incoming" | "connecting" | "connected" | "ended";
+
+/** `inapp-talk-call`: one event per phase change of a call. */
+export interface CallEventDetail {
+  phase: CallPhaseName;
+  callId: string;
+  kind: CallKind;
+  /** The other participant. */
+  peer: { user: string; name: string };
+  /** Why it ended (`ended` only), as the room says. */
+  reason?: CallEndReason;
+  /** How long media flowed (`ended` only, when it connected). */
+  durationMs?: number;
+}
+
 export interface InappTalkEventMap {
   /** Connected and the first history page is on screen. */
   "inapp-talk-ready": { room: string; user: string };
@@ -27,6 +43,8 @@ export interface InappTalkEventMap {
   "inapp-talk-error": WidgetError;
   /** Messages from others not yet seen by the user. */
   "inapp-talk-unread": { count: number };
+  /** A call changed phase (outgoing, incoming, connecting, connected, ended). */
+  "inapp-talk-call": CallEventDetail;
 }
 
 export type InappTalkEventName = keyof InappTalkEventMap;
@@ -41,11 +59,13 @@ declare global {
     "inapp-talk-message": CustomEvent<InappTalkEventMap["inapp-talk-message"]>;
     "inapp-talk-error": CustomEvent<InappTalkEventMap["inapp-talk-error"]>;
     "inapp-talk-unread": CustomEvent<InappTalkEventMap["inapp-talk-unread"]>;
+    "inapp-talk-call": CustomEvent<InappTalkEventMap["inapp-talk-call"]>;
   }
   interface DocumentEventMap {
     "inapp-talk-ready": CustomEvent<InappTalkEventMap["inapp-talk-ready"]>;
     "inapp-talk-message": CustomEvent<InappTalkEventMap["inapp-talk-message"]>;
     "inapp-talk-error": CustomEvent<InappTalkEventMap["inapp-talk-error"]>;
     "inapp-talk-unread": CustomEvent<InappTalkEventMap["inapp-talk-unread"]>;
+    "inapp-talk-call": CustomEvent<InappTalkEventMap["inapp-talk-call"]>;
   }
 }

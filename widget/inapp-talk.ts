@@ -7,14 +7,15 @@ import { PresenceController } from "./controllers/presence.ts";
 import { ReadsController } from "./controllers/reads.ts";
 import { ScrollController } from "./controllers/scroll.ts";
 import type { WidgetError } from "./events.ts";
+import { featureContext } from "./features/context.ts";
 import { Features } from "./features/registry.ts";
 import { t, type Lang, type MessageKey } from "./i18n/index.ts";
 import { chime, unlockAudio } from "./lib/audio.ts";
-import { resolveServer, sessionConfig, sessionKey, type SessionConfig } from "./lib/config.ts";
+import { currentError, resolveServer, sessionConfig, sessionKey, type SessionConfig } from "./lib/config.ts";
 import { decodeJwt } from "./lib/jwt.ts";
 import { base } from "./inapp-talk.styles.ts";
 import { errorText, renderComposer, renderHeader, renderNameForm, renderTyping, type ComposerHandlers } from "./views/chrome.ts";
-import { renderMessageRows } from "./views/messages.ts";
+import { renderMessageList } from "./views/messages.ts";
 import { messageStyles } from "./views/messages.styles.ts";
 
 /** The origin this script was loaded from: the default backend. */
@@ -31,6 +32,7 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @fires inapp-talk-message - A new live message (own ones once stored). detail: the ChatMessage
  * @fires inapp-talk-error - detail: `{ code, message }`; `unauthorized` / `forbidden` / `expired` stop retrying
  * @fires inapp-talk-unread - detail: `{ count }` of messages from others not yet seen
+ * @fires inapp-talk-call - A call changed phase. detail: `{ phase, callId, kind, peer: { user, name }, reason?, durationMs? }`
  *
  * @csspart panel - The chat surface (a dialog in the launcher layout).
  * @csspart header - Title, presence, status and (launcher) close button.
@@ -46,6 +48,12 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @csspart send - The send button.
  * @csspart launcher - The floating bubble (`layout="launcher"`).
  * @csspart badge - Unread count on the bubble.
+ * @csspart call-button - Voice call (header; when the user may call and someone else is online).
+ * @csspart video-call-button - Video call (header).
+ * @csspart call-picker - Whom to call, when several others are online: `<button data-user>` each.
+ * @csspart incoming-call - The ringing sheet (caller and kind), with `accept`, `accept-audio` (video calls), `decline`.
+ * @csspart call-status - "Calling…", "Ringing", "4:12"…; `data-phase` = outgoing | incoming | connecting | connected | ended.
+ * @csspart hangup - Ends (or cancels) the call. Also `mute`, `camera`, `remote-video`, `local-video`, `unmute-audio`.
  *
  * @cssproperty --inapp-talk-accent - Own bubbles, send button, launcher.
  * @cssproperty --inapp-talk-accent-text - Text on the accent colour.
@@ -80,6 +88,7 @@ export class InappTalk extends LitElement {
     layout: { type: String, reflect: true },
     open: { type: Boolean, reflect: true },
     muted: { type: Boolean },
+    privacy: { type: String },
     hint: { state: true },
     announcement: { state: true },
   };
@@ -100,6 +109,8 @@ export class InappTalk extends LitElement {
   declare open: boolean;
   /** No sound for new messages. */
   declare muted: boolean;
+  /** `relay`: calls go through TURN only, so neither side learns the other's IP address. */
+  declare privacy: string;
   declare protected hint: string;
   declare protected announcement: string;
 
@@ -131,14 +142,14 @@ export class InappTalk extends LitElement {
   );
   /** Lazily loaded features (the launcher now; calls, inbox, attachments later): features/registry.ts. */
   private features = new Features(
-    { host: this, link: this.connection, unread: () => this.reads.unread(), recheckReads: () => this.reads.recheck() },
+    featureContext(this, { connection: this.connection, chat: this.chat, presence: this.presence, reads: this.reads }),
     // The language asked for, not the one still on screen: a feature must arrive with its strings.
     () => this.i18n.wanted,
   );
 
   constructor() {
     super();
-    this.room = this.server = this.token = this.tokenUrl = this.name = this.hint = this.announcement = "";
+    this.room = this.server = this.token = this.tokenUrl = this.name = this.privacy = this.hint = this.announcement = "";
     this.guest = this.open = this.muted = false;
     this.layout = "inline";
     // Sound may only start after a gesture: the first click or key press in the widget allows it.
@@ -171,6 +182,20 @@ export class InappTalk extends LitElement {
   protected willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (this.layout === "launcher") void this.features.use("launcher");
+    // Calls ring through frames (registry.ts); the buttons come with the chunk once someone could be called.
+    if (this.chat.self && this.presence.online.size > 1 && this.connection.claims?.call_seconds !== 0) void this.features.use("calls");
+  }
+
+  /**
+   * The current call's `RTCPeerConnection.getStats()`, or null outside a call (or before the calls
+   * chunk has loaded).
+   *
+   * @example
+   * const stats = await document.querySelector("inapp-talk").getCallStats();
+   * stats?.forEach((s) => s.type === "inbound-rtp" && console.log(s.kind, s.bytesReceived));
+   */
+  getCallStats(): Promise<RTCStatsReport | null> {
+    return this.features.get("calls")?.callStats?.() ?? Promise.resolve(null);
   }
 
   /** `updateComplete` (and so `inapp-talk-ready`) waits for the strings and features on screen. */
@@ -217,13 +242,14 @@ export class InappTalk extends LitElement {
     const launcher = this.layout === "launcher";
     if (!lang || (launcher && !this.features.has("launcher"))) return nothing;
     const { state } = this.connection;
-    const error = this.errorFor(lang);
+    const error = currentError(this.connection.error, () => sessionConfig(this, this.server_, (detail) => t(lang, "error.config", { detail })));
     const statusText = state === "error" && error ? errorText(lang, error) : t(lang, `status.${state}` as MessageKey);
     const needsName = this.guest && !this.name.trim() && !this.token && !this.tokenUrl;
     const readOnly = this.chat.self?.readOnly === true;
     const self = this.chat.self?.user;
     return html`<section part="panel" id="panel" aria-labelledby="title" role=${launcher ? "dialog" : "region"}>
         ${renderHeader({ lang, state, statusText, title: this.chat.self?.title ?? null, others: this.presence.others(self), end: this.features.render("header", lang) })}
+        ${this.features.render("call", lang)}
         ${needsName ? renderNameForm(lang, (name) => (this.name = name)) : this.renderMessages(lang, error)}
         <div class="sr-only" aria-live="polite">${this.announcement}</div>
         ${renderTyping(lang, this.presence.typingNames(self))}
@@ -233,40 +259,19 @@ export class InappTalk extends LitElement {
       ${this.features.render("end", lang)}`;
   }
 
-  /**
-   * The connection's error. A config error was worded when the connection started, maybe before
-   * this language had loaded: it is worded again in the language on screen.
-   */
-  private errorFor(lang: Lang): WidgetError | null {
-    const error = this.connection.error;
-    if (error?.code !== "config") return error;
-    const config = sessionConfig(this, this.server_, (detail) => t(lang, "error.config", { detail }));
-    return config && "code" in config ? config : error;
-  }
-
   private renderMessages(lang: Lang, error: WidgetError | null) {
     const { chat } = this;
     const me = this.me;
-    const empty = chat.loaded && chat.messages.length === 0 && chat.outbox.size === 0;
-    return html`<ol part="messages" tabindex="0" aria-label=${t(lang, "messages.label")} @scroll=${this.scroller.onScroll}>
-      ${chat.loadingOlder
-        ? html`<li class="edge">${t(lang, "history.loading")}</li>`
-        : chat.loaded && !chat.hasOlder && chat.messages.length > 0
-          ? html`<li class="edge">${t(lang, "history.start")}</li>`
-          : nothing}
-      ${renderMessageRows({
-        lang,
-        me: me.user,
-        myName: me.name,
-        messages: chat.messages,
-        outbox: chat.outbox.list(),
-        receipt: (m) => this.reads.receipt(m, lang, this.participants()),
-        renderKind: (m) => this.features.renderKind(m, lang),
-        onRetry: (id) => chat.retry(id),
-      })}
-      ${empty ? html`<li class="empty">${t(lang, "history.empty")}</li>` : nothing}
-      ${error && chat.messages.length === 0 ? html`<li class="notice error">${errorText(lang, error)}</li>` : nothing}
-    </ol>`;
+    return renderMessageList({ lang, error, onScroll: this.scroller.onScroll, loadingOlder: chat.loadingOlder, loaded: chat.loaded, hasOlder: chat.hasOlder }, {
+      lang,
+      me: me.user,
+      myName: me.name,
+      messages: chat.messages,
+      outbox: chat.outbox.list(),
+      receipt: (m) => this.reads.receipt(m, lang, this.participants()),
+      renderKind: (m) => this.features.renderKind(m, lang),
+      onRetry: (id) => chat.retry(id),
+    });
   }
 
   /** Everyone known to be in the room besides the user: decides "Seen" versus "Seen by N". */

@@ -9,6 +9,7 @@ import { PartySocket } from "partysocket";
 import { CLOSE_CODES, HEARTBEAT_INTERVAL_MS, HEARTBEAT_PING, HEARTBEAT_PONG, HEARTBEAT_TIMEOUT_MS, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type ServerMessage } from "../../protocol/index.ts";
 import { emit, type WidgetError } from "../events.ts";
 import type { SessionConfig } from "../lib/config.ts";
+import { decodeJwt, type JwtClaims } from "../lib/jwt.ts";
 import { AuthError, checkSession } from "../lib/session.ts";
 import { TokenSource } from "../lib/tokens.ts";
 
@@ -97,6 +98,22 @@ export class ConnectionController implements ReactiveController, RoomLink {
   /** Runs `call` for every listener, in the order they registered. */
   private dispatch(call: (listener: ConnectionListener) => void): void {
     for (const listener of this.listeners) call(listener);
+  }
+
+  /** The backend origin of the session ("" before one starts). */
+  get server(): string {
+    return this.session?.server ?? "";
+  }
+
+  /** A valid room token, e.g. for the Worker's HTTP API (`/api/ice`). */
+  token(): Promise<string> {
+    return this.tokens ? this.tokens.get() : Promise.reject(new Error("no session"));
+  }
+
+  /** Claims of the token held now (unverified: only to decide what to offer the user). */
+  get claims(): JwtClaims | null {
+    const token = this.tokens?.current;
+    return token ? decodeJwt(token) : null;
   }
 
   send(frame: ClientMessage): boolean {

@@ -8,28 +8,65 @@
  * 1. `widget/<name>/index.ts`: `export default (ctx: FeatureContext): Feature => …` (types.ts)
  *    (controllers it needs call `ctx.host.addController`, and `ctx.link.listen` to hear the room);
  * 2. one line in FEATURES below;
- * 3. `this.features.use("<name>")` where the element learns that it is needed.
+ * 3. `this.features.use("<name>")` where the element learns that it is needed, and/or its frame
+ *    types in FRAME_OWNERS: the first such frame loads the chunk, and frames that arrive meanwhile
+ *    are held and handed to it in order (`ctx.frames`).
  */
 import { adoptStyles, type CSSResultOrNative } from "lit";
-import type { ChatMessage } from "../../protocol/index.ts";
+import type { ChatMessage, ServerMessage } from "../../protocol/index.ts";
+import type { ConnectionListener } from "../controllers/connection.ts";
 import { addCatalog, loadLang, type Lang } from "../i18n/index.ts";
 import type { Feature, FeatureContext, Slot } from "./types.ts";
 
-/** Every feature chunk, by name: the only list to extend. */
+/** Every feature chunk, by name: the only list to extend. Slots render in this order (call buttons before the launcher's close). */
 const FEATURES = {
+  calls: () => import("../calls/index.ts"),
   launcher: () => import("../launcher/index.ts"),
 } satisfies Record<string, () => Promise<{ default: (ctx: FeatureContext) => Feature }>>;
 
 export type FeatureName = keyof typeof FEATURES;
 
-export class Features {
+/** Frames a lazy feature owns: a callee's tab must ring even if the calls chunk is not loaded yet. */
+const FRAME_OWNERS: Partial<Record<ServerMessage["type"], FeatureName>> = { call: "calls", call_signal: "calls" };
+
+export class Features implements ConnectionListener {
   private installed = new Map<FeatureName, Feature>();
   private loading = new Map<FeatureName, Promise<void>>();
+  /** Owned frames that arrived before their feature took them, per feature. */
+  private held = new Map<FeatureName, ServerMessage[]>();
+  private sinks = new Map<FeatureName, (frame: ServerMessage) => void>();
 
   constructor(
-    private ctx: FeatureContext,
+    private ctx: Omit<FeatureContext, "frames">,
     private lang: () => Lang,
-  ) {}
+  ) {
+    ctx.link.listen(this);
+  }
+
+  frame(frame: ServerMessage): void {
+    const owner = FRAME_OWNERS[frame.type];
+    if (!owner) return;
+    const sink = this.sinks.get(owner);
+    if (sink) return sink(frame);
+    this.held.set(owner, [...(this.held.get(owner) ?? []), frame]);
+    void this.use(owner);
+  }
+
+  /** Held frames are from a socket that is gone: the room tells a new one what still matters. */
+  close(): void {
+    this.held.clear();
+  }
+
+  reset(): void {
+    this.held.clear();
+  }
+
+  private attach(name: FeatureName, sink: (frame: ServerMessage) => void): void {
+    this.sinks.set(name, sink);
+    const held = this.held.get(name) ?? [];
+    this.held.delete(name);
+    for (const frame of held) sink(frame);
+  }
 
   /** Imports and installs a feature once; resolves when it can render in the language asked for. */
   use(name: FeatureName): Promise<void> {
@@ -37,7 +74,7 @@ export class Features {
     if (!load) {
       load = FEATURES[name]()
         .then(async ({ default: install }) => {
-          const feature = install(this.ctx);
+          const feature = install({ ...this.ctx, frames: (sink) => this.attach(name, sink) });
           if (feature.strings) addCatalog(feature.strings);
           await loadLang(this.lang());
           const root = this.ctx.host.renderRoot;
@@ -62,13 +99,17 @@ export class Features {
     return this.installed.has(name);
   }
 
+  get(name: FeatureName): Feature | undefined {
+    return this.installed.get(name);
+  }
+
   /** Settles when every feature asked for so far is installed (or failed to load). */
   settled(): Promise<unknown> {
     return Promise.all(this.loading.values());
   }
 
   render(slot: Slot, lang: Lang): unknown[] {
-    return [...this.installed.values()].map((f) => f.slots?.[slot]?.(lang));
+    return (Object.keys(FEATURES) as FeatureName[]).map((name) => this.installed.get(name)?.slots?.[slot]?.(lang));
   }
 
   /** The installed renderer of this entry's kind, if any. */

@@ -4,14 +4,17 @@
  * How features are found and loaded: registry.ts.
  */
 import type { CSSResultOrNative, ReactiveControllerHost } from "lit";
-import type { ChatMessage } from "../../protocol/index.ts";
+import type { ChatMessage, ServerMessage } from "../../protocol/index.ts";
 import type { RoomLink } from "../controllers/connection.ts";
+import type { JwtClaims } from "../lib/jwt.ts";
 import type { Catalog, Lang } from "../i18n/index.ts";
 
 /** Regions of the panel a feature renders into; a new one is added with the feature that needs it. */
 export type Slot =
   /** The end of the header, after who is online (the launcher's close button). */
   | "header"
+  /** Between the header and the messages (a call: ringing sheet, videos, controls). */
+  | "call"
   /** After the panel, outside it (the launcher's bubble). */
   | "end";
 
@@ -23,12 +26,18 @@ export interface Feature {
   slots?: Partial<Record<Slot, (lang: Lang) => unknown>>;
   /** Entry kinds it draws; any other entry shows its `text`. */
   kinds?: Record<string, (m: ChatMessage, lang: Lang) => unknown>;
+  /** The calls feature: the current call's `RTCPeerConnection.getStats()`, null outside a call. */
+  callStats?: () => Promise<RTCStatsReport | null>;
 }
 
 /** The element as a feature sees it. */
 export interface FeatureHost extends ReactiveControllerHost, HTMLElement {
   layout: string;
   open: boolean;
+  /** `relay`: calls use TURN only. */
+  privacy: string;
+  /** The UI language on screen. */
+  readonly language: Lang;
   readonly renderRoot: HTMLElement | DocumentFragment;
 }
 
@@ -40,4 +49,18 @@ export interface FeatureContext {
   unread(): number;
   /** The panel just became visible: count what is on screen now as read. */
   recheckReads(): void;
+  /** Who the user is, once the room has said `welcome`. */
+  self(): { user: string; name: string } | null;
+  /** Others online now, sorted by name. */
+  others(): Array<{ user: string; name: string }>;
+  /** The backend origin and a valid room token, for the Worker's HTTP API. */
+  server(): string;
+  token(): Promise<string>;
+  /** Claims of the current token (unverified: `call_seconds`, `relay`…). */
+  claims(): JwtClaims | null;
+  /**
+   * Delivers the frames this feature owns (registry.ts `FRAME_OWNERS`): first those that arrived
+   * while its chunk was loading, in order, then each new one. Nothing is lost to the load.
+   */
+  frames(sink: (frame: ServerMessage) => void): void;
 }

@@ -54,3 +54,13 @@ export function sessionConfig(a: Attributes, server: string, describe: (detail: 
   }
   return config("token / token-url / guest");
 }
+
+/**
+ * The connection's error as it should read now: a config error was worded when the connection
+ * started, maybe before the language on screen had loaded, so it is worded again (`recheck`).
+ */
+export function currentError(error: WidgetError | null, recheck: () => SessionConfig | WidgetError | null): WidgetError | null {
+  if (error?.code !== "config") return error;
+  const config = recheck();
+  return config && "code" in config ? config : error;
+}

@@ -23,6 +23,11 @@ export class TokenSource {
     if (credentials.kind === "token") this.token = credentials.token;
   }
 
+  /** The token held now, if any (its claims say what the user may do: `call_seconds`, `relay`). */
+  get current(): string | null {
+    return this.token;
+  }
+
   /** A fixed token cannot be replaced; the others can be fetched again. */
   get canRefresh(): boolean {
     return this.credentials.kind !== "token";

@@ -9,7 +9,34 @@ import type { ChatMessage } from "../../protocol/index.ts";
 import { formatDay, formatFull, formatTime, startOfDay, t, type Lang } from "../i18n/index.ts";
 import { linkify } from "../lib/linkify.ts";
 import { errorText } from "./chrome.ts";
+import type { WidgetError } from "../events.ts";
 import type { OutgoingMessage } from "../lib/outbox.ts";
+
+/** The list around the rows: paging edge, empty state, a connection error. */
+export interface ListFrame {
+  lang: Lang;
+  loadingOlder: boolean;
+  loaded: boolean;
+  hasOlder: boolean;
+  error: WidgetError | null;
+  onScroll(e: Event): void;
+}
+
+export function renderMessageList(f: ListFrame, view: MessageListView): TemplateResult {
+  const { lang } = f;
+  const count = view.messages.length;
+  const empty = f.loaded && count === 0 && view.outbox.length === 0;
+  return html`<ol part="messages" tabindex="0" aria-label=${t(lang, "messages.label")} @scroll=${f.onScroll}>
+    ${f.loadingOlder
+      ? html`<li class="edge">${t(lang, "history.loading")}</li>`
+      : f.loaded && !f.hasOlder && count > 0
+        ? html`<li class="edge">${t(lang, "history.start")}</li>`
+        : nothing}
+    ${renderMessageRows(view)}
+    ${empty ? html`<li class="empty">${t(lang, "history.empty")}</li>` : nothing}
+    ${f.error && count === 0 ? html`<li class="notice error">${errorText(lang, f.error)}</li>` : nothing}
+  </ol>`;
+}
 
 export interface MessageListView {
   lang: Lang;

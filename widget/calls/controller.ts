@@ -1,0 +1,301 @@
+/**
+ * The calls controller: hears the room's call frames (handed over by the registry, even those that
+ * arrived while this chunk was loading), keeps this side's phase, rings, and wires one CallSession
+ * (media + peer + signaling) per call. User actions come from view.ts; `inapp-talk-call` goes out
+ * through the widget's one emit() helper, one event per phase change.
+ */
+import type { ReactiveController } from "lit";
+import type { CallEndReason, CallKind, CallState, ErrorFrame, ServerMessage } from "../../protocol/index.ts";
+import { emit, type CallPhaseName } from "../events.ts";
+import type { FeatureContext } from "../features/types.ts";
+import { t, type MessageKey } from "../i18n/index.ts";
+import { newCallId, peerOf, sidePhase } from "./format.ts";
+import { MediaError } from "./media.ts";
+import { bindMedia } from "./media-elements.ts";
+import { Ringer } from "./ring.ts";
+import { iceServers } from "./rtc/ice.ts";
+import { Peer } from "./rtc/peer.ts";
+import { CallSession } from "./session.ts";
+
+/** How long "Call ended · Declined" stays on screen. */
+const ENDED_SHOWN_MS = 6000;
+/** A hang-up the room never confirms (socket gone) is ended here after this. */
+const HANGUP_GRACE_MS = 3000;
+
+/** What the screen reader is told (rendered in the language on screen). */
+export type Announcement = { key: MessageKey; vars?: Record<string, string> } | null;
+
+export class CallsController implements ReactiveController {
+  call: CallState | null = null;
+  phase: CallPhaseName | null = null;
+  session: CallSession | null = null;
+  /** A call button was pressed with several people online: whom to call, for this kind. */
+  picker: CallKind | null = null;
+  /** A problem to show (media blocked, the room refused). */
+  notice: MessageKey | null = null;
+  announcement: Announcement = null;
+  /** Remote audio was blocked by autoplay rules: show "tap to hear". */
+  needsTap = false;
+  /** When this side heard that media connected (for the clock and the countdown). */
+  connectedAt = 0;
+
+  private emitted: CallPhaseName | null = null;
+  private ring = new Ringer();
+  private tick: ReturnType<typeof setInterval> | undefined;
+  private clearTimer: ReturnType<typeof setTimeout> | undefined;
+  private hangupTimer: ReturnType<typeof setTimeout> | undefined;
+  private confirmed = false;
+  private ice: Promise<RTCIceServer[]> | null = null;
+
+  constructor(private ctx: FeatureContext) {
+    ctx.host.addController(this);
+    ctx.frames((f) => this.frame(f));
+    ctx.link.listen({ frame: (f) => f.type === "error" && this.error(f), close: () => this.lost(), reset: () => this.lost() });
+  }
+
+  hostDisconnected(): void {
+    if (this.active && this.call) this.ctx.link.send({ type: "call_hangup", callId: this.call.callId });
+    this.lost();
+  }
+
+  /** The element rendered: give the video/audio elements their streams. */
+  hostUpdated(): void {
+    bindMedia(this.ctx.host.renderRoot, this.session, () => {
+      this.needsTap = true;
+      this.ctx.host.requestUpdate();
+    });
+  }
+
+  get me(): string {
+    return this.ctx.self()?.user ?? "";
+  }
+
+  /** A call is going on (ringing, connecting or connected). */
+  get active(): boolean {
+    return this.phase !== null && this.phase !== "ended";
+  }
+
+  /** The call buttons are offered: calls allowed by the token, nobody in a call, someone to call. */
+  get canCall(): boolean {
+    return this.ctx.claims()?.call_seconds !== 0 && !this.active && this.ctx.self() !== null && this.ctx.others().length > 0;
+  }
+
+  get relay(): boolean {
+    return this.ctx.host.privacy === "relay";
+  }
+
+  // ---- user actions -------------------------------------------------------------------------
+
+  /** A call button: the only other person, or a short list when there are several. */
+  press(kind: CallKind): void {
+    const others = this.ctx.others();
+    if (others.length === 1) this.start(kind, others[0]!);
+    else this.picker = this.picker === kind ? null : kind;
+    this.update();
+  }
+
+  start(kind: CallKind, to: { user: string; name: string }): void {
+    const self = this.ctx.self();
+    if (!self || this.active) return;
+    this.reset();
+    const callId = newCallId();
+    if (!this.ctx.link.send({ type: "call_start", callId, to: to.user, kind, relay: this.relay })) {
+      this.notice = "call.error.callee_unavailable";
+      return this.update();
+    }
+    this.call = { callId, kind, caller: self, callee: to, phase: "ringing", relay: this.relay, offerer: self.user };
+    this.phase = "outgoing";
+    this.announcement = { key: "call.announce.calling", vars: { name: to.name } };
+    this.session = this.newSession(callId);
+    void this.session.startMedia(kind);
+    this.prefetch();
+    this.update();
+  }
+
+  accept(audioOnly = false): void {
+    const call = this.call;
+    if (!call || this.phase !== "incoming" || !this.session) return;
+    this.ring.stop();
+    const kind: CallKind = audioOnly ? "audio" : call.kind;
+    this.ctx.link.send({ type: "call_accept", callId: call.callId, ...(audioOnly ? { kind } : {}), relay: this.relay });
+    void this.session.startMedia(kind);
+  }
+
+  decline(): void {
+    if (this.call && this.phase === "incoming") this.ctx.link.send({ type: "call_decline", callId: this.call.callId });
+    this.ring.stop();
+  }
+
+  hangup(): void {
+    const call = this.call;
+    if (!call || !this.active) return;
+    this.session?.close();
+    if (!this.ctx.link.send({ type: "call_hangup", callId: call.callId })) return this.end("failed");
+    // The room answers with the call's end (reason, duration); if it cannot, end here.
+    this.hangupTimer = setTimeout(() => this.active && this.end("hangup"), HANGUP_GRACE_MS);
+    this.update();
+  }
+
+  /** "Tap to hear" played the other person's audio. */
+  heard(): void {
+    this.needsTap = false;
+    this.update();
+  }
+
+  /** Closes what is shown: the picker, an ended call, a notice. */
+  dismiss(): void {
+    if (this.active) return;
+    this.reset();
+    this.update();
+  }
+
+  stats(): Promise<RTCStatsReport | null> {
+    return this.active && this.session ? this.session.stats() : Promise.resolve(null);
+  }
+
+  // ---- the room -----------------------------------------------------------------------------
+
+  private frame(f: ServerMessage): void {
+    if (f.type === "call_signal") {
+      if (this.call?.callId === f.callId && this.active) this.session?.signal(f.n, f.signal);
+    } else if (f.type === "call") {
+      this.onCall(f.call);
+    }
+  }
+
+  private onCall(state: CallState): void {
+    const me = this.me;
+    const same = this.call?.callId === state.callId;
+    // A callee whose socket dropped while it rang is rung again by the room after reconnecting.
+    if (!same || (this.phase === "ended" && state.phase === "ringing")) {
+      // An end we never saw ring (answered elsewhere first), or another call while busy in one.
+      if (state.phase === "ended" || (!same && this.active)) return;
+      this.reset();
+      this.session = this.newSession(state.callId);
+    } else if (this.phase === "ended") {
+      return;
+    }
+    this.call = state;
+    const phase = sidePhase(state, me);
+    if (phase === "ended") return this.end(state.reason ?? "hangup", state.durationMs);
+    clearTimeout(this.clearTimer);
+    this.phase = phase;
+    if (phase === "outgoing") this.confirmed = true;
+    if (phase === "incoming") this.ringIn(state);
+    if (phase === "connecting") {
+      this.ring.stop();
+      void this.session?.connect(state, me, this.prefetch());
+    }
+    if (phase === "connected" && this.emitted !== "connected") {
+      this.connectedAt = Date.now();
+      this.announcement = { key: "call.announce.connected" };
+      clearInterval(this.tick);
+      this.tick = setInterval(() => this.ctx.host.requestUpdate(), 1000);
+    }
+    this.emitPhase();
+    this.update();
+  }
+
+  private ringIn(call: CallState): void {
+    const name = call.caller.name;
+    this.announcement = { key: call.kind === "video" ? "call.announce.video" : "call.announce.audio", vars: { name } };
+    this.ring.start(t(this.ctx.host.language, "call.titleCue", { name }));
+    // The launcher's panel opens to show who is calling.
+    if (this.ctx.host.layout === "launcher") this.ctx.host.open = true;
+    this.prefetch();
+  }
+
+  /** Refusals of what this side just asked for; errors carry no call id, so they are matched by code. */
+  private error(f: ErrorFrame): void {
+    const pendingStart = this.phase === "outgoing" && !this.confirmed;
+    if ((f.code === "call_not_allowed" || f.code === "callee_unavailable") && pendingStart) {
+      this.notice = `call.error.${f.code}`;
+      this.end(null);
+    } else if ((f.code === "already_answered" || f.code === "call_not_found") && this.active) {
+      this.notice = `call.error.${f.code}`;
+      this.end(f.code === "already_answered" ? "answered_elsewhere" : "failed");
+    }
+  }
+
+  /** The socket is gone: the room ends the call for the other side; this side cleans up now. */
+  private lost(): void {
+    if (this.active) this.end("failed");
+  }
+
+  // ---- wiring -------------------------------------------------------------------------------
+
+  private newSession(callId: string): CallSession {
+    const session = new CallSession(callId, (frame) => this.ctx.link.send(frame), {
+      changed: () => this.update(),
+      connected: () => this.ctx.link.send({ type: "call_connected", callId }),
+      failed: (message, err) => {
+        if (session !== this.session || !this.active) return;
+        this.notice = err instanceof MediaError ? `call.media.${err.problem}` : "call.reason.failed";
+        session.close();
+        if (!this.ctx.link.send({ type: "call_failed", callId, message: message.slice(0, 200) })) this.end("failed");
+        this.update();
+      },
+    });
+    return session;
+  }
+
+  /** ICE servers and the peer library, fetched while it rings so connecting waits for neither. */
+  private prefetch(): Promise<RTCIceServer[]> {
+    Peer.preload();
+    this.ice ??= iceServers(this.ctx.server(), this.me, () => this.ctx.token());
+    const ice = this.ice;
+    ice.catch(() => (this.ice = null));
+    return ice;
+  }
+
+  /** This side's end of the call: `reason` null = it never started (the room refused it). */
+  private end(reason: CallEndReason | null, durationMs?: number): void {
+    this.ring.stop();
+    clearInterval(this.tick);
+    clearTimeout(this.hangupTimer);
+    this.session?.close();
+    this.needsTap = false;
+    this.picker = null;
+    if (reason === null || !this.call) {
+      this.session = null;
+      this.call = null;
+      this.phase = null;
+      return this.update();
+    }
+    this.phase = "ended";
+    this.call = { ...this.call, phase: "ended", reason, ...(durationMs !== undefined ? { durationMs } : {}) };
+    this.announcement = { key: "call.status.ended" };
+    this.emitPhase();
+    clearTimeout(this.clearTimer);
+    this.clearTimer = setTimeout(() => this.dismiss(), ENDED_SHOWN_MS);
+    this.update();
+  }
+
+  private reset(): void {
+    clearTimeout(this.clearTimer);
+    this.session?.close();
+    this.session = null;
+    this.call = null;
+    this.phase = null;
+    this.emitted = null;
+    this.confirmed = false;
+    this.notice = null;
+    this.needsTap = false;
+    this.picker = null;
+    this.ice = null;
+  }
+
+  private emitPhase(): void {
+    const { call, phase } = this;
+    if (!call || !phase || phase === this.emitted || (phase === "outgoing" && !this.confirmed)) return;
+    // Nothing was announced for a call the room never confirmed: no lone `ended` either.
+    if (phase === "ended" && this.emitted === null) return;
+    this.emitted = phase;
+    const detail = { phase, callId: call.callId, kind: call.kind, peer: peerOf(call, this.me) };
+    emit(this.ctx.host, "inapp-talk-call", phase === "ended" ? { ...detail, reason: call.reason, durationMs: call.durationMs } : detail);
+  }
+
+  private update(): void {
+    this.ctx.host.requestUpdate();
+  }
+}

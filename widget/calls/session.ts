@@ -1,0 +1,142 @@
+/**
+ * One call on this side: its media, its peer connection and its signaling, wired together. The
+ * peer (rtc/peer.ts) only gets a `send(signal)` callback; numbering outgoing signals and applying
+ * incoming ones strictly in order of `n` happens here, and the frames go out through `send` — the
+ * room link, which this module never sees either.
+ */
+import type { CallKind, CallState, ClientMessage } from "../../protocol/index.ts";
+import { dropVideo, getMedia, stopAll } from "./media.ts";
+import { Peer, type Signal } from "./rtc/peer.ts";
+import { SignalCounter, SignalOrder } from "./signal-order.ts";
+
+export interface SessionEvents {
+  /** Something changed that the screen shows (streams, mute…). */
+  changed(): void;
+  /** Media flows: tell the room (`call_connected`). */
+  connected(): void;
+  /** This side cannot go on: tell the room (`call_failed`) with a message. */
+  failed(message: string, mediaError?: unknown): void;
+}
+
+export class CallSession {
+  local: MediaStream | null = null;
+  remote: MediaStream | null = null;
+  muted = false;
+  cameraOff = false;
+  private peer: Peer | null = null;
+  private creating = false;
+  private closed = false;
+  private order = new SignalOrder<Signal>();
+  private counter = new SignalCounter();
+  /** In-order signals that arrived before the peer existed. */
+  private early: Signal[] = [];
+  private media: Promise<MediaStream | null> | null = null;
+
+  constructor(
+    readonly callId: string,
+    private send: (frame: ClientMessage) => boolean,
+    private events: SessionEvents,
+  ) {}
+
+  /** Asks for the camera/microphone once (the caller at once, for the preview; the callee on accept). */
+  startMedia(kind: CallKind): Promise<MediaStream | null> {
+    this.media ??= getMedia(kind).then(
+      (stream) => {
+        if (this.closed) {
+          stopAll(stream);
+          return null;
+        }
+        this.local = stream;
+        this.events.changed();
+        return stream;
+      },
+      (err: unknown) => {
+        if (!this.closed) this.events.failed(String(err), err);
+        return null;
+      },
+    );
+    return this.media;
+  }
+
+  /**
+   * The room says `connecting`: make the peer connection once media and ICE servers are ready. The
+   * caller (the room's `offerer`) initiates; a video call answered with audio only drops the camera.
+   */
+  async connect(call: CallState, me: string, ice: Promise<RTCIceServer[]>): Promise<void> {
+    if (this.peer || this.creating || this.closed) return;
+    this.creating = true;
+    const stream = await this.startMedia(call.kind);
+    if (!stream || this.closed) return;
+    if (call.kind === "audio") dropVideo(stream);
+    let iceServers: RTCIceServer[];
+    try {
+      iceServers = await ice;
+    } catch {
+      // No TURN/STUN from the Worker: a direct connection may still work (never public defaults).
+      iceServers = [];
+    }
+    if (this.closed) return;
+    try {
+      this.peer = await Peer.create(
+        {
+          initiator: call.offerer === me,
+          stream,
+          iceServers,
+          relay: call.relay,
+          send: (signal) => this.send({ type: "call_signal", callId: this.callId, n: this.counter.take(), signal }),
+        },
+        {
+          remote: (s) => {
+            this.remote = s;
+            this.events.changed();
+          },
+          connected: () => this.events.connected(),
+          failed: (message) => this.events.failed(message),
+        },
+      );
+    } catch (err) {
+      return this.events.failed(`Could not start the connection: ${String(err)}`);
+    }
+    if (this.closed) return this.peer.destroy();
+    for (const s of this.early.splice(0)) this.peer.signal(s);
+  }
+
+  /** A `call_signal` from the other side: applied strictly in order of `n`. */
+  signal(n: number, signal: Signal): void {
+    for (const s of this.order.push(n, signal)) {
+      if (this.peer) this.peer.signal(s);
+      else this.early.push(s);
+    }
+  }
+
+  toggleMute(): void {
+    this.muted = !this.muted;
+    for (const t of this.local?.getAudioTracks() ?? []) t.enabled = !this.muted;
+    this.events.changed();
+  }
+
+  toggleCamera(): void {
+    this.cameraOff = !this.cameraOff;
+    for (const t of this.local?.getVideoTracks() ?? []) t.enabled = !this.cameraOff;
+    this.events.changed();
+  }
+
+  stats(): Promise<RTCStatsReport | null> {
+    return this.peer ? this.peer.stats() : Promise.resolve(null);
+  }
+
+  /** The native connection (issue 10: ICE restart). */
+  get pc(): RTCPeerConnection | null {
+    return this.peer?.pc ?? null;
+  }
+
+  /** Ends everything on this side: peer closed, every track stopped (preview included). */
+  close(): void {
+    this.closed = true;
+    this.peer?.destroy();
+    this.peer = null;
+    stopAll(this.local, this.remote);
+    this.local = this.remote = null;
+    this.early = [];
+  }
+}
