@@ -20,6 +20,10 @@ export interface TokenRequest {
   name: string;
   rooms: string[];
   ttl?: number;
+  /** Call cap in seconds (absent = no limit, 0 = no calls). */
+  call_seconds?: number;
+  /** Calls of this user go through TURN only. */
+  relay?: boolean;
 }
 
 const toHttp = (origin: string) => origin.replace("//localhost:", "//127.0.0.1:");

@@ -62,6 +62,8 @@ export async function startCoturn(o: CoturnOptions): Promise<Coturn> {
         // Tests only: every peer is 127.0.0.1 here. Without it coturn answers 403 Forbidden IP.
         "--allow-loopback-peers",
         "--fingerprint",
+        // Logs each session and allocation (user, outcome): the tests read who was relayed.
+        "--verbose",
         `--userdb=${join(o.dir, "turndb")}`,
         `--pidfile=${join(o.dir, "turn.pid")}`,
         `--log-file=${logFile}`,
