@@ -183,7 +183,7 @@ export class InappTalk extends LitElement {
     super.willUpdate(changed);
     if (this.layout === "launcher") void this.features.use("launcher");
     // Calls ring through frames (registry.ts); the buttons come with the chunk once someone could be called.
-    if (this.chat.self && this.presence.online.size > 1 && this.connection.claims?.call_seconds !== 0) void this.features.use("calls");
+    if (this.chat.self && this.presence.online.size > 1 && this.connection.claims?.call_seconds !== 0) void this.features.use("calls", false);
   }
 
   /**

@@ -6,10 +6,12 @@
 //   unshare -n sh -c 'ip link set lo up && exec "$@"' netns npm run test:browser -- test/browser/calls-smoke.e2e.ts
 // Outside one (no candidates can pair) it is skipped.
 import { networkInterfaces } from "node:os";
-import type { Page } from "playwright-core";
+import { join } from "node:path";
+import type { Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { mintToken, uniqueRoom } from "./support/api.ts";
-import { eventually, openWidget, useBrowser, WAIT_MS, type WidgetPage } from "./support/browser.ts";
+import { eventually, openWidget, useBrowser, WAIT_MS, type OpenOptions, type WidgetPage } from "./support/browser.ts";
+import { REPO_ROOT } from "./support/paths.ts";
 
 const loopbackOnly = Object.entries(networkInterfaces()).every(([name, addrs]) => name === "lo" || (addrs ?? []).every((a) => a.internal));
 
@@ -31,9 +33,53 @@ const RECORD = () => {
 
 const phases = (p: Page): Promise<string[]> => p.evaluate(() => (window as any).__calls.map((d: { phase: string }) => d.phase));
 
-async function open(room: string, user: string, name: string): Promise<WidgetPage> {
+async function open(room: string, user: string, name: string, o: Partial<OpenOptions> = {}): Promise<WidgetPage> {
   const token = await mintToken(inject("serverOrigin"), { user, name, rooms: [room] });
-  return openWidget(browser(), { room, token, beforeLoad: (page) => page.addInitScript(RECORD) });
+  return openWidget(browser(), { room, token, ...o, beforeLoad: async (page) => {
+      await page.addInitScript(RECORD);
+      await o.beforeLoad?.(page);
+    },
+  });
+}
+
+/**
+ * Swaps the room's call_signal frames pairwise on their way into the page (n=1 before n=0, n=3
+ * before n=2…), as the runtime may; a lone held one follows after 300 ms.
+ */
+function reorderSignals(page: Page, log: string[]): Promise<void> {
+  return page.routeWebSocket(/\/parties\/room\//, (ws: WebSocketRoute) => {
+    const room = ws.connectToServer();
+    let held: string | null = null;
+    room.onMessage((message) => {
+      if (typeof message !== "string" || !message.includes('"type":"call_signal"')) {
+        if (typeof message === "string" && message.includes('"type":"call"')) log.push(`call frame ${Date.now()}`);
+        return ws.send(message);
+      }
+      if (held === null) {
+        held = message;
+        const mine = message;
+        setTimeout(() => {
+          if (held !== mine) return;
+          ws.send(mine);
+          held = null;
+        }, 300);
+        return;
+      }
+      ws.send(message);
+      ws.send(held);
+      log.push("swapped");
+      held = null;
+    });
+  });
+}
+
+/** axe-core's serious and critical violations on the page. */
+async function axe(wp: WidgetPage): Promise<string[]> {
+  await wp.page.addScriptTag({ path: join(REPO_ROOT, "node_modules/axe-core/axe.min.js") });
+  const violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> = await wp.page.evaluate(
+    async () => (await (window as any).axe.run(document, { resultTypes: ["violations"] })).violations,
+  );
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
 
 /** Inbound audio bytes and decoded video frames of the current call, from the element's getCallStats(). */
@@ -72,6 +118,7 @@ describe.skipIf(!loopbackOnly)("calls (smoke)", () => {
         expect(m?.videoFrames).toBeGreaterThan(3);
       });
     }
+    expect(await axe(alice)).toEqual([]);
     expect(await phases(alice.page)).toEqual(["outgoing", "connecting", "connected"]);
     expect(await phases(bob.page)).toEqual(["incoming", "connecting", "connected"]);
 
@@ -85,5 +132,97 @@ describe.skipIf(!loopbackOnly)("calls (smoke)", () => {
       await eventually(async () => expect(await wp.messages.filter({ hasText: /Video call · \d+:\d\d/ }).count()).toBe(1), WAIT_MS);
       expect(await media(wp)).toBeNull();
     }
+  });
+
+  it("launcher layout on a 375 px phone, in Korean: the panel opens to ring, axe-clean; a declined voice call ends on both sides", async () => {
+    const room = uniqueRoom();
+    const phone = { viewport: { width: 375, height: 667 }, attrs: { layout: "launcher", lang: "ko", muted: "" } };
+    const alice = await open(room, "alice", "Alice", { attrs: { lang: "ko" } });
+    const bob = await open(room, "bob", "Bob", phone);
+
+    await alice.part("call-button").click();
+    await bob.part("incoming-call").waitFor();
+    expect(await bob.widget.getAttribute("open")).not.toBeNull();
+    await expect(bob.part("incoming-call").textContent()).resolves.toContain("음성 통화 수신");
+    expect(await bob.part("accept-audio").count()).toBe(0);
+    expect(await axe(bob)).toEqual([]);
+    expect(await axe(alice)).toEqual([]);
+
+    await bob.part("decline").focus();
+    await bob.page.keyboard.press("Enter");
+    for (const wp of [alice, bob]) {
+      await eventually(async () => expect(await wp.part("call-status").textContent()).toContain("통화 종료 · 거절됨"));
+      expect(await wp.page.evaluate(() => (window as any).__calls.at(-1))).toMatchObject({ phase: "ended", reason: "declined", kind: "audio" });
+      await eventually(async () => expect(await wp.messages.filter({ hasText: "거절된 음성 통화" }).count()).toBe(1));
+    }
+    expect(await phases(alice.page)).toEqual(["outgoing", "ended"]);
+    expect(await phases(bob.page)).toEqual(["incoming", "ended"]);
+  });
+
+  it("with several others online, a call button opens the picker; the caller can cancel while it rings", async () => {
+    const room = uniqueRoom();
+    const alice = await open(room, "alice", "Alice");
+    const bob = await open(room, "bob", "Bob");
+    const carol = await open(room, "carol", "Carol");
+
+    await eventually(async () => expect(await alice.part("presence").locator("li").count()).toBe(2));
+    await alice.part("video-call-button").click();
+    const picker = alice.part("call-picker");
+    await expect(picker.locator("button[data-user]").evaluateAll((els) => els.map((e) => [e.getAttribute("data-user"), e.textContent]))).resolves.toEqual([
+      ["bob", "Bob"],
+      ["carol", "Carol"],
+    ]);
+    await picker.locator('button[data-user="carol"]').click();
+    await carol.part("incoming-call").waitFor();
+    expect(await carol.part("accept-audio").count()).toBe(1);
+    await eventually(async () => expect(await alice.part("local-video").isVisible()).toBe(true));
+    expect(await bob.part("incoming-call").count()).toBe(0);
+
+    await alice.part("hangup").click();
+    await eventually(async () => expect(await carol.part("call-status").getAttribute("data-phase")).toBe("ended"));
+    expect(await carol.page.evaluate(() => (window as any).__calls.at(-1))).toMatchObject({ phase: "ended", reason: "cancelled", peer: { user: "alice", name: "Alice" } });
+    await eventually(async () => expect(await alice.page.evaluate(() => (window as any).__tracks.map((t: MediaStreamTrack) => t.readyState))).toEqual(["ended", "ended"]));
+  });
+
+  it('privacy="relay" without a TURN server configured: says relay-protected, and ends failed at once with a message instead of hanging', async () => {
+    const room = uniqueRoom();
+    const alice = await open(room, "alice", "Alice", { attrs: { privacy: "relay" } });
+    const bob = await open(room, "bob", "Bob");
+    await alice.part("call-button").click();
+    await bob.part("accept").click();
+    await expect(bob.part("call").textContent()).resolves.toContain("Relay-protected");
+    for (const wp of [alice, bob]) {
+      await eventually(async () => expect(await wp.part("call-status").textContent()).toContain("Call ended · Could not connect"), 10_000);
+      expect(await wp.page.evaluate(() => (window as any).__calls.at(-1))).toMatchObject({ phase: "ended", reason: "failed" });
+    }
+  });
+
+  it("a ring that arrives while the calls chunk is still loading is held and replayed; signals delivered out of order are applied in order", async () => {
+    const room = uniqueRoom();
+    const log: string[] = [];
+    const alice = await open(room, "alice", "Alice");
+    const bob = await open(room, "bob", "Bob", {
+      beforeLoad: async (page) => {
+        await reorderSignals(page, log);
+        await page.route(/\/chunks\/calls-/, async (route) => {
+          await new Promise((r) => setTimeout(r, 2500));
+          log.push(`chunk ${Date.now()}`);
+          await route.continue();
+        });
+      },
+    });
+    await alice.part("call-button").click();
+    await bob.part("incoming-call").waitFor();
+    const callAt = Number(log.find((l) => l.startsWith("call frame"))!.split(" ")[2]);
+    const chunkAt = Number(log.find((l) => l.startsWith("chunk"))!.split(" ")[1]);
+    expect(callAt).toBeLessThan(chunkAt);
+    await bob.part("accept").click();
+    for (const wp of [alice, bob]) {
+      await eventually(async () => expect((await media(wp))?.audioBytes).toBeGreaterThan(0));
+    }
+    expect(log).toContain("swapped");
+    expect(await phases(bob.page)).toEqual(["incoming", "connecting", "connected"]);
+    await bob.part("hangup").click();
+    await eventually(async () => expect(await alice.part("call-status").getAttribute("data-phase")).toBe("ended"));
   });
 });

@@ -1,7 +1,7 @@
 // The pure parts of calls: signal ordering, phase mapping, clock and countdown, history entries, ICE cache timing.
 import { describe, expect, it } from "vitest";
 import type { CallState } from "../../protocol/index.ts";
-import { callEntryView, countdown, formatClock, peerOf, sidePhase } from "./format.ts";
+import { callEntryView, countdown, eventDetail, formatClock, peerOf, refusal, sidePhase } from "./format.ts";
 import { canRelay, refreshAt } from "./rtc/ice.ts";
 import { MAX_HELD_SIGNALS, SignalCounter, SignalOrder } from "./signal-order.ts";
 
@@ -63,6 +63,25 @@ describe("phases", () => {
   it("the peer is the other participant", () => {
     expect(peerOf(call(), "alice")).toEqual({ user: "bob", name: "Bob" });
     expect(peerOf(call(), "bob")).toEqual({ user: "alice", name: "Alice" });
+  });
+});
+
+describe("inapp-talk-call detail", () => {
+  it("names the other participant, and carries reason and duration only when ended", () => {
+    expect(eventDetail(call(), "incoming", "bob")).toEqual({ phase: "incoming", callId: "call-0001", kind: "video", peer: { user: "alice", name: "Alice" } });
+    const ended = call({ phase: "ended", reason: "declined", durationMs: 0 });
+    expect(eventDetail(ended, "ended", "alice")).toEqual({ phase: "ended", callId: "call-0001", kind: "video", peer: { user: "bob", name: "Bob" }, reason: "declined", durationMs: 0 });
+  });
+});
+
+describe("refusals", () => {
+  it("a refused start or accept ends the call shown, with the room's refusal as the notice", () => {
+    expect(refusal("callee_unavailable", true, true)).toEqual({ notice: "call.error.callee_unavailable", reason: "failed" });
+    expect(refusal("call_not_allowed", false, true)).toBeNull();
+    expect(refusal("already_answered", false, true)).toEqual({ notice: "call.error.already_answered", reason: "answered_elsewhere" });
+    expect(refusal("call_not_found", false, true)?.reason).toBe("failed");
+    expect(refusal("call_not_found", false, false)).toBeNull();
+    expect(refusal("rate_limited", true, true)).toBeNull();
   });
 });
 

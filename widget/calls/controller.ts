@@ -9,12 +9,11 @@ import type { CallEndReason, CallKind, CallState, ErrorFrame, ServerMessage } fr
 import { emit, type CallPhaseName } from "../events.ts";
 import type { FeatureContext } from "../features/types.ts";
 import { t, type MessageKey } from "../i18n/index.ts";
-import { newCallId, peerOf, sidePhase } from "./format.ts";
+import { eventDetail, newCallId, refusal, sidePhase } from "./format.ts";
 import { MediaError } from "./media.ts";
 import { bindMedia } from "./media-elements.ts";
 import { Ringer } from "./ring.ts";
 import { iceServers } from "./rtc/ice.ts";
-import { Peer } from "./rtc/peer.ts";
 import { CallSession } from "./session.ts";
 
 /** How long "Call ended · Declined" stays on screen. */
@@ -45,7 +44,8 @@ export class CallsController implements ReactiveController {
   private clearTimer: ReturnType<typeof setTimeout> | undefined;
   private hangupTimer: ReturnType<typeof setTimeout> | undefined;
   private confirmed = false;
-  private ice: Promise<RTCIceServer[]> | null = null;
+  /** A control to focus after the next render (keyboard users keep their place as controls change). */
+  private focusNext: string | null = null;
 
   constructor(private ctx: FeatureContext) {
     ctx.host.addController(this);
@@ -58,9 +58,15 @@ export class CallsController implements ReactiveController {
     this.lost();
   }
 
-  /** The element rendered: give the video/audio elements their streams. */
+  /** The element rendered: give the video/audio elements their streams, move focus where asked. */
   hostUpdated(): void {
-    bindMedia(this.ctx.host.renderRoot, this.session, () => {
+    const root = this.ctx.host.renderRoot;
+    const target = this.focusNext ? root.querySelector<HTMLElement>(this.focusNext) : null;
+    if (target) {
+      target.focus();
+      this.focusNext = null;
+    }
+    bindMedia(root, this.session, () => {
       this.needsTap = true;
       this.ctx.host.requestUpdate();
     });
@@ -80,10 +86,6 @@ export class CallsController implements ReactiveController {
     return this.ctx.claims()?.call_seconds !== 0 && !this.active && this.ctx.self() !== null && this.ctx.others().length > 0;
   }
 
-  get relay(): boolean {
-    return this.ctx.host.privacy === "relay";
-  }
-
   // ---- user actions -------------------------------------------------------------------------
 
   /** A call button: the only other person, or a short list when there are several. */
@@ -91,6 +93,7 @@ export class CallsController implements ReactiveController {
     const others = this.ctx.others();
     if (others.length === 1) this.start(kind, others[0]!);
     else this.picker = this.picker === kind ? null : kind;
+    if (this.picker) this.focusNext = '[part~="call-picker"] button';
     this.update();
   }
 
@@ -99,16 +102,18 @@ export class CallsController implements ReactiveController {
     if (!self || this.active) return;
     this.reset();
     const callId = newCallId();
-    if (!this.ctx.link.send({ type: "call_start", callId, to: to.user, kind, relay: this.relay })) {
+    if (!this.ctx.link.send({ type: "call_start", callId, to: to.user, kind, relay: this.ctx.host.privacy === "relay" })) {
       this.notice = "call.error.callee_unavailable";
       return this.update();
     }
-    this.call = { callId, kind, caller: self, callee: to, phase: "ringing", relay: this.relay, offerer: self.user };
+    this.call = { callId, kind, caller: self, callee: to, phase: "ringing", relay: this.ctx.host.privacy === "relay", offerer: self.user };
     this.phase = "outgoing";
     this.announcement = { key: "call.announce.calling", vars: { name: to.name } };
     this.session = this.newSession(callId);
     void this.session.startMedia(kind);
-    this.prefetch();
+    this.session?.prefetch();
+    this.focusNext = '[part~="hangup"]';
+    this.emitPhase();
     this.update();
   }
 
@@ -117,8 +122,9 @@ export class CallsController implements ReactiveController {
     if (!call || this.phase !== "incoming" || !this.session) return;
     this.ring.stop();
     const kind: CallKind = audioOnly ? "audio" : call.kind;
-    this.ctx.link.send({ type: "call_accept", callId: call.callId, ...(audioOnly ? { kind } : {}), relay: this.relay });
+    this.ctx.link.send({ type: "call_accept", callId: call.callId, ...(audioOnly ? { kind } : {}), relay: this.ctx.host.privacy === "relay" });
     void this.session.startMedia(kind);
+    this.focusNext = '[part~="hangup"]';
   }
 
   decline(): void {
@@ -184,7 +190,7 @@ export class CallsController implements ReactiveController {
     if (phase === "incoming") this.ringIn(state);
     if (phase === "connecting") {
       this.ring.stop();
-      void this.session?.connect(state, me, this.prefetch());
+      void this.session?.connect(state, me);
     }
     if (phase === "connected" && this.emitted !== "connected") {
       this.connectedAt = Date.now();
@@ -202,19 +208,15 @@ export class CallsController implements ReactiveController {
     this.ring.start(t(this.ctx.host.language, "call.titleCue", { name }));
     // The launcher's panel opens to show who is calling.
     if (this.ctx.host.layout === "launcher") this.ctx.host.open = true;
-    this.prefetch();
+    this.session?.prefetch();
   }
 
   /** Refusals of what this side just asked for; errors carry no call id, so they are matched by code. */
   private error(f: ErrorFrame): void {
-    const pendingStart = this.phase === "outgoing" && !this.confirmed;
-    if ((f.code === "call_not_allowed" || f.code === "callee_unavailable") && pendingStart) {
-      this.notice = `call.error.${f.code}`;
-      this.end(null);
-    } else if ((f.code === "already_answered" || f.code === "call_not_found") && this.active) {
-      this.notice = `call.error.${f.code}`;
-      this.end(f.code === "already_answered" ? "answered_elsewhere" : "failed");
-    }
+    const r = refusal(f.code, this.phase === "outgoing" && !this.confirmed, this.active);
+    if (!r) return;
+    this.notice = r.notice as MessageKey;
+    this.end(r.reason);
   }
 
   /** The socket is gone: the room ends the call for the other side; this side cleans up now. */
@@ -225,7 +227,8 @@ export class CallsController implements ReactiveController {
   // ---- wiring -------------------------------------------------------------------------------
 
   private newSession(callId: string): CallSession {
-    const session = new CallSession(callId, (frame) => this.ctx.link.send(frame), {
+    const ice = () => iceServers(this.ctx.server(), this.me, () => this.ctx.token());
+    const session = new CallSession(callId, (frame) => this.ctx.link.send(frame), ice, {
       changed: () => this.update(),
       connected: () => this.ctx.link.send({ type: "call_connected", callId }),
       failed: (message, err) => {
@@ -239,29 +242,22 @@ export class CallsController implements ReactiveController {
     return session;
   }
 
-  /** ICE servers and the peer library, fetched while it rings so connecting waits for neither. */
-  private prefetch(): Promise<RTCIceServer[]> {
-    Peer.preload();
-    this.ice ??= iceServers(this.ctx.server(), this.me, () => this.ctx.token());
-    const ice = this.ice;
-    ice.catch(() => (this.ice = null));
-    return ice;
-  }
-
-  /** This side's end of the call: `reason` null = it never started (the room refused it). */
-  private end(reason: CallEndReason | null, durationMs?: number): void {
+  /** This side's end of the call (the room's reason, or `failed` when this side lost it). */
+  private end(reason: CallEndReason, durationMs?: number): void {
     this.ring.stop();
     clearInterval(this.tick);
     clearTimeout(this.hangupTimer);
     this.session?.close();
     this.needsTap = false;
     this.picker = null;
-    if (reason === null || !this.call) {
+    if (!this.call) {
       this.session = null;
       this.call = null;
       this.phase = null;
       return this.update();
     }
+    // Focus was on a control that is gone now: keep keyboard users in the call surface.
+    if (this.ctx.host.shadowRoot?.activeElement?.closest(".call")) this.focusNext = ".call-bar .ghost";
     this.phase = "ended";
     this.call = { ...this.call, phase: "ended", reason, ...(durationMs !== undefined ? { durationMs } : {}) };
     this.announcement = { key: "call.status.ended" };
@@ -282,17 +278,15 @@ export class CallsController implements ReactiveController {
     this.notice = null;
     this.needsTap = false;
     this.picker = null;
-    this.ice = null;
   }
 
   private emitPhase(): void {
     const { call, phase } = this;
-    if (!call || !phase || phase === this.emitted || (phase === "outgoing" && !this.confirmed)) return;
+    if (!call || !phase || phase === this.emitted) return;
     // Nothing was announced for a call the room never confirmed: no lone `ended` either.
     if (phase === "ended" && this.emitted === null) return;
     this.emitted = phase;
-    const detail = { phase, callId: call.callId, kind: call.kind, peer: peerOf(call, this.me) };
-    emit(this.ctx.host, "inapp-talk-call", phase === "ended" ? { ...detail, reason: call.reason, durationMs: call.durationMs } : detail);
+    emit(this.ctx.host, "inapp-talk-call", eventDetail(call, phase, this.me));
   }
 
   private update(): void {

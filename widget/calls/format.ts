@@ -3,12 +3,34 @@
  * countdown text, and how a history entry of kind `call` reads. No DOM, so it is unit tested in node.
  */
 import type { CallEndReason, CallKind, CallParty, CallState } from "../../protocol/index.ts";
-import type { CallPhaseName } from "../events.ts";
+import type { CallEventDetail, CallPhaseName } from "../events.ts";
 
 /** The room's phase as this side sees it: `ringing` is `outgoing` for the caller, `incoming` for the callee. */
 export function sidePhase(call: CallState, me: string): CallPhaseName {
   if (call.phase === "ringing") return call.caller.user === me ? "outgoing" : "incoming";
   return call.phase;
+}
+
+/** The `inapp-talk-call` detail for this side's phase; `reason` and `durationMs` only when it ended. */
+export function eventDetail(call: CallState, phase: CallPhaseName, me: string): CallEventDetail {
+  const detail: CallEventDetail = { phase, callId: call.callId, kind: call.kind, peer: peerOf(call, me) };
+  if (phase === "ended") {
+    detail.reason = call.reason;
+    detail.durationMs = call.durationMs;
+  }
+  return detail;
+}
+
+/**
+ * The room refused what this side asked for: which notice to show, and the reason the call ends
+ * with (`failed` for a start the room refused: it never rang).
+ */
+export function refusal(code: string, pendingStart: boolean, active: boolean): { notice: `call.error.${string}`; reason: CallEndReason } | null {
+  if ((code === "call_not_allowed" || code === "callee_unavailable") && pendingStart) return { notice: `call.error.${code}`, reason: "failed" };
+  if ((code === "already_answered" || code === "call_not_found") && active) {
+    return { notice: `call.error.${code}`, reason: code === "already_answered" ? "answered_elsewhere" : "failed" };
+  }
+  return null;
 }
 
 /** The other participant. */

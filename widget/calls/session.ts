@@ -6,6 +6,7 @@
  */
 import type { CallKind, CallState, ClientMessage } from "../../protocol/index.ts";
 import { dropVideo, getMedia, stopAll } from "./media.ts";
+import { canRelay } from "./rtc/ice.ts";
 import { Peer, type Signal } from "./rtc/peer.ts";
 import { SignalCounter, SignalOrder } from "./signal-order.ts";
 
@@ -31,12 +32,23 @@ export class CallSession {
   /** In-order signals that arrived before the peer existed. */
   private early: Signal[] = [];
   private media: Promise<MediaStream | null> | null = null;
+  private ice: Promise<RTCIceServer[]> | null = null;
 
   constructor(
     readonly callId: string,
     private send: (frame: ClientMessage) => boolean,
+    /** Our Worker's ICE servers (cached in rtc/ice.ts). */
+    private iceServers: () => Promise<RTCIceServer[]>,
     private events: SessionEvents,
   ) {}
+
+  /** Fetches the ICE servers and the peer library while it rings, so connecting waits for neither. */
+  prefetch(): Promise<RTCIceServer[]> {
+    Peer.preload();
+    this.ice ??= this.iceServers();
+    this.ice.catch(() => (this.ice = null));
+    return this.ice;
+  }
 
   /** Asks for the camera/microphone once (the caller at once, for the preview; the callee on accept). */
   startMedia(kind: CallKind): Promise<MediaStream | null> {
@@ -62,7 +74,7 @@ export class CallSession {
    * The room says `connecting`: make the peer connection once media and ICE servers are ready. The
    * caller (the room's `offerer`) initiates; a video call answered with audio only drops the camera.
    */
-  async connect(call: CallState, me: string, ice: Promise<RTCIceServer[]>): Promise<void> {
+  async connect(call: CallState, me: string): Promise<void> {
     if (this.peer || this.creating || this.closed) return;
     this.creating = true;
     const stream = await this.startMedia(call.kind);
@@ -70,12 +82,13 @@ export class CallSession {
     if (call.kind === "audio") dropVideo(stream);
     let iceServers: RTCIceServer[];
     try {
-      iceServers = await ice;
+      iceServers = await this.prefetch();
     } catch {
       // No TURN/STUN from the Worker: a direct connection may still work (never public defaults).
       iceServers = [];
     }
     if (this.closed) return;
+    if (call.relay && !canRelay(iceServers)) return this.events.failed("Relay-only calls need a TURN server, and none is configured.");
     try {
       this.peer = await Peer.create(
         {

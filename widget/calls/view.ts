@@ -78,7 +78,7 @@ function renderSurface(c: CallsController, lang: Lang): TemplateResult {
   const phase = c.phase!;
   const now = Date.now();
   const peer = peerOf(call, c.me);
-  const video = call.kind === "video" && phase !== "ended";
+  const video = call.kind === "video" && phase !== "ended" && phase !== "incoming";
   const s = c.session;
   const left = phase === "connected" ? countdown(call, c.connectedAt, now) : null;
   const ringing = phase === "incoming";
@@ -86,7 +86,7 @@ function renderSurface(c: CallsController, lang: Lang): TemplateResult {
     ${video
       ? html`<div class="stage${s?.remote ? "" : " solo"}">
           <video part="remote-video" data-stream="remote" autoplay playsinline aria-label=${t(lang, "call.remoteVideo", { name: peer.name })} ?hidden=${!s?.remote}></video>
-          <video part="local-video" data-stream="local" autoplay playsinline .muted=${true} aria-label=${t(lang, "call.localVideo")} ?hidden=${!s?.local || ringing}></video>
+          <video part="local-video" data-stream="local" autoplay playsinline .muted=${true} aria-label=${t(lang, "call.localVideo")} ?hidden=${!s?.local}></video>
         </div>`
       : phase !== "ended"
         ? html`<audio data-stream="remote" autoplay></audio>`
@@ -94,7 +94,7 @@ function renderSurface(c: CallsController, lang: Lang): TemplateResult {
     <div class="call-bar">
       <div class="call-who${ringing ? " ring" : ""}">
         <strong id="call-peer">${peer.name}</strong>
-        <span part="call-status" data-phase=${phase} role="status">${statusText(c, lang, now)}</span>
+        <span part="call-status" data-phase=${phase}>${statusText(c, lang, now)}</span>
         ${left !== null ? html`<span part="call-countdown" role="timer">${t(lang, "call.left", { time: formatClock(left + 999) })}</span>` : nothing}
         ${call.relay && phase !== "ended" ? html`<span class="relay" title=${t(lang, "call.relayHint")}>${t(lang, "call.relay")}</span>` : nothing}
       </div>

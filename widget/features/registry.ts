@@ -35,6 +35,7 @@ export class Features implements ConnectionListener {
   /** Owned frames that arrived before their feature took them, per feature. */
   private held = new Map<FeatureName, ServerMessage[]>();
   private sinks = new Map<FeatureName, (frame: ServerMessage) => void>();
+  private awaited = new Set<FeatureName>();
 
   constructor(
     private ctx: Omit<FeatureContext, "frames">,
@@ -49,7 +50,7 @@ export class Features implements ConnectionListener {
     const sink = this.sinks.get(owner);
     if (sink) return sink(frame);
     this.held.set(owner, [...(this.held.get(owner) ?? []), frame]);
-    void this.use(owner);
+    void this.use(owner, false);
   }
 
   /** Held frames are from a socket that is gone: the room tells a new one what still matters. */
@@ -68,8 +69,13 @@ export class Features implements ConnectionListener {
     for (const frame of held) sink(frame);
   }
 
-  /** Imports and installs a feature once; resolves when it can render in the language asked for. */
-  use(name: FeatureName): Promise<void> {
+  /**
+   * Imports and installs a feature once; resolves when it can render in the language asked for.
+   * `awaited` = false for a feature that shows up when it is ready (call buttons): the element's
+   * `updateComplete` (and so `inapp-talk-ready`) does not wait for it.
+   */
+  use(name: FeatureName, awaited = true): Promise<void> {
+    if (awaited) this.awaited.add(name);
     let load = this.loading.get(name);
     if (!load) {
       load = FEATURES[name]()
@@ -103,9 +109,9 @@ export class Features implements ConnectionListener {
     return this.installed.get(name);
   }
 
-  /** Settles when every feature asked for so far is installed (or failed to load). */
+  /** Settles when every awaited feature asked for so far is installed (or failed to load). */
   settled(): Promise<unknown> {
-    return Promise.all(this.loading.values());
+    return Promise.all([...this.loading].filter(([name]) => this.awaited.has(name)).map(([, load]) => load));
   }
 
   render(slot: Slot, lang: Lang): unknown[] {

@@ -42,15 +42,25 @@ export interface PeerEvents {
 export class Peer {
   private done = false;
   private connectedOnce = false;
+  private candidates = 0;
 
   private constructor(
     private sp: SimplePeerInstance,
     send: (signal: Signal) => void,
+    relay: boolean,
     private events: PeerEvents,
   ) {
-    sp.on("signal", (s) => !this.done && send(s));
+    sp.on("signal", (s) => {
+      if (this.done) return;
+      if (s.candidate) this.candidates++;
+      send(s);
+    });
     sp.on("stream", (stream) => !this.done && events.remote(stream));
-    sp.on("iceStateChange", (ice) => (ice === "connected" || ice === "completed") && this.onConnected());
+    sp.on("iceStateChange", (ice, gathering) => {
+      if (ice === "connected" || ice === "completed") this.onConnected();
+      // Relay-only with no relay candidate at all: TURN is unreachable or refused our credentials.
+      else if (gathering === "complete" && relay && this.candidates === 0) this.fail("No relay candidate: the TURN server could not be reached or refused the credentials.");
+    });
     sp.on("connect", () => this.onConnected());
     sp.on("error", (err) => this.fail(err.message || String(err.code)));
     sp.on("close", () => this.fail("The connection closed."));
@@ -60,7 +70,7 @@ export class Peer {
   static async create(o: PeerOptions, events: PeerEvents): Promise<Peer> {
     const { default: SimplePeer } = await import("simple-peer/simplepeer.min.js");
     const config: RTCConfiguration = { iceServers: o.iceServers, iceTransportPolicy: o.relay ? "relay" : "all" };
-    return new Peer(new SimplePeer({ initiator: o.initiator, config, streams: [o.stream], trickle: true }), o.send, events);
+    return new Peer(new SimplePeer({ initiator: o.initiator, config, streams: [o.stream], trickle: true }), o.send, o.relay, events);
   }
 
   /** Preloads the library while the phone rings, so connecting does not wait for it. */
