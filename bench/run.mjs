@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [--only fanout,throughput,resume,rooms,weight,load] [--no-proxy] [--keep]
 //                [--rooms 1000] [--idle 45]   (many-rooms size and idle seconds)
+//                [--only calls] [--calls 10]  (issue 9's call setup bench: Chromium, coturn, root; ~4 min)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
 import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import os from "node:os";
 import { installCleanup, stopAllChildren, killAllChildrenSync, sleep } from "./lib/proc.mjs";
 import { startSocketIO, startOurs, ensureDist } from "./lib/targets.mjs";
@@ -17,6 +19,8 @@ import { runWeight } from "./scenarios/weight.mjs";
 import { runLoad } from "./scenarios/load.mjs";
 import { runFlood } from "./scenarios/flood.mjs";
 import { VARIANTS } from "./lib/variants.mjs";
+import { runCalls } from "./scenarios/calls.mjs";
+import { ensureLoopbackNetns } from "../scripts/netns.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const argv = process.argv.slice(2);
@@ -30,6 +34,9 @@ const QUICK = flag("quick");
 const ALL = ["fanout", "throughput", "resume", "rooms", "weight", "load", "flood"];
 // --ab (A/B of the room's levers) is extra: ~3 more minutes, so not part of the default run.
 const only = option("only")?.split(",") ?? (flag("ab") ? [...ALL, "ab"] : ALL);
+// WebRTC must stay on loopback: the call bench runs in a loopback-only network namespace (as root),
+// and so does everything else of that run (all of it is loopback anyway).
+if (only.includes("calls")) ensureLoopbackNetns(fileURLToPath(import.meta.url), argv);
 const HARD_LIMIT_MS = (QUICK ? 4 : 15) * 60_000;
 
 /** Sizes: the full run fits in ~10 minutes here, --quick in ~2. */
@@ -42,6 +49,7 @@ const PLAN = QUICK
       weight: {},
       load: { reps: 2 },
       flood: { seconds: 6, rate: 4, sockets: 8 },
+      calls: { calls: 5, settleMs: 1000 },
       ab: { fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 }, throughput: { configs: [[10, 1], [100, 1]], reps: 1, seconds: 1.5 } },
     }
   : {
@@ -52,11 +60,13 @@ const PLAN = QUICK
       weight: {},
       load: { reps: 5 },
       flood: { seconds: 12, rate: 4, sockets: 16 },
+      calls: { calls: 10, settleMs: 1000 },
       ab: { fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 }, throughput: { configs: [[1, 1], [10, 1], [100, 1]], reps: 3, seconds: 2 } },
     };
 
 if (option("idle")) PLAN.rooms.idleSeconds = Number(option("idle"));
 if (option("rooms")) PLAN.rooms.rooms = Number(option("rooms"));
+if (option("calls")) PLAN.calls.calls = Number(option("calls"));
 
 const log = (s) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
 const started = performance.now();
@@ -146,6 +156,7 @@ async function main() {
     await step("rooms", async () => await runRooms(ours?.direct ?? ours?.proxy, sio, PLAN.rooms, log));
     await step("weight", async () => await runWeight(workDir, log));
     await step("flood", async () => await runFlood(ours?.direct ?? ours?.proxy, PLAN.flood, log));
+    await step("calls", async () => await runCalls(workDir, PLAN.calls, log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
 
     await step("ab", async () => {

@@ -10,8 +10,9 @@ import { join } from "node:path";
 import type { Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { mintToken, uniqueRoom } from "./support/api.ts";
-import { eventually, openWidget, useBrowser, WAIT_MS, type OpenOptions, type WidgetPage } from "./support/browser.ts";
+import { eventually, openWidget, userTmp, useBrowser, WAIT_MS, type OpenOptions, type WidgetPage } from "./support/browser.ts";
 import { REPO_ROOT } from "./support/paths.ts";
+import { freePort, startWrangler } from "./support/wrangler.ts";
 
 const loopbackOnly = Object.entries(networkInterfaces()).every(([name, addrs]) => name === "lo" || (addrs ?? []).every((a) => a.internal));
 
@@ -185,15 +186,24 @@ describe.skipIf(!loopbackOnly)("calls (smoke)", () => {
   });
 
   it('privacy="relay" without a TURN server configured: says relay-protected, and ends failed at once with a message instead of hanging', async () => {
-    const room = uniqueRoom();
-    const alice = await open(room, "alice", "Alice", { attrs: { privacy: "relay" } });
-    const bob = await open(room, "bob", "Bob");
-    await alice.part("call-button").click();
-    await bob.part("accept").click();
-    await expect(bob.part("call").textContent()).resolves.toContain("Relay-protected");
-    for (const wp of [alice, bob]) {
-      await eventually(async () => expect(await wp.part("call-status").textContent()).toContain("Call ended · Could not connect"), 10_000);
-      expect(await wp.page.evaluate(() => (window as any).__calls.at(-1))).toMatchObject({ phase: "ended", reason: "failed" });
+    // The shared server has the run's coturn (global-setup.ts): this one has no TURN at all. Both
+    // read TOKEN_SECRET from .dev.vars, so the shared server's tokens work here.
+    const dir = userTmp("no-turn");
+    const noTurn = await startWrangler({ port: await freePort(), persistTo: join(dir, "state"), logDir: dir, name: "no-turn" });
+    try {
+      const room = uniqueRoom();
+      const alice = await open(room, "alice", "Alice", { attrs: { privacy: "relay" }, widgetOrigin: noTurn.origin });
+      const bob = await open(room, "bob", "Bob", { widgetOrigin: noTurn.origin });
+      await alice.part("call-button").click();
+      await bob.part("accept").click();
+      await expect(bob.part("call").textContent()).resolves.toContain("Relay-protected");
+      for (const wp of [alice, bob]) {
+        await eventually(async () => expect(await wp.part("call-status").textContent()).toContain("Call ended · Could not connect"), 10_000);
+        expect(await wp.page.evaluate(() => (window as any).__calls.at(-1))).toMatchObject({ phase: "ended", reason: "failed" });
+      }
+      await Promise.all([alice.context.close(), bob.context.close()]);
+    } finally {
+      await noTurn.stop();
     }
   });
 

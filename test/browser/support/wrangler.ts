@@ -14,6 +14,8 @@ export interface WranglerOptions {
   logDir: string;
   /** Label used in log file names and error messages. */
   name: string;
+  /** More `--var NAME:value` bindings (TURN settings, call timeouts); they override the defaults below. */
+  vars?: Record<string, string>;
 }
 
 export interface Wrangler {
@@ -69,6 +71,7 @@ export async function startWrangler(options: WranglerOptions): Promise<Wrangler>
         "--var", "RATE_LIMIT_SESSION_PER_MIN:100000",
         // Short, so the slow-down test sees a flooder's cool-down end.
         "--var", "RATE_LIMIT_FLOOD_COOLDOWN_SEC:4",
+        ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
       ],
       {
         cwd: REPO_ROOT,
