@@ -2,7 +2,8 @@
 //   1. protocol + widget helpers  plain node vitest   (vitest.protocol.config.ts)
 //   2. party + worker             inside workerd       (vitest.workers.config.ts)
 //   3. build dist/                vite                 (scripts/build.mjs)
-//   4. browser end-to-end         real Chromium against `wrangler dev` (test/browser/)
+//   4. browser end-to-end         real Chromium against `wrangler dev` and coturn, in a loopback-only
+//                                 network namespace (test/browser/run.mjs re-execs itself: needs root)
 // The last line is always `N passed, N failed` over all suites; the exit code is non-zero on any
 // failure. A skipped test counts as failed: a suite that quietly skips proves nothing.
 import { spawnSync } from "node:child_process";

@@ -65,25 +65,25 @@ export async function openCaller(browser: Browser, room: string, user: string, n
 }
 
 /** Waits until the others in the room are shown as online, so the call buttons call the right person. */
-export async function waitOnline(wp: WidgetPage): Promise<void> {
+export async function waitOnline(wp: Caller): Promise<void> {
   await wp.part("call-button").waitFor({ timeout: WAIT_MS });
 }
 
-export const callEvents = (wp: WidgetPage): Promise<CallEvent[]> => wp.page.evaluate(() => (window as any).__callEvents as CallEvent[]);
-export const phases = async (wp: WidgetPage): Promise<Phase[]> => (await callEvents(wp)).map((e) => e.phase);
+export const callEvents = (wp: Caller): Promise<CallEvent[]> => wp.page.evaluate(() => (window as any).__callEvents as CallEvent[]);
+export const phases = async (wp: Caller): Promise<Phase[]> => (await callEvents(wp)).map((e) => e.phase);
 
 /** The phase `call-status` shows, or null when no call is on screen. */
-export async function shownPhase(wp: WidgetPage): Promise<string | null> {
+export async function shownPhase(wp: Caller): Promise<string | null> {
   const status = wp.part("call-status");
   return (await status.count()) === 0 ? null : status.first().getAttribute("data-phase");
 }
 
-export async function waitPhase(wp: WidgetPage, phase: Phase, timeout = WAIT_MS): Promise<void> {
+export async function waitPhase(wp: Caller, phase: Phase, timeout = WAIT_MS): Promise<void> {
   await eventually(async () => expect(await shownPhase(wp), `${wp.name}'s call-status`).toBe(phase), timeout);
 }
 
 /** Waits for this side's `ended` event and returns it. */
-export async function waitEnded(wp: WidgetPage, timeout = WAIT_MS): Promise<CallEvent> {
+export async function waitEnded(wp: Caller, timeout = WAIT_MS): Promise<CallEvent> {
   return eventually(async () => {
     const ended = (await callEvents(wp)).filter((e) => e.phase === "ended");
     expect(ended, `${wp.name}'s ended event`).toHaveLength(1);
@@ -102,7 +102,7 @@ export interface MediaSummary {
 }
 
 /** What getCallStats() says, summed up in the page; null when there is no call (or no peer yet). */
-export function media(wp: WidgetPage): Promise<MediaSummary | null> {
+export function media(wp: Caller): Promise<MediaSummary | null> {
   return wp.page.evaluate(async () => {
     const report: RTCStatsReport | null = await (document.querySelector("inapp-talk") as any).getCallStats();
     if (!report) return null;
@@ -128,7 +128,7 @@ export function media(wp: WidgetPage): Promise<MediaSummary | null> {
 }
 
 /** Inbound audio bytes (and decoded video frames, for video) grow between two readings. */
-export async function expectMediaFlowing(wp: WidgetPage, video: boolean): Promise<MediaSummary> {
+export async function expectMediaFlowing(wp: Caller, video: boolean): Promise<MediaSummary> {
   const first = await eventually(async () => {
     const m = await media(wp);
     expect(m?.audioBytes, `${wp.name}: inbound audio bytes`).toBeGreaterThan(0);
@@ -145,11 +145,11 @@ export async function expectMediaFlowing(wp: WidgetPage, video: boolean): Promis
 }
 
 /** readyState of every track getUserMedia handed this page. */
-export const trackStates = (wp: WidgetPage): Promise<Array<{ kind: string; state: string }>> =>
+export const trackStates = (wp: Caller): Promise<Array<{ kind: string; state: string }>> =>
   wp.page.evaluate(() => ((window as any).__tracks as MediaStreamTrack[]).map((t) => ({ kind: t.kind, state: t.readyState })));
 
 /** Every track this page ever got is stopped (no camera or microphone left on). */
-export async function expectTracksStopped(wp: WidgetPage): Promise<void> {
+export async function expectTracksStopped(wp: Caller): Promise<void> {
   await eventually(async () => {
     const states = await trackStates(wp);
     expect(states.filter((t) => t.state !== "ended"), `${wp.name}: live tracks`).toEqual([]);
@@ -157,7 +157,7 @@ export async function expectTracksStopped(wp: WidgetPage): Promise<void> {
 }
 
 /** Nothing of a call is left: no controls, no stats, and the call buttons are back. */
-export async function expectIdle(wp: WidgetPage): Promise<void> {
+export async function expectIdle(wp: Caller): Promise<void> {
   await expectTracksStopped(wp);
   expect(await wp.part("hangup").count(), `${wp.name}: hangup part`).toBe(0);
   expect(await wp.part("incoming-call").count(), `${wp.name}: incoming-call part`).toBe(0);
@@ -166,10 +166,10 @@ export async function expectIdle(wp: WidgetPage): Promise<void> {
 }
 
 /** The `call` entries the widget shows (part=message, data-kind=call), by text. */
-export const callEntries = (wp: WidgetPage): Promise<string[]> =>
+export const callEntries = (wp: Caller): Promise<string[]> =>
   wp.widget.locator('[part~="message"][data-kind="call"]').evaluateAll((els) => els.map((e) => (e.textContent ?? "").trim().replace(/\s+/g, " ")));
 
-export async function waitCallEntry(wp: WidgetPage, pattern: RegExp): Promise<string> {
+export async function waitCallEntry(wp: Caller, pattern: RegExp): Promise<string> {
   return eventually(async () => {
     const entries = await callEntries(wp);
     const hit = entries.find((e) => pattern.test(e));
@@ -185,7 +185,7 @@ export async function ring(caller: Caller, callee: Caller, kind: "audio" | "vide
   await callee.part("incoming-call").waitFor({ timeout: WAIT_MS });
 }
 
-export async function closeAll(...wps: Array<WidgetPage | undefined>): Promise<void> {
+export async function closeAll(...wps: Array<Caller | undefined>): Promise<void> {
   await Promise.all(wps.map((wp) => wp?.context.close().catch(() => {})));
 }
 
