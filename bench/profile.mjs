@@ -19,7 +19,10 @@ class Inspector {
     const list = /** @type {any[]} */ (await (await fetch(`http://127.0.0.1:${port}/json`)).json());
     const target = list.find((t) => t.webSocketDebuggerUrl) ?? list[0];
     const ws = new WebSocket(target.webSocketDebuggerUrl, { perMessageDeflate: false });
-    await new Promise((r, j) => { ws.once("open", r); ws.once("error", j); });
+    await new Promise((r, j) => {
+      ws.once("open", r);
+      ws.once("error", j);
+    });
     return new Inspector(ws, target);
   }
   constructor(ws, target) {
@@ -41,7 +44,9 @@ class Inspector {
     this.ws.send(JSON.stringify({ id, method, params }));
     return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
   }
-  close() { this.ws.close(); }
+  close() {
+    this.ws.close();
+  }
 }
 
 /** Self time per function (and per file) from a V8 .cpuprofile. */
@@ -78,8 +83,14 @@ async function profiled(name, inspector, worker, run, setup = async () => null) 
   writeFileSync(join(ROOT, "bench/results", `profile-${name}.cpuprofile`), JSON.stringify(profile));
   const { total, top } = summarize(profile);
   const js = top.filter(([k]) => !/^\((idle|program|garbage collector|root)\)/.test(k)).reduce((n, [, us]) => n + us, 0);
-  console.log(`\n${name}: ${info}; wall ${fmt(wall, 0)} ms, worker process CPU ${fmt(cpu / 1000, 0)} ms (${fmt(cpu / 1000 / wall)} cores), JS ${fmt(js / 1000, 0)} ms of ${fmt(total / 1000, 0)} ms sampled`);
-  printTable(`top self time, ${name} (bench/results/profile-${name}.cpuprofile)`, ["function", "ms", "% of sampled"], top.slice(0, 18).map(([k, us]) => [k.slice(0, 90), us / 1000, `${fmt((100 * us) / total, 1)}%`]));
+  console.log(
+    `\n${name}: ${info}; wall ${fmt(wall, 0)} ms, worker process CPU ${fmt(cpu / 1000, 0)} ms (${fmt(cpu / 1000 / wall)} cores), JS ${fmt(js / 1000, 0)} ms of ${fmt(total / 1000, 0)} ms sampled`,
+  );
+  printTable(
+    `top self time, ${name} (bench/results/profile-${name}.cpuprofile)`,
+    ["function", "ms", "% of sampled"],
+    top.slice(0, 18).map(([k, us]) => [k.slice(0, 90), us / 1000, `${fmt((100 * us) / total, 1)}%`]),
+  );
 }
 
 async function main() {
@@ -97,50 +108,67 @@ async function main() {
 
     if (which === "connect" || which === "all") {
       await profiled("connect", inspector, worker, async () => {
-        const { clients, totalMs } = await openMany(300, async (i) => new BenchClient("ours", await target.wsUrl(`prof-c-${i % 3}`, `u${i}`)), { concurrency: 50 });
+        const { clients, totalMs } = await openMany(300, async (i) => new BenchClient("ours", await target.wsUrl(`prof-c-${i % 3}`, `u${i}`)), {
+          concurrency: 50,
+        });
         await closeAll(clients);
         return `300 clients into 3 rooms, 50 handshakes in flight: ${fmt(totalMs, 0)} ms`;
       });
     }
     if (which === "fanout" || which === "all") {
-      await profiled("fanout", inspector, worker, async ({ clients }) => {
-        const sender = clients[0];
-        let got = 0;
-        for (const c of clients) c.onMessage = () => got++;
-        const t0 = performance.now();
-        for (let i = 0; i < 200; i++) {
-          sender.send(`pf-${i}-xxxxxxxx`, messageText(i));
-          await sleep(10);
-        }
-        await sleep(300);
-        return `1 sender → 199 receivers, 200 messages at ~100/s: ${got} deliveries in ${fmt(performance.now() - t0, 0)} ms`;
-      }, async () => {
-        const { clients } = await openMany(200, async (i) => new BenchClient("ours", await target.wsUrl("prof-f", `r${i}`)), { concurrency: 50 });
-        await sleep(500);
-        return { clients };
-      });
+      await profiled(
+        "fanout",
+        inspector,
+        worker,
+        async ({ clients }) => {
+          const sender = clients[0];
+          let got = 0;
+          for (const c of clients) c.onMessage = () => got++;
+          const t0 = performance.now();
+          for (let i = 0; i < 200; i++) {
+            sender.send(`pf-${i}-xxxxxxxx`, messageText(i));
+            await sleep(10);
+          }
+          await sleep(300);
+          return `1 sender → 199 receivers, 200 messages at ~100/s: ${got} deliveries in ${fmt(performance.now() - t0, 0)} ms`;
+        },
+        async () => {
+          const { clients } = await openMany(200, async (i) => new BenchClient("ours", await target.wsUrl("prof-f", `r${i}`)), { concurrency: 50 });
+          await sleep(500);
+          return { clients };
+        },
+      );
     }
     for (const senders of [10, 1]) {
       const name = senders === 10 ? "throughput" : "single";
       if (which !== name && which !== "all") continue;
-      await profiled(name, inspector, worker, async ({ clients }) => {
-        let acked = 0;
-        let stop = false;
-        clients.forEach((c, si) => {
-          let k = 0;
-          c.onMessage = () => {};
-          c.onAck = () => { acked++; if (!stop) c.send(`pt-${si}-${k++}-xxxx`, messageText(k)); };
-          c.send(`pt-${si}-${k++}-xxxx`, messageText(k));
-        });
-        await sleep(3000);
-        stop = true;
-        await sleep(300);
-        return `${senders} sender(s) × 1 in flight for 3 s: ${acked} acks`;
-      }, async () => {
-        const { clients } = await openMany(senders, async (i) => new BenchClient("ours", await target.wsUrl(`prof-${name}`, `s${i}`)), { concurrency: 10 });
-        await sleep(300);
-        return { clients };
-      });
+      await profiled(
+        name,
+        inspector,
+        worker,
+        async ({ clients }) => {
+          let acked = 0;
+          let stop = false;
+          clients.forEach((c, si) => {
+            let k = 0;
+            c.onMessage = () => {};
+            c.onAck = () => {
+              acked++;
+              if (!stop) c.send(`pt-${si}-${k++}-xxxx`, messageText(k));
+            };
+            c.send(`pt-${si}-${k++}-xxxx`, messageText(k));
+          });
+          await sleep(3000);
+          stop = true;
+          await sleep(300);
+          return `${senders} sender(s) × 1 in flight for 3 s: ${acked} acks`;
+        },
+        async () => {
+          const { clients } = await openMany(senders, async (i) => new BenchClient("ours", await target.wsUrl(`prof-${name}`, `s${i}`)), { concurrency: 10 });
+          await sleep(300);
+          return { clients };
+        },
+      );
     }
     inspector.close();
   } finally {
@@ -149,4 +177,11 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), async (e) => { console.error(e.stack ?? e); await stopAllChildren(); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  async (e) => {
+    console.error(e.stack ?? e);
+    await stopAllChildren();
+    process.exit(1);
+  },
+);

@@ -43,25 +43,63 @@ const HARD_LIMIT_MS = (QUICK ? 4 : 15) * 60_000;
 const PLAN = QUICK
   ? {
       fanout: { ns: [10, 100], reps: 3, messages: 60, rate: 40, warmup: 10 },
-      throughput: { configs: [[1, 1], [10, 1], [100, 1]], reps: 1, seconds: 1.5 },
+      throughput: {
+        configs: [
+          [1, 1],
+          [10, 1],
+          [100, 1],
+        ],
+        reps: 1,
+        seconds: 1.5,
+      },
       resume: { missed: 500, reps: 3 },
       rooms: { rooms: 100, perRoom: 5, idleSeconds: 15 },
       weight: {},
       load: { reps: 2 },
       flood: { seconds: 6, rate: 4, sockets: 8 },
       calls: { calls: 5, settleMs: 1000 },
-      ab: { fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 }, throughput: { configs: [[10, 1], [100, 1]], reps: 1, seconds: 1.5 } },
+      ab: {
+        fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 },
+        throughput: {
+          configs: [
+            [10, 1],
+            [100, 1],
+          ],
+          reps: 1,
+          seconds: 1.5,
+        },
+      },
     }
   : {
       fanout: { ns: [10, 100, 500], reps: 3, messages: 130, rate: 20, warmup: 10 },
-      throughput: { configs: [[1, 1], [10, 1], [100, 1], [10, 8]], reps: 3, seconds: 2 },
+      throughput: {
+        configs: [
+          [1, 1],
+          [10, 1],
+          [100, 1],
+          [10, 8],
+        ],
+        reps: 3,
+        seconds: 2,
+      },
       resume: { missed: 500, reps: 5 },
       rooms: { rooms: 1000, perRoom: 5, idleSeconds: 70 },
       weight: {},
       load: { reps: 5 },
       flood: { seconds: 12, rate: 4, sockets: 16 },
       calls: { calls: 10, settleMs: 1000 },
-      ab: { fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 }, throughput: { configs: [[1, 1], [10, 1], [100, 1]], reps: 3, seconds: 2 } },
+      ab: {
+        fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 },
+        throughput: {
+          configs: [
+            [1, 1],
+            [10, 1],
+            [100, 1],
+          ],
+          reps: 3,
+          seconds: 2,
+        },
+      },
     };
 
 if (option("idle")) PLAN.rooms.idleSeconds = Number(option("idle"));
@@ -99,14 +137,23 @@ async function main() {
   const report = {
     command: `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
     startedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.type()} ${os.release()}` },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memGB: +(os.totalmem() / 2 ** 30).toFixed(1),
+      node: process.version,
+      platform: `${os.type()} ${os.release()}`,
+    },
     plan: PLAN,
     targets: {},
     results: {},
   };
   report.machine.loadAverageAtStart = os.loadavg().map((x) => +x.toFixed(2));
-  console.log(`inapp-talk bench${QUICK ? " (--quick)" : ""}: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memGB} GB, node ${process.version}; load average ${report.machine.loadAverageAtStart.join(" ")}`);
-  if (report.machine.loadAverageAtStart[0] > 1) console.log("note: the machine is busy with other work; the 'other cores' columns show how much, per measurement");
+  console.log(
+    `inapp-talk bench${QUICK ? " (--quick)" : ""}: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memGB} GB, node ${process.version}; load average ${report.machine.loadAverageAtStart.join(" ")}`,
+  );
+  if (report.machine.loadAverageAtStart[0] > 1)
+    console.log("note: the machine is busy with other work; the 'other cores' columns show how much, per measurement");
 
   const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab", "flood"].includes(s));
   let sio = null;
@@ -118,8 +165,15 @@ async function main() {
       {
         try {
           ours = await startOurs(workDir);
-          log(`wrangler dev up in ${ours.startMs.toFixed(0)} ms on :${ours.port}; worker's own port ${ours.directPort ?? "not found"}; tokens ${ours.localSigning ? "signed locally (HS256)" : "minted via POST /api/token"}`);
-          report.server = { source: ours.source, wranglerStartMs: Math.round(ours.startMs), directPort: ours.directPort, tokens: ours.localSigning ? "HS256 signed by the bench" : "POST /api/token" };
+          log(
+            `wrangler dev up in ${ours.startMs.toFixed(0)} ms on :${ours.port}; worker's own port ${ours.directPort ?? "not found"}; tokens ${ours.localSigning ? "signed locally (HS256)" : "minted via POST /api/token"}`,
+          );
+          report.server = {
+            source: ours.source,
+            wranglerStartMs: Math.round(ours.startMs),
+            directPort: ours.directPort,
+            tokens: ours.localSigning ? "HS256 signed by the bench" : "POST /api/token",
+          };
           console.log(`our server: snapshot of ${ours.source}`);
           if (!flag("no-proxy")) targets.push(ours.proxy);
           if (ours.direct) targets.push(ours.direct);
@@ -146,7 +200,11 @@ async function main() {
         report.results[name] = { error: e.stack ?? String(e) };
         log(`${name} FAILED: ${e.stack ?? e}`);
       }
-      report.results[name] = { ...(report.results[name] ?? {}), seconds: +((performance.now() - t0) / 1000).toFixed(1), loadAverage1m: { before: +loadBefore.toFixed(2), after: +os.loadavg()[0].toFixed(2) } };
+      report.results[name] = {
+        ...(report.results[name] ?? {}),
+        seconds: +((performance.now() - t0) / 1000).toFixed(1),
+        loadAverage1m: { before: +loadBefore.toFixed(2), after: +os.loadavg()[0].toFixed(2) },
+      };
       save();
     };
 

@@ -76,10 +76,9 @@ function enterRoom(room: string, name: string): void {
 }
 
 function snippet(room: string): string {
-  return [
-    `<script type="module" src="${location.origin}/inapp-talk.js"></script>`,
-    `<inapp-talk room="${room}" guest name="Your name"></inapp-talk>`,
-  ].join("\n");
+  return [`<script type="module" src="${location.origin}/inapp-talk.js"></script>`, `<inapp-talk room="${room}" guest name="Your name"></inapp-talk>`].join(
+    "\n",
+  );
 }
 
 function newRoomId(): string {

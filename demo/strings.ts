@@ -19,7 +19,8 @@ const en = {
   join: "Join the chat",
   yourName: "Your name",
   inviteTitle: "Invite someone",
-  inviteText: "Open this link in another browser (or send it to a friend) to join the same room. Once they are here, the phone and camera buttons in the chat header call them (guest calls last up to 10 minutes).",
+  inviteText:
+    "Open this link in another browser (or send it to a friend) to join the same room. Once they are here, the phone and camera buttons in the chat header call them (guest calls last up to 10 minutes).",
   shareLink: "Share link",
   copy: "Copy",
   copied: "Copied ✓",
@@ -49,7 +50,8 @@ const ko: typeof en = {
   join: "채팅 참여",
   yourName: "이름",
   inviteTitle: "초대하기",
-  inviteText: "다른 브라우저에서 이 링크를 열거나 친구에게 보내 같은 방에 참여하세요. 상대가 들어오면 채팅 상단의 전화·카메라 버튼으로 통화할 수 있습니다(게스트 통화는 최대 10분).",
+  inviteText:
+    "다른 브라우저에서 이 링크를 열거나 친구에게 보내 같은 방에 참여하세요. 상대가 들어오면 채팅 상단의 전화·카메라 버튼으로 통화할 수 있습니다(게스트 통화는 최대 10분).",
   shareLink: "공유 링크",
   copy: "복사",
   copied: "복사됨 ✓",

@@ -24,8 +24,7 @@ export interface Identity {
 export const isModerator = (identity: Pick<Identity, "role">): boolean => identity.role === "moderator";
 
 /** Whether this user may add entries to a room with these settings. */
-export const canWrite = (identity: Pick<Identity, "role">, settings: Pick<RoomSettings, "readOnly">): boolean =>
-  !settings.readOnly || isModerator(identity);
+export const canWrite = (identity: Pick<Identity, "role">, settings: Pick<RoomSettings, "readOnly">): boolean => !settings.readOnly || isModerator(identity);
 
 /** Sockets are tagged with their user so one user's sockets can be found (and closed) without a scan. */
 export const userTag = (user: string): string => `u:${user}`;

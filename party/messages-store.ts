@@ -51,7 +51,14 @@ export class MessageStore {
     const data = entry.data === undefined ? null : JSON.stringify(entry.data);
     const written = this.sql.exec(
       "INSERT INTO messages (seq, id, user, name, kind, text, data, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user, id) DO NOTHING",
-      seq, entry.id, entry.user, entry.name, entry.kind, entry.text, data, ts,
+      seq,
+      entry.id,
+      entry.user,
+      entry.name,
+      entry.kind,
+      entry.text,
+      data,
+      ts,
     ).rowsWritten;
     if (written === 0) {
       const existing = this.findByClientId(entry.user, entry.id);

@@ -5,13 +5,13 @@ import { api, env, join, sleep } from "../test/workerd/helpers.ts";
 import type { Room } from "./room.ts";
 
 const roomStub = (room: string) => (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName(room);
-const transcript = async (room: string, q = "") =>
-  ((await (await api(`/api/rooms/${room}/messages${q}`)).json()) as { messages: ChatMessage[] }).messages;
+const transcript = async (room: string, q = "") => ((await (await api(`/api/rooms/${room}/messages${q}`)).json()) as { messages: ChatMessage[] }).messages;
 
 /** Stores n messages directly, as if many users had written them (the per-socket rate limit is tested separately). */
 async function seed(room: string, n: number) {
   await runInDurableObject(roomStub(room), (instance: Room) => {
-    for (let i = 0; i < n; i++) instance.messages.append({ user: "seed", name: "Seed", id: `seed-${String(i).padStart(6, "0")}`, kind: "text", text: `message ${i}` }, Date.now());
+    for (let i = 0; i < n; i++)
+      instance.messages.append({ user: "seed", name: "Seed", id: `seed-${String(i).padStart(6, "0")}`, kind: "text", text: `message ${i}` }, Date.now());
   });
 }
 
@@ -92,7 +92,7 @@ describe("history and resume", () => {
       if (!page.more) break;
       const count = c.of("sync").length;
       c.send({ type: "sync", since: got.at(-1)! });
-      page = await c.until((f) => f.filter((x) => x.type === "sync")[count], "next sync page") as typeof page;
+      page = (await c.until((f) => f.filter((x) => x.type === "sync")[count], "next sync page")) as typeof page;
     }
     expect(got).toEqual(range(101, 450));
   });

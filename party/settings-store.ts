@@ -48,10 +48,7 @@ export class SettingsStore {
 
   update(patch: Partial<RoomSettings>, now: number): RoomSettings {
     const next = { ...this.get(), ...patch, createdAt: this.get().createdAt ?? now };
-    this.sql.exec(
-      "INSERT INTO meta (key, value) VALUES ('settings', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      JSON.stringify(next),
-    );
+    this.sql.exec("INSERT INTO meta (key, value) VALUES ('settings', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", JSON.stringify(next));
     this.cached = next;
     return next;
   }

@@ -35,7 +35,11 @@ describe("durable timers", () => {
     const setAt = Date.now();
     await setTimer("t-two", "late", 900);
     await setTimer("t-two", "early", 300);
-    const { fired, timers } = await eventually("both timers", () => probed("t-two"), (p) => p.fired.length === 2);
+    const { fired, timers } = await eventually(
+      "both timers",
+      () => probed("t-two"),
+      (p) => p.fired.length === 2,
+    );
     const byKey = Object.fromEntries(fired.map((f) => [f.key, f]));
     expect(byKey.early!.at - setAt).toBeGreaterThanOrEqual(300);
     expect(byKey.late!.at - setAt).toBeGreaterThanOrEqual(900);
@@ -47,7 +51,12 @@ describe("durable timers", () => {
 
   it("retries a throwing timer with backoff until it succeeds (never drops it)", async () => {
     await setTimer("t-throw", "flaky", 0, 2);
-    const { fired } = await eventually("the third run", () => probed("t-throw"), (p) => p.fired.length === 1, retryDelay(1) + retryDelay(2) + 5000);
+    const { fired } = await eventually(
+      "the third run",
+      () => probed("t-throw"),
+      (p) => p.fired.length === 1,
+      retryDelay(1) + retryDelay(2) + 5000,
+    );
     expect(fired[0]).toMatchObject({ key: "flaky", attempts: 2 });
   });
 
@@ -55,7 +64,11 @@ describe("durable timers", () => {
     const c = await join("t-both", "alice");
     const before = await setTimer("t-both", "other", 400);
     expect(before.timers.map((t) => t.key).sort()).toEqual(["liveness:sweep", "probe:other"]);
-    const after = await eventually("the probe timer", () => probed("t-both"), (p) => p.fired.length === 1);
+    const after = await eventually(
+      "the probe timer",
+      () => probed("t-both"),
+      (p) => p.fired.length === 1,
+    );
     // The sweep (due later) is still scheduled, and still runs: setting another timer did not cancel it.
     expect(after.timers.map((t) => t.key)).toEqual(["liveness:sweep"]);
     const sweepDue = after.timers[0]!.due;
@@ -66,7 +79,11 @@ describe("durable timers", () => {
   it("fires a timer set before the room's object was restarted", async () => {
     await setTimer("t-restart", "survivor", 800);
     await abortAllDurableObjects();
-    const { fired } = await eventually("the timer after the restart", () => probed("t-restart"), (p) => p.fired.length === 1);
+    const { fired } = await eventually(
+      "the timer after the restart",
+      () => probed("t-restart"),
+      (p) => p.fired.length === 1,
+    );
     expect(fired[0]!.key).toBe("survivor");
   });
 

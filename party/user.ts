@@ -51,7 +51,10 @@ export class User extends DurableObject<RoomEnv> implements UserRpc {
       "INSERT INTO settings (key, value) VALUES ('revoked_before', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       this.revokedBefore,
     );
-    const rooms = this.ctx.storage.sql.exec<{ room: string }>("SELECT room FROM rooms ORDER BY room").toArray().map((r) => r.room);
+    const rooms = this.ctx.storage.sql
+      .exec<{ room: string }>("SELECT room FROM rooms ORDER BY room")
+      .toArray()
+      .map((r) => r.room);
     return { before: this.revokedBefore, rooms };
   }
 }

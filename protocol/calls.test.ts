@@ -22,8 +22,12 @@ describe("call frames from clients", () => {
       ok: true,
       value: { type: "call_start", callId: ID, to: "u2", kind: "audio", relay: false },
     });
-    expect(parseClientMessage({ type: "call_accept", callId: ID, kind: "audio", relay: true })).toEqual({ ok: true, value: { type: "call_accept", callId: ID, kind: "audio", relay: true } });
-    for (const type of ["call_decline", "call_hangup", "call_connected"]) expect(parseClientMessage({ type, callId: ID })).toEqual({ ok: true, value: { type, callId: ID } });
+    expect(parseClientMessage({ type: "call_accept", callId: ID, kind: "audio", relay: true })).toEqual({
+      ok: true,
+      value: { type: "call_accept", callId: ID, kind: "audio", relay: true },
+    });
+    for (const type of ["call_decline", "call_hangup", "call_connected"])
+      expect(parseClientMessage({ type, callId: ID })).toEqual({ ok: true, value: { type, callId: ID } });
     expect(parseClientMessage({ type: "call_failed", callId: ID, message: "x".repeat(500) })).toMatchObject({ ok: true, value: { message: "x".repeat(200) } });
     expect(parseClientMessage({ type: "call_signal", callId: ID, n: 3, signal: { type: "offer", sdp: "v=0" } })).toEqual({
       ok: true,

@@ -26,4 +26,3 @@ describe("entry kinds", () => {
     expect([...ENTRY_KINDS]).toEqual(["text", "call", "file", "location", "card", "notice"]);
   });
 });
-

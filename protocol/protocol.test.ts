@@ -79,7 +79,15 @@ describe("length helpers", () => {
   });
 
   it("measures UTF-8 bytes (values as TextEncoder gives them)", () => {
-    const cases: Array<[string, number]> = [["", 0], ["abc", 3], ["é", 2], ["한국어", 9], ["😀", 4], ["a😀b€", 9], ["x".repeat(1000), 1000]];
+    const cases: Array<[string, number]> = [
+      ["", 0],
+      ["abc", 3],
+      ["é", 2],
+      ["한국어", 9],
+      ["😀", 4],
+      ["a😀b€", 9],
+      ["x".repeat(1000), 1000],
+    ];
     for (const [s, bytes] of cases) expect(utf8Length(s)).toBe(bytes);
   });
 });
@@ -133,7 +141,7 @@ describe("parseClientFrame: malformed frames", () => {
   });
 
   it("non-JSON → bad_json", () => {
-    for (const raw of ["", "{", "hello", "{type:'send'}", "[1,", "undefined", "{\"type\":\"send\",}"]) expectClientFail(raw, "bad_json");
+    for (const raw of ["", "{", "hello", "{type:'send'}", "[1,", "undefined", '{"type":"send",}']) expectClientFail(raw, "bad_json");
   });
 
   it("JSON that is not an object → invalid_message", () => {
@@ -238,7 +246,13 @@ const validServerFrames: ServerMessage[] = [
   { type: "message", message: msg(8) },
   { type: "messages", messages: [msg(9), msg(10)] },
   { type: "presence", online: [] },
-  { type: "presence", online: [{ user: "u1", name: "Alice" }, { user: "u2", name: "Bob" }] },
+  {
+    type: "presence",
+    online: [
+      { user: "u1", name: "Alice" },
+      { user: "u2", name: "Bob" },
+    ],
+  },
   { type: "presence_diff", joined: [{ user: "u2", name: "Bob" }], left: [] },
   { type: "presence_diff", joined: [], left: ["u3"] },
   { type: "typing", user: "u2", name: "Bob" },

@@ -1,9 +1,7 @@
 import type { ErrorCode } from "./errors.ts";
 
 /** Outcome of parsing untrusted input: the typed value, or the error code to answer with. */
-export type Parsed<T> =
-  | { ok: true; value: T }
-  | { ok: false; code: ErrorCode; message: string; /** the message id, when one could be read */ id?: string };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string /** the message id, when one could be read */; id?: string };
 
 export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 

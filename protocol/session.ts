@@ -35,7 +35,16 @@ export const isRole = (v: unknown): v is Role => v === "member" || v === "modera
 
 export const sessionServerParsers: { [K in SessionServerFrame["type"]]: FrameParser<SessionServerFrame> } = {
   welcome: (d) => {
-    if (!isSeq(d.v) || !isStr(d.room) || !isStr(d.user) || !isStr(d.name) || !isRole(d.role) || !isSeq(d.lastSeq) || typeof d.readOnly !== "boolean" || !(d.title === null || isStr(d.title))) {
+    if (
+      !isSeq(d.v) ||
+      !isStr(d.room) ||
+      !isStr(d.user) ||
+      !isStr(d.name) ||
+      !isRole(d.role) ||
+      !isSeq(d.lastSeq) ||
+      typeof d.readOnly !== "boolean" ||
+      !(d.title === null || isStr(d.title))
+    ) {
       return malformed("welcome");
     }
     return ok({ type: "welcome", v: d.v, room: d.room, user: d.user, name: d.name, role: d.role, lastSeq: d.lastSeq, readOnly: d.readOnly, title: d.title });

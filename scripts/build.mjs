@@ -10,7 +10,8 @@ import { gzipSync } from "node:zlib";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
 
-const vite = (/** @type {string[]} */ ...args) => execFileSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn", ...args], { cwd: ROOT, stdio: "inherit" });
+const vite = (/** @type {string[]} */ ...args) =>
+  execFileSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn", ...args], { cwd: ROOT, stdio: "inherit" });
 vite(); // the widget: dist/inapp-talk.js + dist/chunks/ (empties dist/ first)
 vite("--mode", "demo"); // the demo page: dist/index.html + dist/assets/
 

@@ -3,7 +3,8 @@
 //   types  tsc on each side's tsconfig (its own lib/types), two at a time; and every .ts/.mjs file in the
 //          repository must belong to one of them, so a new folder cannot slip out of the check
 //   deps   the dependency direction widget → protocol ← party ← worker, no cycles (scripts/check-deps.mjs)
-//   lint   biome lint (the formatter check is `npm run check:format`, separate until the format pass lands)
+//   lint   biome lint
+//   format biome format in check mode: the tree is as `npm run format` leaves it
 // `node scripts/check.mjs types deps` runs only the named steps.
 import { execFileSync, spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -110,7 +111,14 @@ async function lint() {
   return { ok: code === 0, note: summary.join("; ") || `exit code ${code}` };
 }
 
-const STEPS = { types, deps, lint };
+/** @returns {Promise<{ ok: boolean, note: string }>} */
+async function format() {
+  const { code, out } = await run([BIOME, "format", "--colors=off", "."]);
+  if (code !== 0) console.log(out.trimEnd());
+  return { ok: code === 0, note: code === 0 ? "formatted" : "run `npm run format`" };
+}
+
+const STEPS = { types, deps, lint, format };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) if (!(name in STEPS)) throw new Error(`unknown step ${name}: use ${Object.keys(STEPS).join(", ")}`);

@@ -30,7 +30,9 @@ export function ensureLoopbackNetns(script, args, env = process.env) {
   const probe = spawnSync("unshare", ["-n", "sh", "-c", "ip link set lo up"], { stdio: ["ignore", "ignore", "pipe"] });
   if (probe.error || probe.status !== 0) {
     const why = probe.error ? probe.error.message : (probe.stderr?.toString().trim().split("\n")[0] ?? `exit ${probe.status}`);
-    die(`the browser/call runs need a loopback-only network namespace (\`unshare -n\`, ${why}): run as root (e.g. \`sudo npm test\`; CI runs as root) — nothing was run.`);
+    die(
+      `the browser/call runs need a loopback-only network namespace (\`unshare -n\`, ${why}): run as root (e.g. \`sudo npm test\`; CI runs as root) — nothing was run.`,
+    );
   }
   const r = spawnSync("unshare", ["-n", "sh", "-c", SHELL, "netns", process.execPath, script, ...args], {
     stdio: "inherit",

@@ -262,16 +262,19 @@ export class InappTalk extends LitElement {
   private renderMessages(lang: Lang, error: WidgetError | null) {
     const { chat } = this;
     const me = this.me;
-    return renderMessageList({ lang, error, onScroll: this.scroller.onScroll, loadingOlder: chat.loadingOlder, loaded: chat.loaded, hasOlder: chat.hasOlder }, {
-      lang,
-      me: me.user,
-      myName: me.name,
-      messages: chat.messages,
-      outbox: chat.outbox.list(),
-      receipt: (m) => this.reads.receipt(m, lang, this.participants()),
-      renderKind: (m) => this.features.renderKind(m, lang),
-      onRetry: (id) => chat.retry(id),
-    });
+    return renderMessageList(
+      { lang, error, onScroll: this.scroller.onScroll, loadingOlder: chat.loadingOlder, loaded: chat.loaded, hasOlder: chat.hasOlder },
+      {
+        lang,
+        me: me.user,
+        myName: me.name,
+        messages: chat.messages,
+        outbox: chat.outbox.list(),
+        receipt: (m) => this.reads.receipt(m, lang, this.participants()),
+        renderKind: (m) => this.features.renderKind(m, lang),
+        onRetry: (id) => chat.retry(id),
+      },
+    );
   }
 
   /** Everyone known to be in the room besides the user: decides "Seen" versus "Seen by N". */

@@ -64,7 +64,10 @@ describe("POST /api/users/:user/revoke", () => {
     expect(await connect("r-rev1", old)).toBe(401);
     const session = await api("/api/session?room=r-rev1", { key: old });
     expect(session.status).toBe(401);
-    expect(((await session.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "unauthorized", message: "This token was revoked." });
+    expect(((await session.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: "unauthorized",
+      message: "This token was revoked.",
+    });
     // A token issued after the revocation's second works.
     await sleep(1100);
     const fresh = await connect("r-rev1", await token("victim", ["r-rev1"]));

@@ -69,11 +69,26 @@ describe("rooms and members API", () => {
   it("creates a room with members before anyone opens it, and returns it", async () => {
     const put = await api("/api/rooms/r-shop-1", {
       method: "PUT",
-      body: JSON.stringify({ title: "Bike #42", url: "https://shop.example/items/42", metadata: { price: 120 }, members: [{ user: "buyer", name: "Buyer" }, { user: "seller", name: "Seller" }] }),
+      body: JSON.stringify({
+        title: "Bike #42",
+        url: "https://shop.example/items/42",
+        metadata: { price: 120 },
+        members: [
+          { user: "buyer", name: "Buyer" },
+          { user: "seller", name: "Seller" },
+        ],
+      }),
     });
     expect(put.status).toBe(200);
     const got = (await (await api("/api/rooms/r-shop-1")).json()) as Record<string, unknown> & { members: { user: string }[] };
-    expect(got).toMatchObject({ room: "r-shop-1", title: "Bike #42", url: "https://shop.example/items/42", metadata: { price: 120 }, last_seq: 0, read_only: false });
+    expect(got).toMatchObject({
+      room: "r-shop-1",
+      title: "Bike #42",
+      url: "https://shop.example/items/42",
+      metadata: { price: 120 },
+      last_seq: 0,
+      read_only: false,
+    });
     expect(got.members.map((m) => m.user).sort()).toEqual(["buyer", "seller"]);
     const buyer = await join("r-shop-1", "buyer");
     expect(buyer.of("welcome")[0]!.title).toBe("Bike #42");
@@ -92,7 +107,9 @@ describe("rooms and members API", () => {
   it("members-only: a token is not enough until the host adds the user; removal closes their socket", async () => {
     await api("/api/rooms/r-private", { method: "PUT", body: JSON.stringify({ members_only: true, members: [{ user: "owner", name: "Owner" }] }) });
     expect(await connect("r-private", await token("stranger", ["r-private"]))).toBe(403);
-    const session = await SELF.fetch(`${ORIGIN}/api/session?room=r-private`, { headers: { Authorization: `Bearer ${await token("stranger", ["r-private"])}` } });
+    const session = await SELF.fetch(`${ORIGIN}/api/session?room=r-private`, {
+      headers: { Authorization: `Bearer ${await token("stranger", ["r-private"])}` },
+    });
     expect(await session.json()).toMatchObject({ error: { code: "not_member" } });
     expect((await api("/api/rooms/r-private/members/stranger", { method: "PUT", body: JSON.stringify({ name: "Now Friend" }) })).status).toBe(200);
     const c = await join("r-private", "stranger");
@@ -117,7 +134,16 @@ describe("rooms and members API", () => {
   });
 
   it("max members: a new member beyond the limit is refused, existing ones still join", async () => {
-    await api("/api/rooms/r-small", { method: "PUT", body: JSON.stringify({ max_members: 2, members: [{ user: "m1", name: "M1" }, { user: "m2", name: "M2" }] }) });
+    await api("/api/rooms/r-small", {
+      method: "PUT",
+      body: JSON.stringify({
+        max_members: 2,
+        members: [
+          { user: "m1", name: "M1" },
+          { user: "m2", name: "M2" },
+        ],
+      }),
+    });
     expect(await connect("r-small", await token("m3", ["r-small"]))).toBe(403);
     await join("r-small", "m1");
   });
@@ -128,9 +154,16 @@ describe("presence and read receipts", () => {
     const observer = await join("r-pres", "obs");
     const tab1 = await join("r-pres", "multi");
     const tab2 = await join("r-pres", "multi");
-    expect(tab2.of("presence")[0]!.online.map((p) => p.user).sort()).toEqual(["multi", "obs"]);
+    expect(
+      tab2
+        .of("presence")[0]!
+        .online.map((p) => p.user)
+        .sort(),
+    ).toEqual(["multi", "obs"]);
     const mentions = () =>
-      observer.of("presence_diff").flatMap((d) => [...d.joined.filter((j) => j.user === "multi").map(() => "joined"), ...d.left.filter((u) => u === "multi").map(() => "left")]);
+      observer
+        .of("presence_diff")
+        .flatMap((d) => [...d.joined.filter((j) => j.user === "multi").map(() => "joined"), ...d.left.filter((u) => u === "multi").map(() => "left")]);
     await observer.until(() => mentions().length > 0, "join");
     tab1.close();
     await new Promise((r) => setTimeout(r, 300));
@@ -145,7 +178,14 @@ describe("presence and read receipts", () => {
     await new Promise((r) => setTimeout(r, 300)); // let the observer's own join window close
     const before = observer.of("presence_diff").length;
     await Promise.all(["b1", "b2", "b3", "b4", "b5"].map((u) => join("r-burst", u)));
-    await observer.until(() => observer.of("presence_diff").slice(before).flatMap((d) => d.joined).length >= 5, "joins");
+    await observer.until(
+      () =>
+        observer
+          .of("presence_diff")
+          .slice(before)
+          .flatMap((d) => d.joined).length >= 5,
+      "joins",
+    );
     await new Promise((r) => setTimeout(r, 300));
     const diffs = observer.of("presence_diff").slice(before);
     expect(diffs.length).toBeLessThanOrEqual(2);

@@ -22,7 +22,10 @@ async function session(room: string, tok: string | null) {
 describe("POST /api/token", () => {
   it("issues a token with the documented claims and expiry", async () => {
     const before = Math.floor(Date.now() / 1000);
-    const res = await api("/api/token", { method: "POST", body: JSON.stringify({ user: "u1", name: "Alice", rooms: ["r1"], ttl: 120, role: "moderator", relay: true, call_seconds: 300 }) });
+    const res = await api("/api/token", {
+      method: "POST",
+      body: JSON.stringify({ user: "u1", name: "Alice", rooms: ["r1"], ttl: 120, role: "moderator", relay: true, call_seconds: 300 }),
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { token: string; expires_at: number };
     expect(body.expires_at).toBeGreaterThanOrEqual(before + 120);
@@ -85,7 +88,10 @@ describe("socket authorization (before the socket opens)", () => {
   it("explains refusals over HTTP so the widget can tell the user", async () => {
     expect((await session("r-auth", await token("u1", ["r-auth"]))).status).toBe(200);
     expect(await session("r-auth", null)).toMatchObject({ status: 401, body: { error: { code: "unauthorized" } } });
-    expect(await session("r-auth", await signed({}, secret(), Math.floor(Date.now() / 1000) - 10))).toMatchObject({ status: 401, body: { error: { code: "expired" } } });
+    expect(await session("r-auth", await signed({}, secret(), Math.floor(Date.now() / 1000) - 10))).toMatchObject({
+      status: 401,
+      body: { error: { code: "expired" } },
+    });
     expect(await session("r-other", await token("u1", ["r-auth"]))).toMatchObject({ status: 403, body: { error: { code: "forbidden" } } });
   });
 

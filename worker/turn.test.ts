@@ -40,11 +40,18 @@ describe("cloudflareIceServers", () => {
   it("posts the ttl (at most 48 h) with the API token and keeps every URL but port 53", async () => {
     const seen: { url?: string; auth?: string | null; body?: unknown }[] = [];
     const servers = await cloudflareIceServers("key-1", "tok-1", 72 * 3600, cloudflareDouble(seen));
-    expect(seen).toEqual([{ url: "https://rtc.live.cloudflare.com/v1/turn/keys/key-1/credentials/generate-ice-servers", auth: "Bearer tok-1", body: { ttl: 48 * 3600 } }]);
+    expect(seen).toEqual([
+      { url: "https://rtc.live.cloudflare.com/v1/turn/keys/key-1/credentials/generate-ice-servers", auth: "Bearer tok-1", body: { ttl: 48 * 3600 } },
+    ]);
     expect(servers).toEqual([
       { urls: ["stun:stun.cloudflare.com:3478"] },
       {
-        urls: ["turn:turn.cloudflare.com:3478?transport=udp", "turn:turn.cloudflare.com:3478?transport=tcp", "turns:turn.cloudflare.com:5349?transport=tcp", "turns:turn.cloudflare.com:443?transport=tcp"],
+        urls: [
+          "turn:turn.cloudflare.com:3478?transport=udp",
+          "turn:turn.cloudflare.com:3478?transport=tcp",
+          "turns:turn.cloudflare.com:5349?transport=tcp",
+          "turns:turn.cloudflare.com:443?transport=tcp",
+        ],
         username: "cf-user",
         credential: "cf-secret",
       },
@@ -63,7 +70,11 @@ describe("GET /api/ice provider precedence", () => {
   async function ice(overrides: Partial<Env>) {
     const ctx = createExecutionContext();
     const tok = await token(`prec-${Math.random().toString(36).slice(2, 8)}`, ["r-prec"]);
-    const res = await worker.fetch(new Request("http://example.com/api/ice", { headers: { Authorization: `Bearer ${tok}` } }), { ...(testEnv as unknown as Env), ...overrides }, ctx);
+    const res = await worker.fetch(
+      new Request("http://example.com/api/ice", { headers: { Authorization: `Bearer ${tok}` } }),
+      { ...(testEnv as unknown as Env), ...overrides },
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     return res;
   }
@@ -88,7 +99,10 @@ describe("GET /api/ice provider precedence", () => {
 
   it("falls back to coturn, then to STUN only", async () => {
     const coturn = (await (await ice({})).json()) as { iceServers: { urls: string[]; username?: string }[] };
-    expect(coturn.iceServers[1]).toMatchObject({ urls: ["turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"], username: expect.stringMatching(/^\d+:prec-/) });
+    expect(coturn.iceServers[1]).toMatchObject({
+      urls: ["turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"],
+      username: expect.stringMatching(/^\d+:prec-/),
+    });
     const stunOnly = (await (await ice({ TURN_SECRET: "", TURN_URLS: "" })).json()) as { iceServers: { urls: string[]; username?: string }[] };
     expect(stunOnly.iceServers).toEqual([{ urls: ["stun:127.0.0.1:3478"] }]);
     const nothing = (await (await ice({ TURN_SECRET: "", TURN_URLS: "", STUN_URLS: "" })).json()) as { iceServers: unknown[] };

@@ -151,7 +151,10 @@ export function startCallPages(port, widgetOrigin) {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     const p = Object.fromEntries(url.searchParams);
-    const html = (body) => res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(`<!doctype html><html><head><meta charset="utf-8"><title>call bench</title></head><body>${body}</body></html>`);
+    const html = (body) =>
+      res
+        .writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" })
+        .end(`<!doctype html><html><head><meta charset="utf-8"><title>call bench</title></head><body>${body}</body></html>`);
     if (url.pathname === "/widget") {
       const privacy = p.relay === "1" ? ' privacy="relay"' : "";
       return html(`<script type="module" src="${esc(widgetOrigin)}/inapp-talk.js"></script>
@@ -172,14 +175,23 @@ export function startCallPages(port, widgetOrigin) {
     const role = u.searchParams.get("role") ?? "";
     if (!rooms.has(room)) rooms.set(room, new Map());
     rooms.get(room).set(role, ws);
-    ws.on("message", (data) => rooms.get(room)?.get(role === "caller" ? "callee" : "caller")?.send(String(data)));
+    ws.on("message", (data) =>
+      rooms
+        .get(room)
+        ?.get(role === "caller" ? "callee" : "caller")
+        ?.send(String(data)),
+    );
     ws.on("close", () => rooms.get(room)?.delete(role));
   });
   return new Promise((resolve) =>
     server.listen(port, "127.0.0.1", () =>
       resolve({
         origin: `http://127.0.0.1:${port}`,
-        close: () => new Promise((r) => { relay.close(); server.close(() => r(undefined)); }),
+        close: () =>
+          new Promise((r) => {
+            relay.close();
+            server.close(() => r(undefined));
+          }),
       }),
     ),
   );

@@ -163,7 +163,9 @@ export class BenchClient {
 
   terminate() {
     this.closing = true;
-    try { this.ws?.terminate(); } catch {}
+    try {
+      this.ws?.terminate();
+    } catch {}
   }
 }
 

@@ -36,16 +36,31 @@ export async function stopChild(child, graceMs = 4000) {
   signalGroup(child.pid, "SIGINT");
   const timedOut = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
   if (timedOut) signalGroup(child.pid, "SIGKILL");
-  for (const pid of tree) if (alive(pid)) try { process.kill(pid, "SIGKILL"); } catch {}
+  for (const pid of tree)
+    if (alive(pid))
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
   children.delete(child);
 }
 
 function signalGroup(pid, sig) {
-  try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch {} }
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    try {
+      process.kill(pid, sig);
+    } catch {}
+  }
 }
 
 function alive(pid) {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Synchronous last-resort cleanup for process exit paths (no awaiting possible there). */
@@ -53,7 +68,10 @@ export function killAllChildrenSync() {
   for (const child of children) {
     const tree = [child.pid, ...descendants(child.pid)];
     signalGroup(child.pid, "SIGKILL");
-    for (const pid of tree) try { process.kill(pid, "SIGKILL"); } catch {}
+    for (const pid of tree)
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
   }
   children.clear();
 }
@@ -131,7 +149,11 @@ export function descendants(root) {
 }
 
 export function commName(pid) {
-  try { return readFileSync(`/proc/${pid}/comm`, "utf8").trim(); } catch { return "?"; }
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return "?";
+  }
 }
 
 /** Resident set size in bytes (VmRSS). */

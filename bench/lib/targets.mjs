@@ -83,7 +83,9 @@ export function snapshotWorker(workDir, patch) {
   const dir = join(workDir, "worker");
   mkdirSync(dir, { recursive: true });
   execFileSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", join(dir, "build")], {
-    cwd: ROOT, env: { ...process.env, ...WRANGLER_ENV }, stdio: "pipe",
+    cwd: ROOT,
+    env: { ...process.env, ...WRANGLER_ENV },
+    stdio: "pipe",
   });
   if (patch) {
     const file = join(dir, "build", "index.js");
@@ -124,10 +126,20 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "" } =
   };
   const snap = snapshotWorker(workDir, patch);
   const args = [
-    join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "--config", snap.config,
-    "--port", String(port), "--ip", "127.0.0.1", "--local",
-    "--show-interactive-dev-session=false", "--inspector-port", String(inspectorPort),
-    "--persist-to", persist,
+    join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
+    "dev",
+    "--config",
+    snap.config,
+    "--port",
+    String(port),
+    "--ip",
+    "127.0.0.1",
+    "--local",
+    "--show-interactive-dev-session=false",
+    "--inspector-port",
+    String(inspectorPort),
+    "--persist-to",
+    persist,
   ];
   for (const [k, v] of Object.entries(bindings)) if (v !== undefined) args.push("--var", `${k}:${v}`);
   const logFile = join(workDir, "wrangler.log");
@@ -155,7 +167,10 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "" } =
     for (const { port: p } of candidates) {
       try {
         const res = await fetch(`http://127.0.0.1:${p}/api/session?room=bench-probe`, { signal: AbortSignal.timeout(2000) });
-        if (isSessionAnswer(res, await res.text())) { directPort = p; break; }
+        if (isSessionAnswer(res, await res.text())) {
+          directPort = p;
+          break;
+        }
       } catch {}
     }
     if (directPort === null) await sleep(300);
@@ -202,7 +217,21 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "" } =
   const wsUrlFor = (p) => async (room, user, since) =>
     `ws://127.0.0.1:${p}/parties/room/${room}?token=${await token(room, user)}&v=${PROTOCOL_VERSION}${since !== undefined ? `&since=${since}` : ""}`;
 
-  const common = { source: snap.source, kind: "ours", child, procs, stop: () => stopChild(child), token, localSigning, startMs, varsFile, port, directPort, inspectorPort, persist };
+  const common = {
+    source: snap.source,
+    kind: "ours",
+    child,
+    procs,
+    stop: () => stopChild(child),
+    token,
+    localSigning,
+    startMs,
+    varsFile,
+    port,
+    directPort,
+    inspectorPort,
+    persist,
+  };
   const proxy = { ...common, name: `ours${label} via proxy`, path: `wrangler dev proxy 127.0.0.1:${port}`, wsUrl: wsUrlFor(port), httpPort: port };
   const direct = directPort
     ? { ...common, name: `ours${label} direct`, path: `worker's own workerd port 127.0.0.1:${directPort}`, wsUrl: wsUrlFor(directPort), httpPort: directPort }

@@ -12,7 +12,12 @@ export const VARIANTS = [
     label: ", no group commit",
     what: "every send is written, acked and broadcast in its own event (GroupCommit.push flushes at once)",
     patch: (js) =>
-      replaceOnce(js, /push\(item\) \{\s*this\.queue\.push\(item\);\s*if \(!this\.syncing\) this\.drain\(\);\s*\}/, "push(item) {\n    this.flush([item]);\n  }", "GroupCommit.push"),
+      replaceOnce(
+        js,
+        /push\(item\) \{\s*this\.queue\.push\(item\);\s*if \(!this\.syncing\) this\.drain\(\);\s*\}/,
+        "push(item) {\n    this.flush([item]);\n  }",
+        "GroupCommit.push",
+      ),
   },
   {
     label: ", partyserver broadcast()",

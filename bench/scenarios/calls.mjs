@@ -25,9 +25,17 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // TOOLCHAIN.md; the same flags as the browser tests (test/browser/support/browser.ts).
 const ARGS = [
-  "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  "--autoplay-policy=no-user-gesture-required", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-  "--allow-loopback-in-peer-connection", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--autoplay-policy=no-user-gesture-required",
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+  "--allow-loopback-in-peer-connection",
+  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
 ];
 const WAIT = 30_000;
 
@@ -37,7 +45,10 @@ export function callSizes() {
   const main = join(ROOT, "dist/inapp-talk.js");
   if (!existsSync(main)) return null;
   const chunks = existsSync(join(ROOT, "dist/chunks")) ? readdirSync(join(ROOT, "dist/chunks")) : [];
-  const pick = (re) => chunks.filter((f) => re.test(f)).map((f) => ({ file: `dist/chunks/${f}`, min: readFileSync(join(ROOT, "dist/chunks", f)).length, gz: gz(join(ROOT, "dist/chunks", f)) }));
+  const pick = (re) =>
+    chunks
+      .filter((f) => re.test(f))
+      .map((f) => ({ file: `dist/chunks/${f}`, min: readFileSync(join(ROOT, "dist/chunks", f)).length, gz: gz(join(ROOT, "dist/chunks", f)) }));
   return {
     main: { file: "dist/inapp-talk.js", min: readFileSync(main).length, gz: gz(main) },
     calls: pick(/^calls-.*\.js$/),
@@ -81,17 +92,38 @@ async function oursCall(browser, pages, ours, relay, i) {
   try {
     const widget = (p) => p.locator("inapp-talk");
     await widget(a.page).locator('[part~="video-call-button"]').waitFor({ timeout: WAIT });
-    const firstA = a.page.evaluate(() => /** @type {any} */ (window).__firstFrame(() => /** @type {any} */ (document.querySelector("inapp-talk")).getCallStats()));
-    const firstB = b.page.evaluate(() => /** @type {any} */ (window).__firstFrame(() => /** @type {any} */ (document.querySelector("inapp-talk")).getCallStats()));
+    const firstA = a.page.evaluate(() =>
+      /** @type {any} */ (window).__firstFrame(() => /** @type {any} */ (document.querySelector("inapp-talk")).getCallStats()),
+    );
+    const firstB = b.page.evaluate(() =>
+      /** @type {any} */ (window).__firstFrame(() => /** @type {any} */ (document.querySelector("inapp-talk")).getCallStats()),
+    );
     await widget(a.page).locator('[part~="video-call-button"]').click();
     await widget(b.page).locator('[part~="accept"]').waitFor({ timeout: WAIT });
     await sleep(pages.settleMs);
     const t0 = await b.page.evaluate(clickPartTimed, "accept");
     const [fa, fb] = await withTimeout(Promise.all([firstA, firstB]), WAIT, "no remote video frame");
-    const marks = { caller: await a.page.evaluate(() => /** @type {any} */ (window).__marks), callee: await b.page.evaluate(() => /** @type {any} */ (window).__marks) };
-    const ice = await b.page.evaluate(() => /** @type {PerformanceResourceTiming[]} */ (performance.getEntriesByType("resource")).filter((r) => r.name.includes("/api/ice")).map((r) => ({ start: performance.timeOrigin + r.startTime, end: performance.timeOrigin + r.responseEnd })));
-    await widget(a.page).locator('[part~="hangup"]').click().catch(() => {});
-    return { t0, callerFrame: fa - t0, calleeFrame: fb - t0, both: Math.max(fa, fb) - t0, marks: relative(marks, t0), iceFetch: ice.map((r) => ({ start: r.start - t0, end: r.end - t0 })) };
+    const marks = {
+      caller: await a.page.evaluate(() => /** @type {any} */ (window).__marks),
+      callee: await b.page.evaluate(() => /** @type {any} */ (window).__marks),
+    };
+    const ice = await b.page.evaluate(() =>
+      /** @type {PerformanceResourceTiming[]} */ (performance.getEntriesByType("resource"))
+        .filter((r) => r.name.includes("/api/ice"))
+        .map((r) => ({ start: performance.timeOrigin + r.startTime, end: performance.timeOrigin + r.responseEnd })),
+    );
+    await widget(a.page)
+      .locator('[part~="hangup"]')
+      .click()
+      .catch(() => {});
+    return {
+      t0,
+      callerFrame: fa - t0,
+      calleeFrame: fb - t0,
+      both: Math.max(fa, fb) - t0,
+      marks: relative(marks, t0),
+      iceFetch: ice.map((r) => ({ start: r.start - t0, end: r.end - t0 })),
+    };
   } finally {
     await Promise.all([a.context.close(), b.context.close()]);
   }
@@ -116,8 +148,13 @@ async function bareCall(browser, pages, iceServers, relay, i) {
       return t;
     });
     const [fa, fb] = await withTimeout(Promise.all([firstA, firstB]), WAIT, "no remote video frame");
-    const marks = { caller: await a.page.evaluate(() => /** @type {any} */ (window).__marks), callee: await b.page.evaluate(() => /** @type {any} */ (window).__marks) };
-    await Promise.all([a.page.evaluate(() => /** @type {any} */ (window).hangup()), b.page.evaluate(() => /** @type {any} */ (window).hangup())]).catch(() => {});
+    const marks = {
+      caller: await a.page.evaluate(() => /** @type {any} */ (window).__marks),
+      callee: await b.page.evaluate(() => /** @type {any} */ (window).__marks),
+    };
+    await Promise.all([a.page.evaluate(() => /** @type {any} */ (window).hangup()), b.page.evaluate(() => /** @type {any} */ (window).hangup())]).catch(
+      () => {},
+    );
     return { t0, callerFrame: fa - t0, calleeFrame: fb - t0, both: Math.max(fa, fb) - t0, marks: relative(marks, t0) };
   } finally {
     await Promise.all([a.context.close(), b.context.close()]);
@@ -132,7 +169,9 @@ function relative(marks, t0) {
 
 function withTimeout(p, ms, what) {
   let timer;
-  return Promise.race([p, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([p, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 /** The first mark named `what` (or any of them) on `side` at or after accept (ms after accept), per call. */
@@ -229,7 +268,23 @@ export async function runCalls(workDir, plan, log) {
     const r = results[name];
     const bare = name.startsWith("ours") ? name.replace("ours", "bare") : null;
     const ratio = bare ? med(name, (c) => c.both) / med(bare, (c) => c.both) : NaN;
-    return [name, r.length, medSpread(r.map((c) => c.both), 0), medSpread(r.map((c) => c.callerFrame), 0), medSpread(r.map((c) => c.calleeFrame), 0), bare ? `${fmt(ratio)} ×` : ""];
+    return [
+      name,
+      r.length,
+      medSpread(
+        r.map((c) => c.both),
+        0,
+      ),
+      medSpread(
+        r.map((c) => c.callerFrame),
+        0,
+      ),
+      medSpread(
+        r.map((c) => c.calleeFrame),
+        0,
+      ),
+      bare ? `${fmt(ratio)} ×` : "",
+    ];
   };
   printTable(
     `Calls: accept → first decoded remote video frame, ms; median (min–max) of n fresh-page calls; video 640×480 fake camera, loopback netns, coturn on 127.0.0.1; accept ${plan.settleMs} ms after the ring`,
@@ -257,12 +312,30 @@ export async function runCalls(workDir, plan, log) {
     });
     return [label, ...cells];
   });
-  stepRows.push(["callee: first frame (caller's video)", ...variants.map((v) => fmt(med(v.name, (c) => c.calleeFrame), 0))]);
-  stepRows.push(["caller: first frame (callee's video)", ...variants.map((v) => fmt(med(v.name, (c) => c.callerFrame), 0))]);
+  stepRows.push([
+    "callee: first frame (caller's video)",
+    ...variants.map((v) =>
+      fmt(
+        med(v.name, (c) => c.calleeFrame),
+        0,
+      ),
+    ),
+  ]);
+  stepRows.push([
+    "caller: first frame (callee's video)",
+    ...variants.map((v) =>
+      fmt(
+        med(v.name, (c) => c.callerFrame),
+        0,
+      ),
+    ),
+  ]);
   stepRows.push(["caller: candidates sent (count)", ...variants.map((v) => fmt(median(countOf(results[v.name], "caller", "send signal candidate")), 0))]);
   printTable("Calls: where the time goes — median ms after the accept click", ["step", ...variants.map((v) => v.name)], stepRows);
   const iceDuring = results["ours direct"].flatMap((c) => c.iceFetch ?? []).filter((r) => r.end > 0).length;
-  console.log(`our /api/ice fetches still running after accept: ${iceDuring} of ${results["ours direct"].length} direct calls (fetched while it rang otherwise)`);
+  console.log(
+    `our /api/ice fetches still running after accept: ${iceDuring} of ${results["ours direct"].length} direct calls (fetched while it rang otherwise)`,
+  );
 
   if (sizes) {
     const kb = (n) => `${fmt(n / 1024, 1)} KB`;

@@ -21,11 +21,11 @@ async function fanoutRep(target, { n, messages, rate, warmup, tag }) {
   const idIndex = (id) => Number(id.slice(id.lastIndexOf("-") + 1));
 
   const srvBeforeConnect = await sampleProcs(target, { cpuMicros, rssBytes });
-  const { clients: receivers, totalMs: connectMs, readyMs } = await openMany(
-    n,
-    async (i) => new BenchClient(target.kind, await target.wsUrl(room, `r${i}`)),
-    { concurrency: 50 },
-  );
+  const {
+    clients: receivers,
+    totalMs: connectMs,
+    readyMs,
+  } = await openMany(n, async (i) => new BenchClient(target.kind, await target.wsUrl(room, `r${i}`)), { concurrency: 50 });
   for (const c of receivers) {
     c.onMessage = (m, t) => {
       const i = idIndex(m.id);
@@ -69,10 +69,19 @@ async function fanoutRep(target, { n, messages, rate, warmup, tag }) {
   const p = percentiles(lat);
   const a = percentiles(ack);
   return {
-    n, p50: p.p50, p95: p.p95, p99: p.p99, max: p.max,
-    ackP50: a.p50, ackP99: a.p99,
-    lost: expected - received, dropped, ackErrors: sender.errors,
-    connectMs, connectP99: percentiles(readyMs).p99, connectCpuMs,
+    n,
+    p50: p.p50,
+    p95: p.p95,
+    p99: p.p99,
+    max: p.max,
+    ackP50: a.p50,
+    ackP99: a.p99,
+    lost: expected - received,
+    dropped,
+    ackErrors: sender.errors,
+    connectMs,
+    connectP99: percentiles(readyMs).p99,
+    connectCpuMs,
     genUsPerMsg: (gen.user + gen.system) / Math.max(1, deliveries),
     genCpuShare: (gen.user + gen.system) / 1000 / elapsed,
     srvUsPerMsg: (srv1.cpu - srv0.cpu) / Math.max(1, deliveries),
@@ -99,7 +108,9 @@ export async function runFanout(targets, opts, log) {
             r = again.otherCores < r.otherCores ? { ...again, retried: true } : { ...r, retried: true };
           }
           results.push({ target: target.name, path: target.path, rep, ...r });
-          log(`fan-out N=${n} rep ${rep + 1}/${reps} ${target.name}: p50 ${fmt(r.p50)} p99 ${fmt(r.p99)} ms, lost ${r.lost}, dropped sockets ${r.dropped}, gen ${fmt(r.genCpuShare)} cores, server ${fmt(r.srvCpuShare)} cores, other processes ${fmt(r.otherCores)} cores`);
+          log(
+            `fan-out N=${n} rep ${rep + 1}/${reps} ${target.name}: p50 ${fmt(r.p50)} p99 ${fmt(r.p99)} ms, lost ${r.lost}, dropped sockets ${r.dropped}, gen ${fmt(r.genCpuShare)} cores, server ${fmt(r.srvCpuShare)} cores, other processes ${fmt(r.otherCores)} cores`,
+          );
         } catch (e) {
           results.push({ target: target.name, rep, n, error: e.message });
           log(`fan-out N=${n} rep ${rep + 1} ${target.name}: FAILED ${e.message}`);
@@ -116,18 +127,51 @@ export function printFanout(results, targets, { ns, messages, rate, warmup }) {
   for (const n of ns) {
     for (const t of targets) {
       const rs = results.filter((r) => r.n === n && r.target === t.name && !r.error);
-      if (!rs.length) { rows.push([`N=${n}`, t.name, "failed"]); continue; }
-      const col = (k, d) => medSpread(rs.map((r) => r[k]), d);
+      if (!rs.length) {
+        rows.push([`N=${n}`, t.name, "failed"]);
+        continue;
+      }
+      const col = (k, d) =>
+        medSpread(
+          rs.map((r) => r[k]),
+          d,
+        );
       rows.push([
-        `N=${n}`, t.name, col("p50"), col("p95"), col("p99"), col("max"),
-        t.kind === "ours" ? col("ackP50") : `(${col("ackP50")})`, t.kind === "ours" ? col("ackP99") : `(${col("ackP99")})`,
-        rs.reduce((s, r) => s + r.lost, 0), col("connectMs", 0), col("connectCpuMs"), col("srvUsPerMsg", 1), col("genUsPerMsg", 1), fmt(median(rs.map((r) => r.otherCores))),
+        `N=${n}`,
+        t.name,
+        col("p50"),
+        col("p95"),
+        col("p99"),
+        col("max"),
+        t.kind === "ours" ? col("ackP50") : `(${col("ackP50")})`,
+        t.kind === "ours" ? col("ackP99") : `(${col("ackP99")})`,
+        rs.reduce((s, r) => s + r.lost, 0),
+        col("connectMs", 0),
+        col("connectCpuMs"),
+        col("srvUsPerMsg", 1),
+        col("genUsPerMsg", 1),
+        fmt(median(rs.map((r) => r.otherCores))),
       ]);
     }
   }
   printTable(
     `Fan-out latency, ms: send → receive at every receiver (${messages - warmup} timed messages of ~100 B at ${rate}/s, median (min–max) of reps; Socket.IO acks are not persisted)`,
-    ["N", "target", "p50", "p95", "p99", "max", "ack p50", "ack p99", "lost", "connect N ms", "server CPU ms/connect", "server µs/msg", "gen µs/msg", "other cores"],
+    [
+      "N",
+      "target",
+      "p50",
+      "p95",
+      "p99",
+      "max",
+      "ack p50",
+      "ack p99",
+      "lost",
+      "connect N ms",
+      "server CPU ms/connect",
+      "server µs/msg",
+      "gen µs/msg",
+      "other cores",
+    ],
     rows,
   );
   // Ratios from the same repetition (interleaved), then the median of those.

@@ -88,6 +88,8 @@ export async function runFlood(target, plan, log) {
     rows.map((r) => [r.name, fmt(r.d50), fmt(r.d99), fmt(r.a50), fmt(r.a99), `${r.lost}/${r.sent}`]),
   );
   const ratio = rows[1].d99 / rows[0].d99;
-  console.log(`p99 delivery ratio flood/no flood: ${fmt(ratio)} (goal ≤ 1.5); flooder: ${flood.stats.opened} sockets opened, ${flood.stats.refused} refused at the door, ${flood.stats.closed4429} closed 4429, ${flood.stats.frames} frames sent`);
+  console.log(
+    `p99 delivery ratio flood/no flood: ${fmt(ratio)} (goal ≤ 1.5); flooder: ${flood.stats.opened} sockets opened, ${flood.stats.refused} refused at the door, ${flood.stats.closed4429} closed 4429, ${flood.stats.frames} frames sent`,
+  );
   return { rows, ratio, flooder: flood.stats, target: target.name };
 }

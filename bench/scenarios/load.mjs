@@ -12,8 +12,13 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // TOOLCHAIN.md; media flags omitted (no call here), resolver pinned to loopback.
 const ARGS = [
-  "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
 ];
 
 function hostPage(serverPort, room) {
@@ -34,16 +39,34 @@ async function measurePage(context, url, timeoutMs) {
   cdp.on("Network.responseReceived", (e) => types.set(e.requestId, e.type));
   cdp.on("Network.loadingFinished", (e) => {
     allBytes += e.encodedDataLength;
-    if (types.get(e.requestId) === "Script") { jsBytes += e.encodedDataLength; jsFiles++; }
+    if (types.get(e.requestId) === "Script") {
+      jsBytes += e.encodedDataLength;
+      jsFiles++;
+    }
   });
   let wsFrames = 0;
   cdp.on("Network.webSocketFrameReceived", () => wsFrames++);
   await page.addInitScript(() => {
-    document.addEventListener("inapp-talk-ready", () => { /** @type {any} */ (window).__benchReady = performance.now(); }, { capture: true, once: true });
-    document.addEventListener("inapp-talk-error", (e) => { /** @type {any} */ (window).__benchError = JSON.stringify(/** @type {CustomEvent} */ (e).detail); }, { capture: true });
+    document.addEventListener(
+      "inapp-talk-ready",
+      () => {
+        /** @type {any} */ (window).__benchReady = performance.now();
+      },
+      { capture: true, once: true },
+    );
+    document.addEventListener(
+      "inapp-talk-error",
+      (e) => {
+        /** @type {any} */ (window).__benchError = JSON.stringify(/** @type {CustomEvent} */ (e).detail);
+      },
+      { capture: true },
+    );
   });
   await page.goto(url, { waitUntil: "load" });
-  const handle = await page.waitForFunction(() => /** @type {any} */ (window).__benchReady ?? (/** @type {any} */ (window).__benchError ? -1 : null), null, { timeout: timeoutMs, polling: 10 });
+  const handle = await page.waitForFunction(() => /** @type {any} */ (window).__benchReady ?? /** @type {any} */ ((window).__benchError ? -1 : null), null, {
+    timeout: timeoutMs,
+    polling: 10,
+  });
   const readyMs = await handle.jsonValue();
   const error = await page.evaluate(() => /** @type {any} */ (window).__benchError ?? null);
   const timing = await page.evaluate(() => {
@@ -82,7 +105,9 @@ export async function runLoad(ours, workDir, { reps }, log) {
         const warm = await measurePage(context, url, 15000);
         await warm.page.close();
         results.push({ rep, cold: cold.out, warm: warm.out });
-        log(`load rep ${rep + 1}/${reps}: cold ready ${fmt(cold.out.readyMs)} ms, JS ${cold.out.jsBytes} B; warm ready ${fmt(warm.out.readyMs)} ms, JS ${warm.out.jsBytes} B${cold.out.error ? ` error ${cold.out.error}` : ""}`);
+        log(
+          `load rep ${rep + 1}/${reps}: cold ready ${fmt(cold.out.readyMs)} ms, JS ${cold.out.jsBytes} B; warm ready ${fmt(warm.out.readyMs)} ms, JS ${warm.out.jsBytes} B${cold.out.error ? ` error ${cold.out.error}` : ""}`,
+        );
       } catch (e) {
         results.push({ rep, error: e.message });
         log(`load rep ${rep + 1}: FAILED ${e.message.split("\n")[0]}`);
@@ -95,7 +120,17 @@ export async function runLoad(ours, workDir, { reps }, log) {
     server.close();
   }
   const ok = results.filter((r) => !r.error);
-  const row = (label, pick, d = 1) => [label, medSpread(ok.map((r) => pick(r.cold)), d), medSpread(ok.map((r) => pick(r.warm)), d)];
+  const row = (label, pick, d = 1) => [
+    label,
+    medSpread(
+      ok.map((r) => pick(r.cold)),
+      d,
+    ),
+    medSpread(
+      ok.map((r) => pick(r.warm)),
+      d,
+    ),
+  ];
   printTable(
     `Load in Chromium ${browser.version?.() ?? ""}: blank host page on :${hostPort} + <script type=module src=http://localhost:${ours.httpPort}/inapp-talk.js> (${ours.name}); guest sign-in, socket, first page; median (min–max) of ${ok.length}`,
     ["", "cold (empty cache)", "warm (same context)"],

@@ -19,7 +19,10 @@ async function sendAll(sender, tag, count, window = 16) {
     };
     sender.onAck = (_id, seq) => {
       seqs.push(seq);
-      if (++acked === count) { clearTimeout(timer); resolve(); } else push();
+      if (++acked === count) {
+        clearTimeout(timer);
+        resolve();
+      } else push();
     };
     for (let i = 0; i < window; i++) push();
   });
@@ -36,7 +39,9 @@ async function resumeRep(target, { missed, tag }) {
   const reader = new BenchClient("ours", await target.wsUrl(room, "reader"));
   let lastSeen = 0;
   reader.onMessage = (m) => (lastSeen = Math.max(lastSeen, m.seq));
-  reader.onFrame = (f) => { if (f.type === "history") for (const m of f.messages) lastSeen = Math.max(lastSeen, m.seq); };
+  reader.onFrame = (f) => {
+    if (f.type === "history") for (const m of f.messages) lastSeen = Math.max(lastSeen, m.seq);
+  };
   await reader.open();
   await sleep(50);
   await reader.close();
@@ -62,7 +67,10 @@ async function resumeRep(target, { missed, tag }) {
     pages++;
     got.push(...f.messages);
     if (f.more) again.sendFrame({ type: "sync", since: f.messages.at(-1).seq });
-    else { tAll = t - t0; resolveAll("sync"); }
+    else {
+      tAll = t - t0;
+      resolveAll("sync");
+    }
   };
   again.onMessage = (m) => got.push(m);
   const opened = await again.open();
@@ -85,7 +93,9 @@ export async function runResume(targets, { missed, reps }, log) {
       try {
         const r = await resumeRep(target, { missed, tag });
         results.push({ target: target.name, rep, ...r });
-        log(`resume rep ${rep + 1}/${reps} ${target.name}: ${fmt(r.ms)} ms, ${r.pages} pages, ${r.received} received, complete ${r.complete}, in order ${r.inOrder}, dupes ${r.dupes} (${r.how})`);
+        log(
+          `resume rep ${rep + 1}/${reps} ${target.name}: ${fmt(r.ms)} ms, ${r.pages} pages, ${r.received} received, complete ${r.complete}, in order ${r.inOrder}, dupes ${r.dupes} (${r.how})`,
+        );
       } catch (e) {
         results.push({ target: target.name, rep, error: e.message });
         log(`resume ${target.name}: FAILED ${e.message}`);
@@ -95,8 +105,25 @@ export async function runResume(targets, { missed, reps }, log) {
   const rows = targets.map((t) => {
     const rs = results.filter((r) => r.target === t.name && !r.error);
     return [
-      t.name, medSpread(rs.map((r) => r.ms), 1), medSpread(rs.map((r) => r.welcomeMs), 1), medSpread(rs.map((r) => r.firstPageMs), 1),
-      rs[0]?.pages ?? "–", `${rs.filter((r) => r.complete && r.inOrder && r.dupes === 0).length}/${rs.length}`, medSpread(rs.map((r) => r.sendMs), 0),
+      t.name,
+      medSpread(
+        rs.map((r) => r.ms),
+        1,
+      ),
+      medSpread(
+        rs.map((r) => r.welcomeMs),
+        1,
+      ),
+      medSpread(
+        rs.map((r) => r.firstPageMs),
+        1,
+      ),
+      rs[0]?.pages ?? "–",
+      `${rs.filter((r) => r.complete && r.inOrder && r.dupes === 0).length}/${rs.length}`,
+      medSpread(
+        rs.map((r) => r.sendMs),
+        0,
+      ),
     ];
   });
   printTable(

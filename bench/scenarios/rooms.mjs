@@ -52,11 +52,19 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
     return n;
   };
   /** @type {(phase: string) => { phase: string, t: number, awake: number | null, [mb: string]: any }} */
-  const snap = (phase) => ({ phase, t: +(performance.now() / 1000).toFixed(1), awake: awake(), ...Object.fromEntries(Object.entries(memory(target)).map(([k, v]) => [k, +(v / MB).toFixed(1)])) });
+  const snap = (phase) => ({
+    phase,
+    t: +(performance.now() / 1000).toFixed(1),
+    awake: awake(),
+    ...Object.fromEntries(Object.entries(memory(target)).map(([k, v]) => [k, +(v / MB).toFixed(1)])),
+  });
   const timeline = [snap("before")];
   const count = rooms * perRoom;
   const room = (i) => `many-${tag}-${Math.floor(i / perRoom)}`;
-  const { clients, totalMs, readyMs } = await openMany(count, async (i) => new BenchClient(target.kind, await target.wsUrl(room(i), `u${i % perRoom}`)), { concurrency: 50, timeoutMs: 30000 });
+  const { clients, totalMs, readyMs } = await openMany(count, async (i) => new BenchClient(target.kind, await target.wsUrl(room(i), `u${i % perRoom}`)), {
+    concurrency: 50,
+    timeoutMs: 30000,
+  });
   const first = readyMs.filter((_, i) => i % perRoom === 0);
   const rest = readyMs.filter((_, i) => i % perRoom !== 0);
   timeline.push(snap("connected"));
@@ -88,7 +96,9 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
         deliver.push(t - sendT.get(m.id));
         if (--expected === 0) resolveAll();
       };
-      c.onAck = (id, _s, t) => { if (sendT.has(id)) ack.push(t - sendT.get(id)); };
+      c.onAck = (id, _s, t) => {
+        if (sendT.has(id)) ack.push(t - sendT.get(id));
+      };
     });
     const t0 = performance.now();
     for (let r = 0; r < rooms; r++) {
@@ -106,7 +116,12 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
     const id = `${tag}-lone`;
     const t0 = performance.now();
     const timer = setTimeout(() => resolve(NaN), 10000);
-    c.onAck = (ackId, _s, t) => { if (ackId === id) { clearTimeout(timer); resolve(t - t0); } };
+    c.onAck = (ackId, _s, t) => {
+      if (ackId === id) {
+        clearTimeout(timer);
+        resolve(t - t0);
+      }
+    };
     c.send(id, messageText(0));
   });
   const wasAwake = awake();
@@ -123,21 +138,48 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
   const c = percentiles(readyMs);
   const at = (phase) => timeline.find((p) => p.phase === phase);
   return {
-    target: target.name, rooms, perRoom, clients: count,
-    connectTotalMs: totalMs, connectP50: c.p50, connectP99: c.p99,
-    firstInRoomP50: percentiles(first).p50, othersP50: percentiles(rest).p50,
-    rssBeforeMB: at("before").total, rssConnectedMB: at("connected").total, rssIdleEndMB: idle.at(-1)?.total, rssActiveMB: at("active").total, rssClosedMB: at("closed +2s").total,
+    target: target.name,
+    rooms,
+    perRoom,
+    clients: count,
+    connectTotalMs: totalMs,
+    connectP50: c.p50,
+    connectP99: c.p99,
+    firstInRoomP50: percentiles(first).p50,
+    othersP50: percentiles(rest).p50,
+    rssBeforeMB: at("before").total,
+    rssConnectedMB: at("connected").total,
+    rssIdleEndMB: idle.at(-1)?.total,
+    rssActiveMB: at("active").total,
+    rssClosedMB: at("closed +2s").total,
     // A negative growth (the garbage of earlier scenarios collected meanwhile) says nothing: no figure.
     kbPerClient: Math.max(0, ((at("connected").total - at("before").total) * 1024) / count) || null,
     kbPerClientMain: Math.max(0, ((at("connected").main - at("before").main) * 1024) / count) || null,
     roomDatabasesSeen: worker ? mine.size : null,
-    awakeConnected: at("connected").awake, awakeMinIdle: idle.length && idle[0].awake !== null ? Math.min(...idle.map((p) => p.awake)) : null,
-    awakeEndIdle: idle.at(-1)?.awake ?? null, allAsleepAfterS: firstAllAsleep, awakeAfterActive: at("active").awake,
-    loneWakeAckMs: lone, awakeBeforeLone: wasAwake,
-    wakeAckP50: wake.ack.p50, wakeAckP99: wake.ack.p99, deliverP50: wake.deliver.p50, deliverP99: wake.deliver.p99,
-    awakeAckP50: awakeRound.ack.p50, awakeAckP99: awakeRound.ack.p99, awakeDeliverP99: awakeRound.deliver.p99,
-    lostDeliveries: wake.lost + awakeRound.lost, activeMs, dropped,
-    worker: { beforeMB: at("before").main, connectedMB: at("connected").main, idleEndMB: idle.at(-1)?.main, activeMB: at("active").main, closedMB: at("closed +2s").main },
+    awakeConnected: at("connected").awake,
+    awakeMinIdle: idle.length && idle[0].awake !== null ? Math.min(...idle.map((p) => p.awake)) : null,
+    awakeEndIdle: idle.at(-1)?.awake ?? null,
+    allAsleepAfterS: firstAllAsleep,
+    awakeAfterActive: at("active").awake,
+    loneWakeAckMs: lone,
+    awakeBeforeLone: wasAwake,
+    wakeAckP50: wake.ack.p50,
+    wakeAckP99: wake.ack.p99,
+    deliverP50: wake.deliver.p50,
+    deliverP99: wake.deliver.p99,
+    awakeAckP50: awakeRound.ack.p50,
+    awakeAckP99: awakeRound.ack.p99,
+    awakeDeliverP99: awakeRound.deliver.p99,
+    lostDeliveries: wake.lost + awakeRound.lost,
+    activeMs,
+    dropped,
+    worker: {
+      beforeMB: at("before").main,
+      connectedMB: at("connected").main,
+      idleEndMB: idle.at(-1)?.main,
+      activeMB: at("active").main,
+      closedMB: at("closed +2s").main,
+    },
     timeline,
   };
 }
@@ -166,7 +208,9 @@ export async function runRooms(ours, sio, opts, log) {
       row("  … end of idle / after activity / closed", (r) => `${fmt(r.worker.idleEndMB, 0)} / ${fmt(r.worker.activeMB, 0)} / ${fmt(r.worker.closedMB, 0)}`),
       row("RSS all processes: before / connected MB", (r) => `${fmt(r.rssBeforeMB, 0)} / ${fmt(r.rssConnectedMB, 0)}`),
       row("RSS per client KB: room process / all", (r) => `${fmt(r.kbPerClientMain, 1)} / ${fmt(r.kbPerClient, 1)}`),
-      row("rooms in memory: connected → min idle → end idle", (r) => (r.awakeConnected === null ? "n/a" : `${r.awakeConnected} → ${r.awakeMinIdle} → ${r.awakeEndIdle}`)),
+      row("rooms in memory: connected → min idle → end idle", (r) =>
+        r.awakeConnected === null ? "n/a" : `${r.awakeConnected} → ${r.awakeMinIdle} → ${r.awakeEndIdle}`,
+      ),
       row("all rooms hibernated after, s", (r) => (r.awakeConnected === null ? "n/a" : r.allAsleepAfterS === null ? "no" : fmt(r.allAsleepAfterS, 0))),
       row("one room woken alone: ack ms", (r) => fmt(r.loneWakeAckMs)),
       row("then all rooms at once: ack p50 / p99 ms", (r) => `${fmt(r.wakeAckP50)} / ${fmt(r.wakeAckP99)}`),

@@ -25,7 +25,9 @@ async function throughputRep(target, { senders: s, window: w, seconds, tag }) {
   let inFlight = 0;
   let drained;
   const drainedP = new Promise((r) => (drained = r));
-  listener.onMessage = () => { if (measuring) heard++; };
+  listener.onMessage = () => {
+    if (measuring) heard++;
+  };
   senders.forEach((c, si) => {
     let k = 0;
     const next = () => {
@@ -41,7 +43,10 @@ async function throughputRep(target, { senders: s, window: w, seconds, tag }) {
       if (seqs.has(seq)) dupSeq++;
       seqs.add(seq);
       if (measuring) acked++;
-      if (stopping) { if (inFlight === 0) drained(); return; }
+      if (stopping) {
+        if (inFlight === 0) drained();
+        return;
+      }
       next();
     };
     c.onMessage = () => {};
@@ -77,11 +82,18 @@ async function throughputRep(target, { senders: s, window: w, seconds, tag }) {
   }
   const deliveries = acked + heard * s; // every message reaches the listener and the S−1 other senders
   return {
-    senders: s, window: w,
+    senders: s,
+    window: w,
     ackedPerSec: (acked / elapsed) * 1000,
     listenerPerSec: (heard / elapsed) * 1000,
-    sent, ackedTotal, stored, storedOk: stored === null ? null : stored === ackedTotal && dupSeq === 0,
-    errors, dropped, inFlightAtEnd: inFlight, lastError: lastError ? `${lastError.code}: ${lastError.message}` : undefined,
+    sent,
+    ackedTotal,
+    stored,
+    storedOk: stored === null ? null : stored === ackedTotal && dupSeq === 0,
+    errors,
+    dropped,
+    inFlightAtEnd: inFlight,
+    lastError: lastError ? `${lastError.code}: ${lastError.message}` : undefined,
     genUsPerAck: (gen.user + gen.system) / Math.max(1, acked),
     genCpuShare: (gen.user + gen.system) / 1000 / elapsed,
     srvUsPerAck: (srv1.cpu - srv0.cpu) / Math.max(1, acked),
@@ -106,7 +118,9 @@ export async function runThroughput(targets, _ours, opts, log) {
             r = again.otherCores < r.otherCores ? { ...again, retried: true } : { ...r, retried: true };
           }
           results.push({ target: target.name, rep, ...r });
-          log(`throughput ${s} senders × ${w} in flight rep ${rep + 1}/${reps} ${target.name}: ${fmt(r.ackedPerSec)} acks/s, stored ${r.stored ?? "–"}/${r.ackedTotal}, errors ${r.errors}, dropped ${r.dropped}, unanswered ${r.inFlightAtEnd}, other processes ${fmt(r.otherCores)} cores${r.lastError ? ` (${r.lastError})` : ""}`);
+          log(
+            `throughput ${s} senders × ${w} in flight rep ${rep + 1}/${reps} ${target.name}: ${fmt(r.ackedPerSec)} acks/s, stored ${r.stored ?? "–"}/${r.ackedTotal}, errors ${r.errors}, dropped ${r.dropped}, unanswered ${r.inFlightAtEnd}, other processes ${fmt(r.otherCores)} cores${r.lastError ? ` (${r.lastError})` : ""}`,
+          );
         } catch (e) {
           results.push({ target: target.name, rep, senders: s, window: w, error: e.message });
           log(`throughput ${s}×${w} ${target.name}: FAILED ${e.message}`);
@@ -124,7 +138,10 @@ export function printThroughput(results, targets, { configs, seconds }) {
   for (const [s, w] of configs) {
     for (const t of targets) {
       const rs = results.filter((r) => r.senders === s && r.window === w && r.target === t.name && !r.error);
-      if (!rs.length) { rows.push([`${s} × ${w}`, t.name, "failed"]); continue; }
+      if (!rs.length) {
+        rows.push([`${s} × ${w}`, t.name, "failed"]);
+        continue;
+      }
       const ratios = [];
       if (base && t !== base) {
         for (const r of rs) {
@@ -132,11 +149,30 @@ export function printThroughput(results, targets, { configs, seconds }) {
           if (b) ratios.push(r.ackedPerSec / b.ackedPerSec);
         }
       }
-      const storedCol = t.kind === "sio" ? "not stored" : rs.every((r) => r.storedOk) ? "all acked = stored" : `MISMATCH ${rs.map((r) => `${r.stored}/${r.ackedTotal}`).join(" ")}`;
+      const storedCol =
+        t.kind === "sio"
+          ? "not stored"
+          : rs.every((r) => r.storedOk)
+            ? "all acked = stored"
+            : `MISMATCH ${rs.map((r) => `${r.stored}/${r.ackedTotal}`).join(" ")}`;
       rows.push([
-        `${s} × ${w}`, t.name, medSpread(rs.map((r) => r.ackedPerSec), 0), medSpread(rs.map((r) => r.listenerPerSec), 0),
-        ratios.length ? medSpread(ratios) : "–", storedCol, rs.reduce((n, r) => n + r.errors, 0),
-        fmt(median(rs.map((r) => r.srvUsPerAck)), 0), fmt(median(rs.map((r) => r.srvCpuShare))), fmt(median(rs.map((r) => r.genCpuShare))), fmt(median(rs.map((r) => r.otherCores))),
+        `${s} × ${w}`,
+        t.name,
+        medSpread(
+          rs.map((r) => r.ackedPerSec),
+          0,
+        ),
+        medSpread(
+          rs.map((r) => r.listenerPerSec),
+          0,
+        ),
+        ratios.length ? medSpread(ratios) : "–",
+        storedCol,
+        rs.reduce((n, r) => n + r.errors, 0),
+        fmt(median(rs.map((r) => r.srvUsPerAck)), 0),
+        fmt(median(rs.map((r) => r.srvCpuShare))),
+        fmt(median(rs.map((r) => r.genCpuShare))),
+        fmt(median(rs.map((r) => r.otherCores))),
       ]);
     }
   }

@@ -23,7 +23,11 @@ const CANDIDATES = [
 ];
 
 function versionOf(pkg) {
-  try { return JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")).version; } catch { return "?"; }
+  try {
+    return JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")).version;
+  } catch {
+    return "?";
+  }
 }
 
 async function buildOne(vite, dir, candidate) {
@@ -56,8 +60,12 @@ async function buildOne(vite, dir, candidate) {
   const code = (c) => Buffer.from(c.code);
   const all = Buffer.concat(chunks.map(code));
   return {
-    entryMin: code(entryChunk).length, entryGz: gz(code(entryChunk)), entryBr: br(code(entryChunk)),
-    allMin: all.length, allGz: chunks.reduce((n, c) => n + gz(code(c)), 0), chunks: chunks.length,
+    entryMin: code(entryChunk).length,
+    entryGz: gz(code(entryChunk)),
+    entryBr: br(code(entryChunk)),
+    allMin: all.length,
+    allGz: chunks.reduce((n, c) => n + gz(code(c)), 0),
+    chunks: chunks.length,
     buildMs: performance.now() - t0,
   };
 }
@@ -86,7 +94,15 @@ export async function runWeight(workDir, log) {
   const results = { shipped: shipped(), built: [] };
   const ship = results.shipped;
   if (ship) {
-    rows.push(["inapp-talk as shipped (dist/inapp-talk.js, project vite config)", "", ship.min / KB, ship.gz / KB, ship.br / KB, "1 + " + ship.lazy.length + " lazy", "–"]);
+    rows.push([
+      "inapp-talk as shipped (dist/inapp-talk.js, project vite config)",
+      "",
+      ship.min / KB,
+      ship.gz / KB,
+      ship.br / KB,
+      "1 + " + ship.lazy.length + " lazy",
+      "–",
+    ]);
     for (const l of ship.lazy) rows.push([`  lazy chunk ${l.file}`, "", l.min / KB, l.gz / KB, "", "", "–"]);
   } else {
     log("dist/inapp-talk.js not found (run `npx vite build`): shipped size skipped");
@@ -98,7 +114,15 @@ export async function runWeight(workDir, log) {
       const pkg = c.ours ? "" : c.name.split(" ")[0];
       const version = c.ours ? "" : pkg === "lit" ? `${versionOf("lit")} + ${versionOf("partysocket")}` : versionOf(pkg);
       results.built.push({ name: c.name, version, ...r });
-      rows.push([c.name, version, r.entryMin / KB, r.entryGz / KB, r.entryBr / KB, r.chunks === 1 ? "1" : `${r.chunks} (all: ${fmt(r.allGz / KB, 1)} KB gz)`, fmt(r.buildMs / 1000, 1)]);
+      rows.push([
+        c.name,
+        version,
+        r.entryMin / KB,
+        r.entryGz / KB,
+        r.entryBr / KB,
+        r.chunks === 1 ? "1" : `${r.chunks} (all: ${fmt(r.allGz / KB, 1)} KB gz)`,
+        fmt(r.buildMs / 1000, 1),
+      ]);
       log(`weight ${c.name}: ${fmt(r.entryGz / KB, 1)} KB gz`);
     } catch (e) {
       results.built.push({ name: c.name, error: e.message });
@@ -115,8 +139,11 @@ export async function runWeight(workDir, log) {
   const oursBuilt = results.built.find((b) => b.name.startsWith("inapp-talk"));
   const stream = results.built.find((b) => b.name === "stream-chat");
   if (ship && floor && stream && !stream.error) {
-    console.log(`shipped widget ${fmt(ship.gz / KB, 1)} KB gz = ${fmt(ship.gz / stream.entryGz)} × stream-chat's client, ${fmt((ship.gz - floor.entryGz) / KB, 1)} KB above the lit + partysocket floor; goal ≤ 25 KB: ${ship.gz / KB <= 25 ? "met" : "NOT met"}`);
+    console.log(
+      `shipped widget ${fmt(ship.gz / KB, 1)} KB gz = ${fmt(ship.gz / stream.entryGz)} × stream-chat's client, ${fmt((ship.gz - floor.entryGz) / KB, 1)} KB above the lit + partysocket floor; goal ≤ 25 KB: ${ship.gz / KB <= 25 ? "met" : "NOT met"}`,
+    );
   }
-  if (oursBuilt && ship && !oursBuilt.error) results.note = `widget rebuilt with bench settings: ${fmt(oursBuilt.entryGz / KB, 1)} KB gz vs shipped ${fmt(ship.gz / KB, 1)} KB gz`;
+  if (oursBuilt && ship && !oursBuilt.error)
+    results.note = `widget rebuilt with bench settings: ${fmt(oursBuilt.entryGz / KB, 1)} KB gz vs shipped ${fmt(ship.gz / KB, 1)} KB gz`;
   return results;
 }

@@ -46,7 +46,9 @@ describe("schema migrations", () => {
     // Replace this room's database with the v1 one, as if the room had been created by the old code.
     await runInDurableObject(roomStub(ROOM), (_room: Room, state) => {
       const sql = state.storage.sql;
-      const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'").toArray();
+      const tables = sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'")
+        .toArray();
       for (const { name } of tables) sql.exec(`DROP TABLE "${name}"`);
       for (const statement of statements(fixture)) sql.exec(statement);
     });
@@ -58,8 +60,9 @@ describe("schema migrations", () => {
     const transcript = (await (await api(`/api/rooms/${ROOM}/messages`)).json()) as { messages: unknown[] };
     expect(transcript.messages).toEqual(V1_MESSAGES.map((m) => ({ ...m, kind: "text" })));
 
-    const version = await runInDurableObject(roomStub(ROOM), (_room: Room, state) =>
-      state.storage.sql.exec<{ v: number }>("SELECT MAX(version) AS v FROM schema_migrations").one().v,
+    const version = await runInDurableObject(
+      roomStub(ROOM),
+      (_room: Room, state) => state.storage.sql.exec<{ v: number }>("SELECT MAX(version) AS v FROM schema_migrations").one().v,
     );
     expect(version).toBe(MIGRATIONS.at(-1)!.version);
 
@@ -69,7 +72,12 @@ describe("schema migrations", () => {
     if (typeof buyer === "number") throw new Error(`buyer refused: ${buyer}`);
     const history = await buyer.next("history");
     expect(history.messages).toEqual(V1_MESSAGES.map((m) => ({ ...m, kind: "text" })));
-    expect((await buyer.next("reads")).reads).toEqual(expect.arrayContaining([{ user: "buyer", name: "Bo 구매자", seq: 4 }, { user: "seller", name: "Sam Seller", seq: 5 }]));
+    expect((await buyer.next("reads")).reads).toEqual(
+      expect.arrayContaining([
+        { user: "buyer", name: "Bo 구매자", seq: 4 },
+        { user: "seller", name: "Sam Seller", seq: 5 },
+      ]),
+    );
     buyer.send({ type: "send", id: "after-upgrade", text: "still works" });
     expect(await buyer.next("ack")).toMatchObject({ seq: 6 });
     buyer.close();

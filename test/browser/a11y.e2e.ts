@@ -79,7 +79,10 @@ describe("accessibility (axe-core)", () => {
     let reached = false;
     for (let i = 0; i < 30 && !reached; i++) {
       await a.page.keyboard.press("Tab");
-      reached = await a.part("input").first().evaluate((el) => el.matches(":focus"));
+      reached = await a
+        .part("input")
+        .first()
+        .evaluate((el) => el.matches(":focus"));
     }
     expect(reached).toBe(true);
     await a.page.keyboard.type("sent from the keyboard");
@@ -99,7 +102,9 @@ describe("accessibility (axe-core)", () => {
     await send(b, "announce me please");
     await eventually(async () => {
       const live = await a.widget.evaluate((host) =>
-        [...host.shadowRoot!.querySelectorAll('[aria-live]:not([aria-live="off"]), [role="log"], [role="status"], [role="alert"]')].map((el) => el.textContent ?? "").join(" | "),
+        [...host.shadowRoot!.querySelectorAll('[aria-live]:not([aria-live="off"]), [role="log"], [role="status"], [role="alert"]')]
+          .map((el) => el.textContent ?? "")
+          .join(" | "),
       );
       expect(live).toContain("announce me please");
     });
@@ -113,7 +118,10 @@ describe("accessibility (axe-core)", () => {
     let reached = false;
     for (let i = 0; i < 30 && !reached; i++) {
       await a.page.keyboard.press("Tab");
-      reached = await a.part("launcher").first().evaluate((el) => el.matches(":focus, :focus-within"));
+      reached = await a
+        .part("launcher")
+        .first()
+        .evaluate((el) => el.matches(":focus, :focus-within"));
     }
     expect(reached).toBe(true);
     await a.page.keyboard.press("Enter");

@@ -162,7 +162,7 @@ describe("launcher layout", () => {
     await b.part("panel").first().waitFor({ state: "visible" });
     await messageWithText(b, "second unread").waitFor({ state: "visible" });
     await eventually(async () => expect((await events(b.page, "inapp-talk-unread")).at(-1)?.detail).toEqual({ count: 0 }));
-    await eventually(async () => expect(await isShown(b.part("badge")) && (await textOf(b.part("badge"))).trim() !== "0").toBe(false));
+    await eventually(async () => expect((await isShown(b.part("badge"))) && (await textOf(b.part("badge"))).trim() !== "0").toBe(false));
 
     await closePanel(b);
     await b.part("panel").first().waitFor({ state: "hidden" });
@@ -189,7 +189,12 @@ describe("launcher layout", () => {
       expect(box.y + box.height).toBeGreaterThanOrEqual(viewport.height - 1);
     });
     // Full screen is modal: Tab cycles inside the panel instead of reaching the page behind it.
-    const focusInPanel = () => b.page.evaluate(() => document.querySelector("inapp-talk")?.shadowRoot?.activeElement?.closest("[part~=panel]") !== null && document.activeElement?.tagName === "INAPP-TALK");
+    const focusInPanel = () =>
+      b.page.evaluate(
+        () =>
+          document.querySelector("inapp-talk")?.shadowRoot?.activeElement?.closest("[part~=panel]") !== null &&
+          document.activeElement?.tagName === "INAPP-TALK",
+      );
     await b.part("send").first().focus();
     for (let i = 0; i < 12; i++) {
       await b.page.keyboard.press("Tab");
@@ -208,7 +213,10 @@ describe("languages", () => {
     const a = await join(room, "alice", { attrs: { lang: "ko" } });
     const ko = await uiStrings(a);
     expect(ko.filter((s) => HANGUL.test(s)).length).toBeGreaterThan(0);
-    const sendKo = await a.part("send").first().evaluate((el) => `${el.getAttribute("aria-label") ?? ""} ${el.textContent ?? ""}`);
+    const sendKo = await a
+      .part("send")
+      .first()
+      .evaluate((el) => `${el.getAttribute("aria-label") ?? ""} ${el.textContent ?? ""}`);
     expect(sendKo).toMatch(HANGUL);
     const placeholderKo = (await a.part("input").first().getAttribute("placeholder")) ?? (await a.part("input").first().getAttribute("aria-label")) ?? "";
     expect(placeholderKo).toMatch(HANGUL);
@@ -216,7 +224,14 @@ describe("languages", () => {
     await a.widget.evaluate((el) => el.setAttribute("lang", "en"));
     await eventually(async () => expect((await uiStrings(a)).filter((s) => HANGUL.test(s))).toEqual([]));
     await a.widget.evaluate((el) => el.setAttribute("lang", "ko"));
-    await eventually(async () => expect(await a.part("send").first().evaluate((el) => `${el.getAttribute("aria-label") ?? ""} ${el.textContent ?? ""}`)).toMatch(HANGUL));
+    await eventually(async () =>
+      expect(
+        await a
+          .part("send")
+          .first()
+          .evaluate((el) => `${el.getAttribute("aria-label") ?? ""} ${el.textContent ?? ""}`),
+      ).toMatch(HANGUL),
+    );
     await a.context.close();
   });
 
@@ -233,7 +248,11 @@ describe("theming", () => {
     const [r, g, b] = (rgb.match(/[\d.]+/g) ?? []).map(Number);
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
   };
-  const panelBackground = (wp: WidgetPage) => wp.part("panel").first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  const panelBackground = (wp: WidgetPage) =>
+    wp
+      .part("panel")
+      .first()
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
 
   it("theme=dark is darker than theme=light, and auto follows the system preference", async () => {
     const room = uniqueRoom();

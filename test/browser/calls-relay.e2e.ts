@@ -10,7 +10,19 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { uniqueRoom } from "./support/api.ts";
 import { eventually, userTmp, useBrowser, WAIT_MS } from "./support/browser.ts";
-import { closeAll, expectIdle, expectMediaFlowing, media, openCaller, ring, waitCallEntry, waitEnded, waitOnline, waitPhase, type Caller } from "./support/calls.ts";
+import {
+  closeAll,
+  expectIdle,
+  expectMediaFlowing,
+  media,
+  openCaller,
+  ring,
+  waitCallEntry,
+  waitEnded,
+  waitOnline,
+  waitPhase,
+  type Caller,
+} from "./support/calls.ts";
 import { candidateType } from "./support/rtc.ts";
 import { freePort, startWrangler, type Wrangler } from "./support/wrangler.ts";
 

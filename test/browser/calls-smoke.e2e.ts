@@ -36,7 +36,11 @@ const phases = (p: Page): Promise<string[]> => p.evaluate(() => (window as any).
 
 async function open(room: string, user: string, name: string, o: Partial<OpenOptions> = {}): Promise<WidgetPage> {
   const token = await mintToken(inject("serverOrigin"), { user, name, rooms: [room] });
-  return openWidget(browser(), { room, token, ...o, beforeLoad: async (page) => {
+  return openWidget(browser(), {
+    room,
+    token,
+    ...o,
+    beforeLoad: async (page) => {
       await page.addInitScript(RECORD);
       await o.beforeLoad?.(page);
     },
@@ -80,7 +84,9 @@ async function axe(wp: WidgetPage): Promise<string[]> {
   const violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> = await wp.page.evaluate(
     async () => (await (window as any).axe.run(document, { resultTypes: ["violations"] })).violations,
   );
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
 
 /** Inbound audio bytes and decoded video frames of the current call, from the element's getCallStats(). */
@@ -181,8 +187,14 @@ describe.skipIf(!loopbackOnly)("calls (smoke)", () => {
 
     await alice.part("hangup").click();
     await eventually(async () => expect(await carol.part("call-status").getAttribute("data-phase")).toBe("ended"));
-    expect(await carol.page.evaluate(() => (window as any).__calls.at(-1))).toMatchObject({ phase: "ended", reason: "cancelled", peer: { user: "alice", name: "Alice" } });
-    await eventually(async () => expect(await alice.page.evaluate(() => (window as any).__tracks.map((t: MediaStreamTrack) => t.readyState))).toEqual(["ended", "ended"]));
+    expect(await carol.page.evaluate(() => (window as any).__calls.at(-1))).toMatchObject({
+      phase: "ended",
+      reason: "cancelled",
+      peer: { user: "alice", name: "Alice" },
+    });
+    await eventually(async () =>
+      expect(await alice.page.evaluate(() => (window as any).__tracks.map((t: MediaStreamTrack) => t.readyState))).toEqual(["ended", "ended"]),
+    );
   });
 
   it('privacy="relay" without a TURN server configured: says relay-protected, and ends failed at once with a message instead of hanging', async () => {

@@ -152,7 +152,12 @@ describe("chat between two users", () => {
   it("loads older pages on scroll-up until the start, every message once and in order", async () => {
     const room = uniqueRoom();
     const total = HISTORY_PAGE_SIZE * 2 + 20;
-    await seedMessages(server(), room, { user: "carol", name: "Carol" }, Array.from({ length: total }, (_, i) => `history message #${i + 1}`));
+    await seedMessages(
+      server(),
+      room,
+      { user: "carol", name: "Carol" },
+      Array.from({ length: total }, (_, i) => `history message #${i + 1}`),
+    );
     const token = await mintToken(server(), { user: "alice", name: "Alice", rooms: [room] });
     const a = await openWidget(browser(), { room, token });
     const first = (await shownMessages(a)).map((m) => m.seq);
@@ -186,7 +191,9 @@ describe("chat between two users", () => {
     expect(stored.map((m) => m.text)).not.toContain("x".repeat(MAX_TEXT_LENGTH + 1));
     expect(stored.filter((m) => [...m.text].length > MAX_TEXT_LENGTH)).toEqual([]);
     expect(stored.at(-1)?.text).toBe("after the long one");
-    expect(await a.messages.filter({ hasText: "x".repeat(MAX_TEXT_LENGTH + 1) }).evaluateAll((els) => els.map((e) => e.getAttribute("data-status")))).not.toContain("sent");
+    expect(
+      await a.messages.filter({ hasText: "x".repeat(MAX_TEXT_LENGTH + 1) }).evaluateAll((els) => els.map((e) => e.getAttribute("data-status"))),
+    ).not.toContain("sent");
     await a.context.close();
   });
 

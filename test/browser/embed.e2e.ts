@@ -10,8 +10,7 @@ const server = () => inject("serverOrigin");
 const browser = useBrowser();
 
 const tokenUrl = (p: Record<string, string>) => `/token?${new URLSearchParams({ server: server(), ...p })}`;
-const tokenHits = async (key: string) =>
-  ((await (await fetch(`${inject("hostOrigin")}/token-hits?key=${key}`)).json()) as { hits: number }).hits;
+const tokenHits = async (key: string) => ((await (await fetch(`${inject("hostOrigin")}/token-hits?key=${key}`)).json()) as { hits: number }).hits;
 
 describe("token-url", () => {
   it("gets its token from the host's endpoint with the host's cookies and chats", async () => {
@@ -29,7 +28,11 @@ describe("token-url", () => {
   it("fetches a fresh token when the one it got has expired, and connects", async () => {
     const room = uniqueRoom();
     const key = `k-${room}`;
-    const a = await openWidget(browser(), { room, waitReady: false, attrs: { "token-url": tokenUrl({ user: "alice", name: "Alice", room, key, expiredFirst: "1" }) } });
+    const a = await openWidget(browser(), {
+      room,
+      waitReady: false,
+      attrs: { "token-url": tokenUrl({ user: "alice", name: "Alice", room, key, expiredFirst: "1" }) },
+    });
     await waitForEvent(a.page, "inapp-talk-ready", 60_000);
     expect(await tokenHits(key)).toBeGreaterThanOrEqual(2);
     await send(a, "after a stale token");
@@ -127,14 +130,24 @@ describe("demo page", () => {
     // The invited person may be asked for a name on the page or inside the widget.
     await eventually(async () => {
       const onPage = await nameB.isVisible();
-      const inWidget = await b.locator("inapp-talk").getByRole("textbox", { name: /your name/i }).isVisible().catch(() => false);
+      const inWidget = await b
+        .locator("inapp-talk")
+        .getByRole("textbox", { name: /your name/i })
+        .isVisible()
+        .catch(() => false);
       expect(onPage || inWidget).toBe(true);
     });
     if (await nameB.isVisible()) {
       await nameB.fill("Ben");
-      await b.getByRole("button", { name: /start|join/i }).first().click();
+      await b
+        .getByRole("button", { name: /start|join/i })
+        .first()
+        .click();
     } else {
-      await b.locator("inapp-talk").getByRole("textbox", { name: /your name/i }).fill("Ben");
+      await b
+        .locator("inapp-talk")
+        .getByRole("textbox", { name: /your name/i })
+        .fill("Ben");
       await b.locator("inapp-talk").getByRole("button", { name: /join/i }).click();
     }
     await eventually(async () => expect(await b.locator("inapp-talk").getAttribute("room")).toBe(room));

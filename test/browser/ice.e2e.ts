@@ -104,7 +104,10 @@ describe("coturn harness", () => {
       const username = `${Math.floor(Date.now() / 1000) + 600}:restart-user`;
       const credential = createHmac("sha1", "restart-secret").update(username).digest("base64");
       const got = await gather(page, [{ urls: turn.url, username, credential }], "relay");
-      expect(got.candidates.some((c) => candidateType(c) === "relay"), JSON.stringify(got)).toBe(true);
+      expect(
+        got.candidates.some((c) => candidateType(c) === "relay"),
+        JSON.stringify(got),
+      ).toBe(true);
     } finally {
       await turn.stop();
     }

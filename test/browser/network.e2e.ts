@@ -23,9 +23,11 @@ afterAll(async () => {
 });
 
 const presenceText = (wp: Awaited<ReturnType<typeof openWidget>>) =>
-  wp.part("presence").evaluateAll((els) =>
-    els.map((e) => [e.textContent, ...[e, ...e.querySelectorAll("*")].map((x) => x.getAttribute("aria-label") ?? "")].join(" ")).join(" "),
-  );
+  wp
+    .part("presence")
+    .evaluateAll((els) =>
+      els.map((e) => [e.textContent, ...[e, ...e.querySelectorAll("*")].map((x) => x.getAttribute("aria-label") ?? "")].join(" ")).join(" "),
+    );
 
 describe("network loss", () => {
   it("others see the user leave; both sides resume without loss or duplicates when it comes back", async () => {

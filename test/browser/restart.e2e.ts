@@ -48,7 +48,11 @@ describe("server restart mid-conversation", () => {
     await send(b, "before-2 bob");
     await messageWithText(a, "before-2 bob").waitFor({ timeout: WAIT_MS });
     await eventually(async () => expect(await messageWithText(b, "before-2 bob").getAttribute("data-status")).toBe("sent"));
-    const statusOf = (wp: WidgetPage) => wp.part("status").first().evaluate((el) => el.outerHTML);
+    const statusOf = (wp: WidgetPage) =>
+      wp
+        .part("status")
+        .first()
+        .evaluate((el) => el.outerHTML);
     const statusBefore = await statusOf(a);
 
     await server.stop();
@@ -60,7 +64,10 @@ describe("server restart mid-conversation", () => {
 
     await send(a, "while-down alice");
     await send(b, "while-down bob");
-    for (const [wp, text] of [[a, "while-down alice"], [b, "while-down bob"]] as const) {
+    for (const [wp, text] of [
+      [a, "while-down alice"],
+      [b, "while-down bob"],
+    ] as const) {
       const el = messageWithText(wp, text);
       await el.waitFor({ timeout: WAIT_MS });
       expect(await el.getAttribute("data-status")).toBe("pending");

@@ -10,7 +10,13 @@ const server = () => inject("serverOrigin");
 const browser = useBrowser();
 
 const pair = (room: string) =>
-  openPair(browser(), room, (who) => mintToken(server(), { ...who, rooms: [room] }), { user: "mallory", name: "Mallory <b>" }, { user: "victim", name: "Victim" });
+  openPair(
+    browser(),
+    room,
+    (who) => mintToken(server(), { ...who, rooms: [room] }),
+    { user: "mallory", name: "Mallory <b>" },
+    { user: "victim", name: "Victim" },
+  );
 
 /** Elements the payloads would create if anything were parsed as HTML, anywhere on the page. */
 const injected = (wp: WidgetPage) =>
@@ -21,7 +27,9 @@ const injected = (wp: WidgetPage) =>
     }
     const hits: string[] = [];
     for (const root of roots) {
-      root.querySelectorAll("#xss-img, xss-probe, marquee, iframe, [onerror], [onclick], [onmouseover], a[href^='javascript' i], a[href^='data' i]").forEach((el) => hits.push(el.outerHTML.slice(0, 120)));
+      root
+        .querySelectorAll("#xss-img, xss-probe, marquee, iframe, [onerror], [onclick], [onmouseover], a[href^='javascript' i], a[href^='data' i]")
+        .forEach((el) => hits.push(el.outerHTML.slice(0, 120)));
     }
     return { hits, flags: [(window as any).__xss1, (window as any).__xss2, (window as any).__xss3, (window as any).__xss4] };
   });
@@ -64,9 +72,9 @@ describe("user text renders as text", () => {
     for (const wp of [a, b]) {
       const msg = messageWithText(wp, "see http://example.com");
       await msg.waitFor({ timeout: WAIT_MS });
-      const anchors = await msg.locator("a").evaluateAll((as) =>
-        as.map((x) => ({ href: x.getAttribute("href"), text: x.textContent, rel: (x.getAttribute("rel") ?? "").split(/\s+/).sort() })),
-      );
+      const anchors = await msg
+        .locator("a")
+        .evaluateAll((as) => as.map((x) => ({ href: x.getAttribute("href"), text: x.textContent, rel: (x.getAttribute("rel") ?? "").split(/\s+/).sort() })));
       expect(anchors).toEqual([
         { href: "http://example.com/path?q=1&r=2", text: "http://example.com/path?q=1&r=2", rel: ["nofollow", "noopener", "noreferrer"] },
         { href: "https://example.org/x#frag", text: "https://example.org/x#frag", rel: ["nofollow", "noopener", "noreferrer"] },

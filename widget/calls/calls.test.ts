@@ -70,7 +70,14 @@ describe("inapp-talk-call detail", () => {
   it("names the other participant, and carries reason and duration only when ended", () => {
     expect(eventDetail(call(), "incoming", "bob")).toEqual({ phase: "incoming", callId: "call-0001", kind: "video", peer: { user: "alice", name: "Alice" } });
     const ended = call({ phase: "ended", reason: "declined", durationMs: 0 });
-    expect(eventDetail(ended, "ended", "alice")).toEqual({ phase: "ended", callId: "call-0001", kind: "video", peer: { user: "bob", name: "Bob" }, reason: "declined", durationMs: 0 });
+    expect(eventDetail(ended, "ended", "alice")).toEqual({
+      phase: "ended",
+      callId: "call-0001",
+      kind: "video",
+      peer: { user: "bob", name: "Bob" },
+      reason: "declined",
+      durationMs: 0,
+    });
   });
 });
 

@@ -37,7 +37,10 @@ export class Ringer {
   }
 
   private resume = (): void => {
-    void this.ctx?.resume().then(() => this.burst(), () => {});
+    void this.ctx?.resume().then(
+      () => this.burst(),
+      () => {},
+    );
   };
 
   /** Two short double rings (a phone's "ring-ring"), 440 + 480 Hz. */

@@ -11,17 +11,21 @@ import { callEntryView, countdown, formatClock, peerOf } from "./format.ts";
 import { playRemote } from "./media-elements.ts";
 
 const icon = (d: string) => html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d} /></svg>`;
-const PHONE = "M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z";
+const PHONE =
+  "M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z";
 const VIDEO = "M4 6h11a2 2 0 0 1 2 2v1.5l4-2.5v10l-4-2.5V16a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2z";
 const MIC = "M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1a7 7 0 0 0 6-6.9z";
-const HANGUP = "M12 9c-1.6 0-3.2.3-4.6.7v3.1c0 .4-.2.7-.6.9-1 .5-1.9 1.1-2.7 1.8-.2.2-.4.3-.7.3-.3 0-.5-.1-.7-.3L.3 13.1a1 1 0 0 1 0-1.4C3.3 8.8 7.5 7 12 7s8.7 1.8 11.7 4.7a1 1 0 0 1 0 1.4l-2.5 2.5c-.2.2-.4.3-.7.3-.3 0-.5-.1-.7-.3-.8-.7-1.7-1.3-2.7-1.8-.3-.2-.6-.5-.6-.9V9.7C15.2 9.3 13.6 9 12 9z";
+const HANGUP =
+  "M12 9c-1.6 0-3.2.3-4.6.7v3.1c0 .4-.2.7-.6.9-1 .5-1.9 1.1-2.7 1.8-.2.2-.4.3-.7.3-.3 0-.5-.1-.7-.3L.3 13.1a1 1 0 0 1 0-1.4C3.3 8.8 7.5 7 12 7s8.7 1.8 11.7 4.7a1 1 0 0 1 0 1.4l-2.5 2.5c-.2.2-.4.3-.7.3-.3 0-.5-.1-.7-.3-.8-.7-1.7-1.3-2.7-1.8-.3-.2-.6-.5-.6-.9V9.7C15.2 9.3 13.6 9 12 9z";
 
 /** The header's call buttons: offered when the user may call and someone else is online. */
 export function renderButtons(c: CallsController, lang: Lang, others: Array<{ name: string }>): unknown {
   if (!c.canCall) return nothing;
   const one = others.length === 1 ? others[0]!.name : null;
   const button = (kind: "audio" | "video") => {
-    const label = one ? t(lang, kind === "video" ? "call.videoWith" : "call.voiceWith", { name: one }) : t(lang, kind === "video" ? "call.video" : "call.voice");
+    const label = one
+      ? t(lang, kind === "video" ? "call.videoWith" : "call.voiceWith", { name: one })
+      : t(lang, kind === "video" ? "call.video" : "call.voice");
     return html`<button
       part=${kind === "video" ? "video-call-button" : "call-button"}
       type="button"
@@ -69,7 +73,9 @@ function statusText(c: CallsController, lang: Lang, now: number): string {
     case "connected":
       return formatClock(now - c.connectedAt);
     default:
-      return call.reason && call.reason !== "hangup" ? t(lang, "call.status.endedWhy", { reason: t(lang, `call.reason.${call.reason}`) }) : t(lang, "call.status.ended");
+      return call.reason && call.reason !== "hangup"
+        ? t(lang, "call.status.endedWhy", { reason: t(lang, `call.reason.${call.reason}`) })
+        : t(lang, "call.status.ended");
   }
 }
 
@@ -83,14 +89,16 @@ function renderSurface(c: CallsController, lang: Lang): TemplateResult {
   const left = phase === "connected" ? countdown(call, c.connectedAt, now) : null;
   const ringing = phase === "incoming";
   return html`<section part="call" class="call" data-kind=${call.kind} data-phase=${phase} aria-labelledby="call-peer">
-    ${video
-      ? html`<div class="stage${s?.remote ? "" : " solo"}">
+    ${
+      video
+        ? html`<div class="stage${s?.remote ? "" : " solo"}">
           <video part="remote-video" data-stream="remote" autoplay playsinline aria-label=${t(lang, "call.remoteVideo", { name: peer.name })} ?hidden=${!s?.remote}></video>
           <video part="local-video" data-stream="local" autoplay playsinline .muted=${true} aria-label=${t(lang, "call.localVideo")} ?hidden=${!s?.local}></video>
         </div>`
-      : phase !== "ended"
-        ? html`<audio data-stream="remote" autoplay></audio>`
-        : nothing}
+        : phase !== "ended"
+          ? html`<audio data-stream="remote" autoplay></audio>`
+          : nothing
+    }
     <div class="call-bar">
       <div class="call-who${ringing ? " ring" : ""}">
         <strong id="call-peer">${peer.name}</strong>
@@ -122,9 +130,11 @@ function renderControls(c: CallsController, lang: Lang): TemplateResult {
   const video = c.call!.kind === "video";
   return html`<div class="controls">
     <button part="mute" type="button" class="round" aria-pressed=${s?.muted ? "true" : "false"} aria-label=${t(lang, "call.mute")} title=${t(lang, "call.mute")} ?disabled=${!s?.local} @click=${() => s?.toggleMute()}>${icon(MIC)}</button>
-    ${video
-      ? html`<button part="camera" type="button" class="round" aria-pressed=${s?.cameraOff ? "true" : "false"} aria-label=${t(lang, "call.camera")} title=${t(lang, "call.camera")} ?disabled=${!s?.local} @click=${() => s?.toggleCamera()}>${icon(VIDEO)}</button>`
-      : nothing}
+    ${
+      video
+        ? html`<button part="camera" type="button" class="round" aria-pressed=${s?.cameraOff ? "true" : "false"} aria-label=${t(lang, "call.camera")} title=${t(lang, "call.camera")} ?disabled=${!s?.local} @click=${() => s?.toggleCamera()}>${icon(VIDEO)}</button>`
+        : nothing
+    }
     <button part="hangup" type="button" class="round end" aria-label=${t(lang, "call.hangup")} title=${t(lang, "call.hangup")} @click=${() => c.hangup()}>${icon(HANGUP)}</button>
   </div>`;
 }

@@ -6,7 +6,17 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { PartySocket } from "partysocket";
-import { CLOSE_CODES, HEARTBEAT_INTERVAL_MS, HEARTBEAT_PING, HEARTBEAT_PONG, HEARTBEAT_TIMEOUT_MS, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type ServerMessage } from "../../protocol/index.ts";
+import {
+  CLOSE_CODES,
+  HEARTBEAT_INTERVAL_MS,
+  HEARTBEAT_PING,
+  HEARTBEAT_PONG,
+  HEARTBEAT_TIMEOUT_MS,
+  PROTOCOL_VERSION,
+  parseServerFrame,
+  type ClientMessage,
+  type ServerMessage,
+} from "../../protocol/index.ts";
 import { emit, type WidgetError } from "../events.ts";
 import type { SessionConfig } from "../lib/config.ts";
 import { decodeJwt, type JwtClaims } from "../lib/jwt.ts";
@@ -261,19 +271,22 @@ export class ConnectionController implements ReactiveController, RoomLink {
     const ms = tokens?.msUntilRefresh();
     if (!tokens || ms == null) return;
     // setTimeout overflows past ~24.8 days; wake up daily and look again.
-    this.refreshTimer = setTimeout(() => {
-      if (tokens !== this.tokens) return;
-      if (ms > 86_400_000) return this.scheduleRefresh();
-      tokens.refresh().then(
-        () => this.scheduleRefresh(),
-        (err: unknown) => {
-          if (tokens !== this.tokens) return;
-          // The host no longer vouches for this user (e.g. they logged out): end the chat.
-          if (err instanceof AuthError) this.fail({ code: err.code, message: err.message });
-          else this.refreshTimer = setTimeout(() => this.scheduleRefresh(), 10_000);
-        },
-      );
-    }, Math.min(ms, 86_400_000));
+    this.refreshTimer = setTimeout(
+      () => {
+        if (tokens !== this.tokens) return;
+        if (ms > 86_400_000) return this.scheduleRefresh();
+        tokens.refresh().then(
+          () => this.scheduleRefresh(),
+          (err: unknown) => {
+            if (tokens !== this.tokens) return;
+            // The host no longer vouches for this user (e.g. they logged out): end the chat.
+            if (err instanceof AuthError) this.fail({ code: err.code, message: err.message });
+            else this.refreshTimer = setTimeout(() => this.scheduleRefresh(), 10_000);
+          },
+        );
+      },
+      Math.min(ms, 86_400_000),
+    );
   }
 
   private fail(error: WidgetError): void {

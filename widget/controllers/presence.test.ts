@@ -16,9 +16,19 @@ describe("presence and typing", () => {
 
   it("tracks a snapshot and diffs, one entry per user, without the user themself", () => {
     const p = new PresenceController(host(), link());
-    p.frame({ type: "presence", online: [{ user: "me", name: "Me" }, { user: "b", name: "Bob" }, { user: "b", name: "Bob" }] });
+    p.frame({
+      type: "presence",
+      online: [
+        { user: "me", name: "Me" },
+        { user: "b", name: "Bob" },
+        { user: "b", name: "Bob" },
+      ],
+    });
     p.frame({ type: "presence_diff", joined: [{ user: "a", name: "Ann" }], left: [] });
-    expect(p.others("me")).toEqual([{ user: "a", name: "Ann" }, { user: "b", name: "Bob" }]);
+    expect(p.others("me")).toEqual([
+      { user: "a", name: "Ann" },
+      { user: "b", name: "Bob" },
+    ]);
     p.frame({ type: "presence_diff", joined: [], left: ["b"] });
     expect(p.others("me").map((o) => o.name)).toEqual(["Ann"]);
   });
@@ -31,7 +41,10 @@ describe("presence and typing", () => {
 
   it("throttles outgoing typing frames", () => {
     const sent: ClientMessage[] = [];
-    const p = new PresenceController(host(), link((f) => (sent.push(f), true)));
+    const p = new PresenceController(
+      host(),
+      link((f) => (sent.push(f), true)),
+    );
     p.userTyped(1000);
     p.userTyped(1500);
     p.userTyped(1000 + TYPING_SEND_MS - 1);

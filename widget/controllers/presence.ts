@@ -104,10 +104,13 @@ export class PresenceController implements ReactiveController, ConnectionListene
       else next = Math.min(next, t.until);
     }
     if (next !== Infinity) {
-      this.timer = setTimeout(() => {
-        this.scheduleExpiry();
-        this.host.requestUpdate();
-      }, next - now + 20);
+      this.timer = setTimeout(
+        () => {
+          this.scheduleExpiry();
+          this.host.requestUpdate();
+        },
+        next - now + 20,
+      );
     }
   }
 }

@@ -21,9 +21,11 @@ export function renderLauncher(lang: Lang, open: boolean, unread: number, onTogg
     title=${label}
     @click=${onToggle}
   >
-    ${open
-      ? closeIcon
-      : html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v9a2.5 2.5 0 0 1-2.5 2.5H10l-4.6 3.7A.9.9 0 0 1 4 20V5.5z" /></svg>`}
+    ${
+      open
+        ? closeIcon
+        : html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v9a2.5 2.5 0 0 1-2.5 2.5H10l-4.6 3.7A.9.9 0 0 1 4 20V5.5z" /></svg>`
+    }
     <span part="badge" aria-hidden="true" ?hidden=${!unread || open}>${badge}</span>
   </button>`;
 }

@@ -14,8 +14,12 @@ describe("config", () => {
 
   it("picks token, then token-url (resolved against the page), then guest", () => {
     const server = "https://chat.example";
-    expect(sessionConfig(attrs({ token: "t", tokenUrl: "/tok", guest: true, name: "A" }), server, describeErr, base)).toMatchObject({ credentials: { kind: "token", token: "t" } });
-    expect(sessionConfig(attrs({ tokenUrl: "/tok" }), server, describeErr, base)).toMatchObject({ credentials: { kind: "url", url: "https://shop.example/tok" } });
+    expect(sessionConfig(attrs({ token: "t", tokenUrl: "/tok", guest: true, name: "A" }), server, describeErr, base)).toMatchObject({
+      credentials: { kind: "token", token: "t" },
+    });
+    expect(sessionConfig(attrs({ tokenUrl: "/tok" }), server, describeErr, base)).toMatchObject({
+      credentials: { kind: "url", url: "https://shop.example/tok" },
+    });
     expect(sessionConfig(attrs({ guest: true, name: "  Ann  " }), server, describeErr, base)).toMatchObject({ credentials: { kind: "guest", name: "Ann" } });
     // A guest without a name waits (the widget asks for one).
     expect(sessionConfig(attrs({ guest: true }), server, describeErr, base)).toBeNull();
@@ -23,7 +27,7 @@ describe("config", () => {
 
   it("reports what is missing or malformed", () => {
     const server = "https://chat.example";
-    expect(sessionConfig(attrs({ room: "" , token: "t" }), server, describeErr, base)).toEqual({ code: "config", message: "bad room" });
+    expect(sessionConfig(attrs({ room: "", token: "t" }), server, describeErr, base)).toEqual({ code: "config", message: "bad room" });
     expect(sessionConfig(attrs({ room: "a/b", token: "t" }), server, describeErr, base)).toMatchObject({ code: "config" });
     expect(sessionConfig(attrs({}), server, describeErr, base)).toMatchObject({ code: "config", message: "bad token / token-url / guest" });
     expect(sessionConfig(attrs({ token: "t" }), "", describeErr, base)).toMatchObject({ code: "config" });

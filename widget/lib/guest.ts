@@ -22,7 +22,8 @@ export async function guestToken(server: string, room: string, name: string, ret
     const error = await readError(res);
     // A stored identity the server no longer accepts: start over as a new guest once.
     if ((res.status === 400 || res.status === 401) && known && !retried) return guestToken(server, room, name, true);
-    if (res.status === 401 || res.status === 403) throw new AuthError(res.status === 403 ? "forbidden" : "unauthorized", error?.message ?? "Guest access refused");
+    if (res.status === 401 || res.status === 403)
+      throw new AuthError(res.status === 403 ? "forbidden" : "unauthorized", error?.message ?? "Guest access refused");
     throw new Error(error?.message ?? `Guest sign-in failed (${res.status})`);
   }
   const body = (await res.json()) as { token?: unknown; user?: unknown; key?: unknown };

@@ -39,7 +39,11 @@ describe("linkify", () => {
 
   it("keeps text around several links intact", () => {
     const text = "a https://x.com b http://y.com/p c";
-    expect(linkify(text).map((s) => s.text).join("")).toBe(text);
+    expect(
+      linkify(text)
+        .map((s) => s.text)
+        .join(""),
+    ).toBe(text);
     expect(linkify(text).filter((s) => s.href)).toHaveLength(2);
   });
 });

@@ -6,10 +6,7 @@
 import { refreshAt } from "./jwt.ts";
 import { AuthError } from "./session.ts";
 
-export type Credentials =
-  | { kind: "token"; token: string }
-  | { kind: "url"; url: string }
-  | { kind: "guest"; name: string };
+export type Credentials = { kind: "token"; token: string } | { kind: "url"; url: string } | { kind: "guest"; name: string };
 
 export class TokenSource {
   private token: string | null = null;

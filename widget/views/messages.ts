@@ -27,11 +27,13 @@ export function renderMessageList(f: ListFrame, view: MessageListView): Template
   const count = view.messages.length;
   const empty = f.loaded && count === 0 && view.outbox.length === 0;
   return html`<ol part="messages" tabindex="0" aria-label=${t(lang, "messages.label")} @scroll=${f.onScroll}>
-    ${f.loadingOlder
-      ? html`<li class="edge">${t(lang, "history.loading")}</li>`
-      : f.loaded && !f.hasOlder && count > 0
-        ? html`<li class="edge">${t(lang, "history.start")}</li>`
-        : nothing}
+    ${
+      f.loadingOlder
+        ? html`<li class="edge">${t(lang, "history.loading")}</li>`
+        : f.loaded && !f.hasOlder && count > 0
+          ? html`<li class="edge">${t(lang, "history.start")}</li>`
+          : nothing
+    }
     ${renderMessageRows(view)}
     ${empty ? html`<li class="empty">${t(lang, "history.empty")}</li>` : nothing}
     ${f.error && count === 0 ? html`<li class="notice error">${errorText(lang, f.error)}</li>` : nothing}
@@ -113,22 +115,22 @@ function renderRow(view: MessageListView, row: Row, grouped: boolean): TemplateR
       ${drawn ?? html`<p class="text">${renderText(row.text)}</p>`}
       <time class="meta" datetime=${new Date(row.ts).toISOString()} title=${formatFull(lang, row.ts)}>${formatTime(lang, row.ts)}</time>
     </div>
-    ${row.status === "pending"
-      ? html`<span class="state">${t(lang, "message.pending")}</span>`
-      : row.status === "failed"
-        ? html`<span class="state failed" role="alert"
+    ${
+      row.status === "pending"
+        ? html`<span class="state">${t(lang, "message.pending")}</span>`
+        : row.status === "failed"
+          ? html`<span class="state failed" role="alert"
             >${t(lang, "message.failed")}${row.error ? `: ${errorText(lang, row.error)}` : ""}
             <button type="button" class="retry" @click=${() => view.onRetry(row.id)}>${t(lang, "message.retry")}</button></span
           >`
-        : receipt
-          ? html`<span part="receipt" class="state" title=${receipt.names}>${receipt.text}</span>`
-          : nothing}
+          : receipt
+            ? html`<span part="receipt" class="state" title=${receipt.names}>${receipt.text}</span>`
+            : nothing
+    }
   </li>`;
 }
 
 /** Text and http(s) links; everything else stays a text node. */
 export function renderText(text: string): Array<string | TemplateResult> {
-  return linkify(text).map((s) =>
-    s.href ? html`<a href=${s.href} target="_blank" rel="noopener noreferrer nofollow">${s.text}</a>` : s.text,
-  );
+  return linkify(text).map((s) => (s.href ? html`<a href=${s.href} target="_blank" rel="noopener noreferrer nofollow">${s.text}</a>` : s.text));
 }

@@ -19,7 +19,6 @@ export async function issueGuestToken(request: IRequest, env: Env): Promise<Resp
   const prefix = env.GUEST_ROOM_PREFIX ?? "";
   if (prefix === "" || !room.startsWith(prefix)) throw new HttpError(403, "forbidden", "Guests cannot join this room.");
 
-
   let user = typeof body.user === "string" && typeof body.key === "string" && (await guestKey(body.user, env.TOKEN_SECRET)) === body.key ? body.user : null;
   user ??= `g_${randomId()}`;
   // Guests are anonymous: their calls are capped (GUEST_CALL_SECONDS, default 10 minutes).
@@ -39,5 +38,8 @@ function randomId(): string {
 }
 
 function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }

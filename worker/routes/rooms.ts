@@ -11,7 +11,6 @@ const MAX_MEMBERS_PER_PUT = 1000;
 const MAX_METADATA_BYTES = 8192;
 const MAX_TITLE_LENGTH = 200;
 
-
 /** GET /api/rooms/:room/messages?before=&limit= — the transcript, oldest first (records for disputes). */
 export async function getMessages(request: RoomRequest, env: Env): Promise<Response> {
   const { room } = request;

@@ -7,7 +7,8 @@ import { api, connect, join, sleep, token, type Client } from "../../../test/wor
 let seq = 0;
 const callId = () => `call-${Date.now()}-${seq++}`;
 const calls = (c: Client) => c.frames.flatMap((f) => (f.type === "call" ? [f.call] : []));
-const phaseOf = (c: Client, id: string, phase: CallState["phase"]) => c.until(() => calls(c).find((x) => x.callId === id && x.phase === phase), `${phase} of ${id}`);
+const phaseOf = (c: Client, id: string, phase: CallState["phase"]) =>
+  c.until(() => calls(c).find((x) => x.callId === id && x.phase === phase), `${phase} of ${id}`);
 const transcript = async (room: string) => ((await (await api(`/api/rooms/${room}/messages`)).json()) as { messages: ChatMessage[] }).messages;
 const callEntries = async (room: string) => (await transcript(room)).filter((m) => m.kind === "call");
 
@@ -64,7 +65,12 @@ describe("call flow", () => {
     // Nobody else saw the call or its signals.
     expect(eve.frames.filter((f) => f.type === "call" || f.type === "call_signal")).toEqual([]);
     const [entry] = await callEntries("c-flow");
-    expect(entry).toMatchObject({ kind: "call", user: "alice", id: `call:${id}`, data: { callId: id, kind: "video", outcome: "hangup", callee: { user: "bob", name: "bob name" } } });
+    expect(entry).toMatchObject({
+      kind: "call",
+      user: "alice",
+      id: `call:${id}`,
+      data: { callId: id, kind: "video", outcome: "hangup", callee: { user: "bob", name: "bob name" } },
+    });
     expect(entry!.text).toMatch(/^Video call · 0:0[1-2]$/);
     // Everyone sees the entry live.
     await eve.until((f) => f.find((x) => x.type === "message" && x.message.kind === "call"), "call entry");

@@ -96,7 +96,19 @@ export class CallStore {
     this.sql.exec(
       `INSERT INTO calls (call_id, kind, caller, caller_name, caller_conn, callee, callee_name, callee_conn, phase, reason, relay, limit_ms, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      c.callId, c.kind, c.caller.user, c.caller.name, c.callerConn, c.callee.user, c.callee.name, c.calleeConn, c.phase, c.reason, c.relay ? 1 : 0, c.limitMs, c.createdAt,
+      c.callId,
+      c.kind,
+      c.caller.user,
+      c.caller.name,
+      c.callerConn,
+      c.callee.user,
+      c.callee.name,
+      c.calleeConn,
+      c.phase,
+      c.reason,
+      c.relay ? 1 : 0,
+      c.limitMs,
+      c.createdAt,
     );
   }
 
@@ -104,7 +116,16 @@ export class CallStore {
     this.sql.exec(
       `UPDATE calls SET kind = ?, callee_conn = ?, phase = ?, reason = ?, relay = ?, limit_ms = ?, accepted_at = ?, connected_at = ?, ended_at = ?
        WHERE call_id = ?`,
-      c.kind, c.calleeConn, c.phase, c.reason, c.relay ? 1 : 0, c.limitMs, c.acceptedAt, c.connectedAt, c.endedAt, c.callId,
+      c.kind,
+      c.calleeConn,
+      c.phase,
+      c.reason,
+      c.relay ? 1 : 0,
+      c.limitMs,
+      c.acceptedAt,
+      c.connectedAt,
+      c.endedAt,
+      c.callId,
     );
   }
 }

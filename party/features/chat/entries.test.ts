@@ -24,7 +24,16 @@ describe("entry kinds", () => {
     expect(message).not.toHaveProperty("data");
     const transcript = ((await (await api("/api/rooms/r-kinds/messages")).json()) as { messages: ChatMessage[] }).messages;
     expect(transcript).toEqual([
-      { seq: 1, id: "notice-0001", user: "system", name: "Shop", kind: "notice", text: "Order #42 shipped", data: { order: 42, carrier: { name: "CJ" } }, ts: notice.ts },
+      {
+        seq: 1,
+        id: "notice-0001",
+        user: "system",
+        name: "Shop",
+        kind: "notice",
+        text: "Order #42 shipped",
+        data: { order: 42, carrier: { name: "CJ" } },
+        ts: notice.ts,
+      },
       message,
     ]);
   });

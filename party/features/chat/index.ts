@@ -43,8 +43,7 @@ export function chat(ctx: RoomContext, messages: MessageStore): RoomFeature {
    */
   function broadcastNew(stored: { message: ChatMessage; from: Conn }[]) {
     if (stored.length === 0) return;
-    const frameOf = (list: ChatMessage[]): ServerMessage =>
-      list.length === 1 ? { type: "message", message: list[0]! } : { type: "messages", messages: list };
+    const frameOf = (list: ChatMessage[]): ServerMessage => (list.length === 1 ? { type: "message", message: list[0]! } : { type: "messages", messages: list });
     const senders = new Set(stored.map((s) => s.from));
     ctx.fanout(frameOf(stored.map((s) => s.message)), senders);
     if (senders.size === 1) return;

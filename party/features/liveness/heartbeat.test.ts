@@ -8,7 +8,11 @@ import type { Room } from "../../room.ts";
 
 describe("heartbeat", () => {
   it("finds sockets silent for longer than the timeout", () => {
-    const seen = new Map([["fresh", 1000], ["old", 1000 - HEARTBEAT_TIMEOUT_MS - 1], ["unknown", null]]);
+    const seen = new Map([
+      ["fresh", 1000],
+      ["old", 1000 - HEARTBEAT_TIMEOUT_MS - 1],
+      ["unknown", null],
+    ]);
     expect(staleSockets(seen.keys(), (s) => seen.get(s) ?? null, 1000)).toEqual(["old"]);
   });
 

@@ -227,16 +227,13 @@ export async function recordStatuses(wp: WidgetPage): Promise<void> {
 }
 
 export function statusHistory(wp: WidgetPage, text: string): Promise<Array<string | null>> {
-  return wp.page.evaluate(
-    (t) => {
-      const out: Array<string | null> = [];
-      for (const e of (window as any).__statusLog as Array<{ text: string; status: string | null }>) {
-        if (e.text.includes(t) && out[out.length - 1] !== e.status) out.push(e.status);
-      }
-      return out;
-    },
-    text,
-  );
+  return wp.page.evaluate((t) => {
+    const out: Array<string | null> = [];
+    for (const e of (window as any).__statusLog as Array<{ text: string; status: string | null }>) {
+      if (e.text.includes(t) && out[out.length - 1] !== e.status) out.push(e.status);
+    }
+    return out;
+  }, text);
 }
 
 export function userTmp(...parts: string[]): string {

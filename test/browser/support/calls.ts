@@ -152,7 +152,10 @@ export const trackStates = (wp: Caller): Promise<Array<{ kind: string; state: st
 export async function expectTracksStopped(wp: Caller): Promise<void> {
   await eventually(async () => {
     const states = await trackStates(wp);
-    expect(states.filter((t) => t.state !== "ended"), `${wp.name}: live tracks`).toEqual([]);
+    expect(
+      states.filter((t) => t.state !== "ended"),
+      `${wp.name}: live tracks`,
+    ).toEqual([]);
   });
 }
 

@@ -39,8 +39,7 @@ for (const type of ["inapp-talk-ready", "inapp-talk-message", "inapp-talk-error"
   });
 }`;
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 export function hostPageHtml(o: HostPageOptions): string {
   const attrs = Object.entries(o.attrs)

@@ -44,5 +44,4 @@ async function fetchIce(server: string, token: () => Promise<string>): Promise<I
 }
 
 /** True when some server can relay (a `turn:`/`turns:` URL): relay-only calls need one. */
-export const canRelay = (servers: RTCIceServer[]): boolean =>
-  servers.some((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).some((u) => /^turns?:/.test(u)));
+export const canRelay = (servers: RTCIceServer[]): boolean => servers.some((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).some((u) => /^turns?:/.test(u)));

@@ -59,7 +59,8 @@ export class Peer {
     sp.on("iceStateChange", (ice, gathering) => {
       if (ice === "connected" || ice === "completed") this.onConnected();
       // Relay-only with no relay candidate at all: TURN is unreachable or refused our credentials.
-      else if (gathering === "complete" && relay && this.candidates === 0) this.fail("No relay candidate: the TURN server could not be reached or refused the credentials.");
+      else if (gathering === "complete" && relay && this.candidates === 0)
+        this.fail("No relay candidate: the TURN server could not be reached or refused the credentials.");
     });
     sp.on("connect", () => this.onConnected());
     sp.on("error", (err) => this.fail(err.message || String(err.code)));

@@ -38,8 +38,9 @@ export const calls = {
   "call.announce.calling": "Calling {name}",
   "call.announce.connected": "Call connected",
   "call.titleCue": "📞 {name} is calling…",
-  "call.media.denied": "Camera or microphone access is blocked. Allow it for this site in your browser's settings (the icon next to the address), then try again.",
-  "call.media.policy": "This page does not allow the camera and microphone. The site must add allow=\"camera; microphone\" to the iframe that shows the chat.",
+  "call.media.denied":
+    "Camera or microphone access is blocked. Allow it for this site in your browser's settings (the icon next to the address), then try again.",
+  "call.media.policy": 'This page does not allow the camera and microphone. The site must add allow="camera; microphone" to the iframe that shows the chat.',
   "call.media.missing": "No microphone or camera was found.",
   "call.media.busy": "The camera or microphone is in use by another app.",
   "call.media.insecure": "Calls need a secure page (https).",

@@ -41,7 +41,7 @@ const ko: Record<keyof typeof calls, string> = {
   "call.announce.connected": "통화가 연결되었습니다",
   "call.titleCue": "📞 {name}님의 전화…",
   "call.media.denied": "카메라나 마이크 사용이 차단되어 있습니다. 브라우저 설정(주소창 옆 아이콘)에서 이 사이트를 허용한 뒤 다시 시도하세요.",
-  "call.media.policy": "이 페이지는 카메라와 마이크를 허용하지 않습니다. 사이트가 채팅을 표시하는 iframe에 allow=\"camera; microphone\"을 추가해야 합니다.",
+  "call.media.policy": '이 페이지는 카메라와 마이크를 허용하지 않습니다. 사이트가 채팅을 표시하는 iframe에 allow="camera; microphone"을 추가해야 합니다.',
   "call.media.missing": "마이크나 카메라를 찾을 수 없습니다.",
   "call.media.busy": "다른 앱이 카메라나 마이크를 사용 중입니다.",
   "call.media.insecure": "통화는 보안 페이지(https)에서만 가능합니다.",
