@@ -63,10 +63,17 @@ async function measurePage(context, url, timeoutMs) {
     );
   });
   await page.goto(url, { waitUntil: "load" });
-  const handle = await page.waitForFunction(() => /** @type {any} */ (window).__benchReady ?? /** @type {any} */ ((window).__benchError ? -1 : null), null, {
-    timeout: timeoutMs,
-    polling: 10,
-  });
+  const handle = await page.waitForFunction(
+    () => {
+      const w = /** @type {any} */ (window);
+      return w.__benchReady ?? (w.__benchError ? -1 : null);
+    },
+    null,
+    {
+      timeout: timeoutMs,
+      polling: 10,
+    },
+  );
   const readyMs = await handle.jsonValue();
   const error = await page.evaluate(() => /** @type {any} */ (window).__benchError ?? null);
   const timing = await page.evaluate(() => {
