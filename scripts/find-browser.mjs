@@ -74,3 +74,60 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   console.log(findChromium());
   console.log(findTurnserver());
 }
+
+/**
+ * Chromium flags for every headless run here (browser tests and benchmarks; TOOLCHAIN.md): nothing
+ * that reaches out, and a resolver that knows only loopback, so a run can never touch (or wait on)
+ * the outside world.
+ */
+export const CHROMIUM_ARGS = [
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+];
+
+/** Added for calls: fake camera and microphone, autoplay, and peer connections over loopback. */
+export const CHROMIUM_MEDIA_ARGS = [
+  "--autoplay-policy=no-user-gesture-required",
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+  "--allow-loopback-in-peer-connection",
+];
+
+/**
+ * coturn on 127.0.0.1 for tests and benchmarks (TOOLCHAIN.md): TURN REST credentials from `secret`,
+ * no TLS, and `--allow-loopback-peers`, which only a loopback-only test network may use — production
+ * configurations deny private peers (README, "TURN for calls").
+ * @param {{ port: number, secret: string, dir: string, minPort: number, maxPort: number, logFile: string, verbose?: boolean }} o
+ * @returns {string[]}
+ */
+export function turnserverArgs(o) {
+  return [
+    "-n",
+    "--listening-ip=127.0.0.1",
+    "--relay-ip=127.0.0.1",
+    `--listening-port=${o.port}`,
+    `--min-port=${o.minPort}`,
+    `--max-port=${o.maxPort}`,
+    "--use-auth-secret",
+    `--static-auth-secret=${o.secret}`,
+    "--realm=inapp-talk",
+    "--no-tls",
+    "--no-dtls",
+    "--no-cli",
+    "--no-rfc5780",
+    // Every peer is 127.0.0.1 here. Without it coturn answers 403 Forbidden IP.
+    "--allow-loopback-peers",
+    "--fingerprint",
+    // Logs each session and allocation (user, outcome): tests read who was relayed.
+    ...(o.verbose ? ["--verbose"] : []),
+    `--userdb=${o.dir}/turndb`,
+    `--pidfile=${o.dir}/turn.pid`,
+    `--log-file=${o.logFile}`,
+    "--simple-log",
+  ];
+}

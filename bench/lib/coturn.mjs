@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { join } from "node:path";
+import { turnserverArgs } from "../../scripts/find-browser.mjs";
 import { startChild, stopChild, freePort, sleep } from "./proc.mjs";
 
 /**
@@ -15,27 +16,7 @@ export async function startCoturn(dir) {
   const secret = randomBytes(18).toString("base64url");
   const child = startChild(
     process.env.TURNSERVER_PATH ?? "/usr/bin/turnserver",
-    [
-      "-n",
-      "--listening-ip=127.0.0.1",
-      "--relay-ip=127.0.0.1",
-      `--listening-port=${port}`,
-      "--min-port=51000",
-      "--max-port=51999",
-      "--use-auth-secret",
-      `--static-auth-secret=${secret}`,
-      "--realm=inapp-talk",
-      "--no-tls",
-      "--no-dtls",
-      "--no-cli",
-      "--no-rfc5780",
-      "--allow-loopback-peers",
-      "--fingerprint",
-      `--userdb=${join(dir, "turndb")}`,
-      `--pidfile=${join(dir, "turn.pid")}`,
-      `--log-file=${join(dir, "turn.log")}`,
-      "--simple-log",
-    ],
+    turnserverArgs({ port, secret, dir, minPort: 51000, maxPort: 51999, logFile: join(dir, "turn.log") }),
     { logFile: join(dir, "turnserver.out") },
   );
   const deadline = Date.now() + 15_000;

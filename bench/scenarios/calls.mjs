@@ -20,23 +20,12 @@ import { INSTRUMENT, startCallPages } from "../lib/call-pages.mjs";
 import { freePort, sleep } from "../lib/proc.mjs";
 import { fmt, median, medSpread, printTable } from "../lib/stats.mjs";
 import { startOurs } from "../lib/targets.mjs";
+import { CHROMIUM_ARGS, CHROMIUM_MEDIA_ARGS } from "../../scripts/find-browser.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// TOOLCHAIN.md; the same flags as the browser tests (test/browser/support/browser.ts).
-const ARGS = [
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--autoplay-policy=no-user-gesture-required",
-  "--use-fake-device-for-media-stream",
-  "--use-fake-ui-for-media-stream",
-  "--allow-loopback-in-peer-connection",
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
-];
+// The same flags as the browser tests.
+const ARGS = [...CHROMIUM_ARGS, ...CHROMIUM_MEDIA_ARGS];
 const WAIT = 30_000;
 
 /** Sizes of what a call downloads: the main bundle, the calls chunk and the peer library's chunk. */

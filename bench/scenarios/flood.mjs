@@ -73,7 +73,17 @@ export async function runFlood(target, plan, log) {
   log(`flood baseline: delivery p99 ${fmt(percentiles(base.delivery).p99)} ms`);
   const flood = startFlood(target, room, plan.sockets);
   await sleep(500);
-  const during = await chatWindow(target, room, plan, "flood");
+  let during;
+  try {
+    during = await chatWindow(target, room, plan, "flood");
+  } catch (e) {
+    // What a normal member sees matters most: report it instead of losing the run.
+    await flood.stop();
+    const error = `normal members could not chat during the flood: ${e instanceof Error ? e.message : e}`;
+    log(`flood: ${error}; flooder ${JSON.stringify(flood.stats)}`);
+    console.log(`Flood isolation (${target.name}): baseline delivery p99 ${fmt(percentiles(base.delivery).p99)} ms; during the flood: ${error}`);
+    return { error, baseline: percentiles(base.delivery), flooder: flood.stats, target: target.name };
+  }
   await flood.stop();
   log(`flood: delivery p99 ${fmt(percentiles(during.delivery).p99)} ms; flooder ${JSON.stringify(flood.stats)}`);
   const row = (name, w) => {

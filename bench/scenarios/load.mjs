@@ -7,19 +7,12 @@ import { mkdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { medSpread, printTable, fmt } from "../lib/stats.mjs";
 import { freePort } from "../lib/proc.mjs";
+import { CHROMIUM_ARGS } from "../../scripts/find-browser.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// TOOLCHAIN.md; media flags omitted (no call here), resolver pinned to loopback.
-const ARGS = [
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
-];
+// No media flags: no call here.
+const ARGS = CHROMIUM_ARGS;
 
 function hostPage(serverPort, room) {
   return `<!doctype html><html><head><meta charset="utf-8"><title>bench host</title></head><body>

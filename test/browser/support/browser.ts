@@ -5,22 +5,10 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, inject } from "vitest";
+import { CHROMIUM_ARGS as BASE_ARGS, CHROMIUM_MEDIA_ARGS } from "../../../scripts/find-browser.mjs";
 import type { HostPageOptions } from "./host-server.ts";
 
-export const CHROMIUM_ARGS = [
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--autoplay-policy=no-user-gesture-required",
-  "--use-fake-device-for-media-stream",
-  "--use-fake-ui-for-media-stream",
-  "--allow-loopback-in-peer-connection",
-  // Nothing but loopback resolves: a test can never reach (or wait on) the outside world.
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
-];
+export const CHROMIUM_ARGS = [...BASE_ARGS, ...CHROMIUM_MEDIA_ARGS];
 
 /** Generous: these are waits for something to happen, never a speed requirement. */
 export const WAIT_MS = 30_000;

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { findTurnserver } from "../../../scripts/find-browser.mjs";
+import { findTurnserver, turnserverArgs } from "../../../scripts/find-browser.mjs";
 import { freePort } from "./wrangler.ts";
 
 export interface CoturnOptions {
@@ -43,34 +43,7 @@ export async function startCoturn(o: CoturnOptions): Promise<Coturn> {
 
   const start = async () => {
     if (child) return;
-    const proc = spawn(
-      binary,
-      [
-        "-n",
-        "--listening-ip=127.0.0.1",
-        "--relay-ip=127.0.0.1",
-        `--listening-port=${port}`,
-        `--min-port=${minPort}`,
-        `--max-port=${maxPort}`,
-        "--use-auth-secret",
-        `--static-auth-secret=${o.secret}`,
-        "--realm=inapp-talk",
-        "--no-tls",
-        "--no-dtls",
-        "--no-cli",
-        "--no-rfc5780",
-        // Tests only: every peer is 127.0.0.1 here. Without it coturn answers 403 Forbidden IP.
-        "--allow-loopback-peers",
-        "--fingerprint",
-        // Logs each session and allocation (user, outcome): the tests read who was relayed.
-        "--verbose",
-        `--userdb=${join(o.dir, "turndb")}`,
-        `--pidfile=${join(o.dir, "turn.pid")}`,
-        `--log-file=${logFile}`,
-        "--simple-log",
-      ],
-      { stdio: "ignore" },
-    );
+    const proc = spawn(binary, turnserverArgs({ port, secret: o.secret, dir: o.dir, minPort, maxPort, logFile, verbose: true }), { stdio: "ignore" });
     child = proc;
     let exited: string | null = null;
     proc.once("exit", (code, signal) => {
