@@ -155,7 +155,7 @@ async function main() {
   if (report.machine.loadAverageAtStart[0] > 1)
     console.log("note: the machine is busy with other work; the 'other cores' columns show how much, per measurement");
 
-  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab", "flood"].includes(s));
+  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab"].includes(s));
   let sio = null;
   let ours = null;
   const targets = [];
@@ -213,7 +213,7 @@ async function main() {
     await step("resume", async () => ({ rows: await runResume(ourTargets, PLAN.resume, log) }));
     await step("rooms", async () => await runRooms(ours?.direct ?? ours?.proxy, sio, PLAN.rooms, log));
     await step("weight", async () => await runWeight(workDir, log));
-    await step("flood", async () => await runFlood(ours?.direct ?? ours?.proxy, PLAN.flood, log));
+    await step("flood", async () => await runFlood(workDir, PLAN.flood, log));
     await step("calls", async () => await runCalls(workDir, PLAN.calls, log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
 

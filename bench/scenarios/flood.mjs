@@ -1,10 +1,13 @@
 // Flood isolation (issue 8): two normal members chat while one user floods from many sockets that
 // reconnect as soon as they are closed (4429) or refused at the door (429 during the cool-down).
 // Reports the normal members' delivery and ack latency with and without the flood, same room, same run.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import WebSocket from "ws";
 import { BenchClient } from "../lib/clients.mjs";
 import { percentiles, printTable, fmt } from "../lib/stats.mjs";
 import { sleep } from "../lib/proc.mjs";
+import { startOurs } from "../lib/targets.mjs";
 
 /** One window of normal chat: A sends at `rate` (within the 5/s budget), B receives. */
 async function chatWindow(target, room, { seconds, rate }, tag) {
@@ -66,8 +69,31 @@ function startFlood(target, room, sockets) {
   return { stats, stop: end };
 }
 
-export async function runFlood(target, plan, log) {
-  if (!target) return { skipped: "our server did not start" };
+/**
+ * The other scenarios measure a server with its rate limits raised out of the way; this one needs the
+ * real ones (README defaults), so it starts a server of its own.
+ */
+export async function runFlood(workDir, plan, log) {
+  const dir = join(workDir, "flood");
+  mkdirSync(dir, { recursive: true });
+  const ours = await startOurs(dir, {
+    label: " (default limits)",
+    extraVars: {
+      RATE_LIMIT_MSG_PER_SEC: "5",
+      RATE_LIMIT_MSG_BURST: "20",
+      RATE_LIMIT_FLOOD_STRIKES: "25",
+      RATE_LIMIT_FLOOD_WINDOW_SEC: "10",
+      RATE_LIMIT_FLOOD_COOLDOWN_SEC: "60",
+    },
+  });
+  try {
+    return await measureFlood(ours.direct ?? ours.proxy, plan, log);
+  } finally {
+    await ours.stop();
+  }
+}
+
+async function measureFlood(target, plan, log) {
   const room = `flood-${Date.now()}`;
   const base = await chatWindow(target, room, plan, "base");
   log(`flood baseline: delivery p99 ${fmt(percentiles(base.delivery).p99)} ms`);
