@@ -14,8 +14,10 @@ import type { TimerRow } from "./timers.ts";
 
 /** What the Worker asks of a user's object (party/user.ts). */
 export interface UserRpc {
-  /** Whether a token issued at `iat` may open `room` (false once revoked); remembers the room. */
-  admit(room: string, iat: number): { revoked: boolean };
+  /** Whether a token issued at `iat` may open `room` now (not revoked, not cooling down after a flood there); remembers the room. */
+  admit(room: string, iat: number): { revoked: boolean; retryAfterMs?: number };
+  /** A room cut this user off for flooding until `until` (Unix ms): the Worker refuses them at the door. */
+  cooldown(room: string, until: number): void;
   /** Whether a token issued at `iat` was revoked. */
   revoked(iat: number): boolean;
   /** Refuses this user's tokens issued until now; returns the boundary and the rooms to tell. */

@@ -1,6 +1,7 @@
 // Issue 8: limits that reconnecting cannot reset, floods that are really cut off.
 import { describe, expect, it } from "vitest";
-import { api, connect, join, sleep, token, type Client } from "../test/workerd/helpers.ts";
+import { api, connect, env, join, sleep, token, type Client } from "../test/workerd/helpers.ts";
+import type { User } from "./user.ts";
 import { RefusalWindow, TokenBucket } from "./rate-limit.ts";
 
 const answered = (c: Client) => c.frames.filter((f) => f.type === "ack" || (f.type === "error" && f.code === "rate_limited")).length;
@@ -56,6 +57,9 @@ describe("flood detection over a window", () => {
     }
     expect(flooder.closed?.code).toBe(4429);
     expect(Date.now() - started).toBeLessThanOrEqual(10_500);
+    // The user's object knows, so the Worker refuses reconnects without waking the room.
+    const users = (env as unknown as { User: DurableObjectNamespace<User> }).User;
+    expect((await users.getByName("flooder").admit("r-2x", Math.floor(Date.now() / 1000))).retryAfterMs).toBeGreaterThan(0);
     // At the door: refused while cooling down, with the reason and when to come back.
     const tok = await token("flooder", ["r-2x"]);
     expect(await connect("r-2x", tok)).toBe(429);

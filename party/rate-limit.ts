@@ -95,6 +95,11 @@ export class UserLimiter {
     private readonly sql: SqlStorage,
   ) {}
 
+  /** When the user's current cool-down ends, Unix ms (0: none). */
+  cooldownUntil(user: string): number {
+    return this.sql.exec<{ until: number }>("SELECT until FROM cooldowns WHERE user = ?", user).toArray()[0]?.until ?? 0;
+  }
+
   /** Counts one frame against the user's budget. */
   take(user: string, now: number, kind: Budget = "frames"): Verdict {
     let budget = this.users.get(user);

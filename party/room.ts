@@ -22,7 +22,7 @@ import type { RoomRpc } from "./contract.ts";
 import type { Conn, FrameHandlers, RoomContext, RoomFeature } from "./feature.ts";
 import { createFeatures, type Features } from "./features/index.ts";
 import { canWrite, decodeIdentity, IDENTITY_HEADER, userTag, type ConnectionState, type Identity } from "./identity.ts";
-import type { RoomEnv } from "./env.ts";
+import type { RoomBindings } from "./bindings.ts";
 import { MemberStore } from "./members-store.ts";
 import { MessageStore } from "./messages-store.ts";
 import { migrate } from "./migrations/index.ts";
@@ -33,7 +33,7 @@ import { Timers } from "./timers.ts";
 
 type Handler = (conn: Conn, identity: Identity, frame: ClientMessage) => void;
 
-export class Room extends Server<RoomEnv> implements RoomRpc {
+export class Room extends Server<RoomBindings> implements RoomRpc {
   static options = { hibernate: true };
 
   readonly messages: MessageStore;
@@ -45,7 +45,7 @@ export class Room extends Server<RoomEnv> implements RoomRpc {
   private readonly handlers = new Map<string, Handler>();
   private readonly limiter: UserLimiter;
 
-  constructor(ctx: DurableObjectState, env: RoomEnv) {
+  constructor(ctx: DurableObjectState, env: RoomBindings) {
     super(ctx, env);
     // Schema in the constructor, not onStart: the Worker also reaches rooms by RPC, which skips onStart.
     migrate(ctx.storage);
@@ -174,7 +174,17 @@ export class Room extends Server<RoomEnv> implements RoomRpc {
     if (!verdict.ok) {
       const { retryAfterMs } = verdict;
       if (verdict.flood) {
-        // The budget is the user's: every socket of theirs goes, and the cool-down keeps them out.
+        // The budget is the user's: every socket of theirs goes, and the cool-down keeps them out —
+        // at the Worker, through the user's object, so their reconnects never reach this room.
+        const until = this.limiter.cooldownUntil(identity.user);
+        const users = this.env.User;
+        if (users)
+          this.ctx.waitUntil(
+            users
+              .getByName(identity.user)
+              .cooldown(this.name, until)
+              .catch(() => {}),
+          );
         for (const socket of this.getConnections<ConnectionState>(userTag(identity.user))) {
           sendError(socket, "rate_limited", "Too many messages; disconnected.", { retryAfterMs });
           socket.close(CLOSE_CODES.flood, "rate_limited");

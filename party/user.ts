@@ -6,7 +6,6 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { UserRpc } from "./contract.ts";
-import type { RoomEnv } from "./env.ts";
 import { migrate, type Migration } from "./migrations/index.ts";
 
 export const USER_MIGRATIONS: readonly Migration[] = [
@@ -18,20 +17,40 @@ export const USER_MIGRATIONS: readonly Migration[] = [
       "CREATE TABLE settings (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     ],
   },
+  {
+    version: 2,
+    name: "flood cool-downs",
+    // Rooms report a flooder here, so the Worker refuses their reconnects without waking the room.
+    statements: ["CREATE TABLE cooldowns (room TEXT PRIMARY KEY, until INTEGER NOT NULL)"],
+  },
 ];
 
-export class User extends DurableObject<RoomEnv> implements UserRpc {
+export class User extends DurableObject<Record<string, unknown>> implements UserRpc {
   private revokedBefore: number;
+  /** Cool-downs by room, Unix ms (read on every upgrade: kept in memory, written through). */
+  private readonly cooldowns = new Map<string, number>();
 
-  constructor(ctx: DurableObjectState, env: RoomEnv) {
+  constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
     super(ctx, env);
     migrate(ctx.storage, USER_MIGRATIONS);
     this.revokedBefore = ctx.storage.sql.exec<{ value: number }>("SELECT value FROM settings WHERE key = 'revoked_before'").toArray()[0]?.value ?? 0;
+    const now = Date.now();
+    for (const r of ctx.storage.sql.exec<{ room: string; until: number }>("SELECT room, until FROM cooldowns WHERE until > ?", now))
+      this.cooldowns.set(r.room, r.until);
+  }
+
+  /** A room cut this user off for flooding until `until` (Unix ms). */
+  cooldown(room: string, until: number): void {
+    this.cooldowns.set(room, until);
+    this.ctx.storage.sql.exec("INSERT INTO cooldowns (room, until) VALUES (?, ?) ON CONFLICT (room) DO UPDATE SET until = excluded.until", room, until);
+    this.ctx.storage.sql.exec("DELETE FROM cooldowns WHERE until < ?", Date.now());
   }
 
   /** Whether a token issued at `iat` (Unix seconds) may open `room`; remembers the room. */
-  admit(room: string, iat: number): { revoked: boolean } {
+  admit(room: string, iat: number): { revoked: boolean; retryAfterMs?: number } {
     if (this.revoked(iat)) return { revoked: true };
+    const wait = (this.cooldowns.get(room) ?? 0) - Date.now();
+    if (wait > 0) return { revoked: false, retryAfterMs: wait };
     this.ctx.storage.sql.exec("INSERT INTO rooms (room, first_seen) VALUES (?, ?) ON CONFLICT (room) DO NOTHING", room, Date.now());
     return { revoked: false };
   }

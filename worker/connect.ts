@@ -10,8 +10,11 @@ import { verifyForRoom } from "./tokens.ts";
  */
 export async function authorize(token: string | null, room: string, env: Env): Promise<Identity> {
   const identity = await verifyForRoom(token, room, env.TOKEN_SECRET);
-  const { revoked } = await userStub(env, identity.user).admit(room, identity.iat);
+  const { revoked, retryAfterMs } = await userStub(env, identity.user).admit(room, identity.iat);
   if (revoked) throw new HttpError(401, "unauthorized", "This token was revoked.");
+  if (retryAfterMs) {
+    throw new HttpError(429, "rate_limited", "Too many messages; wait before reconnecting.", { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) });
+  }
   return identity;
 }
 
