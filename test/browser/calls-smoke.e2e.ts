@@ -207,8 +207,9 @@ describe.skipIf(!loopbackOnly)("calls (smoke)", () => {
       const alice = await open(room, "alice", "Alice", { attrs: { privacy: "relay" }, widgetOrigin: noTurn.origin });
       const bob = await open(room, "bob", "Bob", { widgetOrigin: noTurn.origin });
       await alice.part("call-button").click();
+      // Said while it rings on both sides: once accepted, relay-only without TURN fails at once.
+      for (const wp of [alice, bob]) await eventually(async () => expect(await wp.part("call").textContent()).toContain("Relay-protected"));
       await bob.part("accept").click();
-      await expect(bob.part("call").textContent()).resolves.toContain("Relay-protected");
       for (const wp of [alice, bob]) {
         await eventually(async () => expect(await wp.part("call-status").textContent()).toContain("Call ended · Could not connect"), 10_000);
         expect(await wp.page.evaluate(() => (window as any).__calls.at(-1))).toMatchObject({ phase: "ended", reason: "failed" });
