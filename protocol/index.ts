@@ -11,3 +11,4 @@ export * from "./calls.ts";
 export * from "./messages.ts";
 export * from "./parse-client.ts";
 export * from "./parse-server.ts";
+export * from "./inbox.ts";
