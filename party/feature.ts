@@ -47,6 +47,22 @@ export interface RoomContext {
   expire(conn: Conn): void;
   /** When the runtime last auto-answered this socket's heartbeat ping (null: never). */
   lastPing(conn: Conn): number | null;
+  /** Tells the other features what happened here (see `RoomEvents`). */
+  readonly emit: RoomEvents;
+}
+
+/**
+ * What one feature (or the host API) does that others follow: the inbox and push follow entries,
+ * reads and membership without chat or reads knowing them. Handlers run after the fact, off the
+ * ack path: an entry's `stored` fires after its ack and broadcast were sent.
+ */
+export interface RoomEvents {
+  /** New entries were stored (never a duplicate resend). */
+  stored(entries: readonly ChatMessage[]): void;
+  /** A member's read position moved forward to `seq`. */
+  read(user: string, seq: number): void;
+  /** The host changed the room's settings (title, modes) or its members. */
+  changed(what: "settings" | "members", user?: string): void;
 }
 
 /** Handlers for the client frame types a feature owns, each typed by its frame. */
@@ -64,6 +80,8 @@ export interface RoomFeature {
   /** A frame arrived from this socket (a sign of life), before it is parsed or rate limited. */
   activity?(conn: Conn, now: number): void;
   readonly frames?: FrameHandlers;
+  /** Follows other features' events; a handler that throws is logged, never fails the sender. */
+  readonly on?: Partial<RoomEvents>;
   /** One of this feature's durable timers is due; throwing retries it later. */
   timer?(key: string, payload: unknown, attempts: number): void | Promise<void>;
 }

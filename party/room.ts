@@ -19,7 +19,7 @@ import {
 } from "../protocol/index.ts";
 import { admission, type Denied } from "./admission.ts";
 import type { RoomRpc } from "./contract.ts";
-import type { Conn, FrameHandlers, RoomContext, RoomFeature } from "./feature.ts";
+import type { Conn, FrameHandlers, RoomContext, RoomEvents, RoomFeature } from "./feature.ts";
 import { createFeatures, type Features } from "./features/index.ts";
 import { canWrite, decodeIdentity, IDENTITY_HEADER, userTag, type ConnectionState, type Identity } from "./identity.ts";
 import type { RoomBindings } from "./bindings.ts";
@@ -43,6 +43,12 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   private readonly api: RoomApi;
   private readonly features: Features;
   private readonly handlers = new Map<string, Handler>();
+  /** Raised by features and the host API, followed by features' `on` handlers (see RoomEvents). */
+  private readonly events: RoomEvents = {
+    stored: (entries) => this.raise("stored", (on) => on.stored?.(entries)),
+    read: (user, seq) => this.raise("read", (on) => on.read?.(user, seq)),
+    changed: (what, user) => this.raise("changed", (on) => on.changed?.(what, user)),
+  };
   private readonly limiter: UserLimiter;
 
   constructor(ctx: DurableObjectState, env: RoomBindings) {
@@ -69,6 +75,18 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     }
   }
 
+  /** One follower's failure must not fail the sender, whose ack is already out, nor the other followers. */
+  private raise(event: keyof RoomEvents, call: (on: Partial<RoomEvents>) => void) {
+    for (const feature of this.features.all) {
+      if (!feature.on) continue;
+      try {
+        call(feature.on);
+      } catch (err) {
+        console.error(`room event ${event}: feature ${feature.name} failed`, err);
+      }
+    }
+  }
+
   /** The narrow view of the room a feature gets: stores, sending, its own timers. */
   private contextFor(name: string): RoomContext {
     const room = this;
@@ -90,7 +108,10 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
       sync: () => this.ctx.storage.sync(),
       appendEntry: (entry) => {
         const { duplicate, ...stored } = this.messages.append(entry, Date.now());
-        if (!duplicate) this.fanout({ type: "message", message: stored });
+        if (!duplicate) {
+          this.fanout({ type: "message", message: stored });
+          this.events.stored([stored]);
+        }
         return stored;
       },
       close: (conn, code, reason) => this.closeSocket(conn, code, reason),
@@ -99,6 +120,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
         this.closeSocket(conn, CLOSE_CODES.expired, "expired");
       },
       lastPing: (conn) => this.ctx.getWebSocketAutoResponseTimestamp(conn)?.getTime() ?? null,
+      emit: this.events,
     };
   }
 
@@ -261,11 +283,16 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   }
 
   configure(patch: Partial<RoomSettings>, members: { user: string; name: string }[] | undefined) {
-    return this.api.configure(patch, members, Date.now());
+    const info = this.api.configure(patch, members, Date.now());
+    this.events.changed("settings");
+    if (members) this.events.changed("members");
+    return info;
   }
 
   addMember(user: string, name: string, role: Role) {
-    return this.api.addMember(user, name, role, Date.now());
+    const member = this.api.addMember(user, name, role, Date.now());
+    this.events.changed("members", user);
+    return member;
   }
 
   revoke(user: string, before: number): number {
@@ -282,6 +309,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   /** Removes a member and closes their sockets: membership is what lets them in. */
   removeMember(user: string) {
     const removed = this.api.removeMember(user);
+    if (removed) this.events.changed("members", user);
     if (this.settings.get().membersOnly) {
       for (const conn of this.getConnections(userTag(user))) conn.close(CLOSE_CODES.forbidden, "not_member");
     }

@@ -35,6 +35,7 @@ export function chat(ctx: RoomContext, messages: MessageStore): RoomFeature {
       if (!duplicate) stored.push({ message, from: conn });
     }
     broadcastNew(stored);
+    if (stored.length > 0) ctx.emit.stored(stored.map((s) => s.message));
   }
 
   /**

@@ -12,6 +12,7 @@ export function reads(ctx: RoomContext, messages: MessageStore): RoomFeature {
         const seq = Math.min(frame.seq, messages.lastSeq);
         if (!ctx.members.markRead(identity.user, seq)) return;
         ctx.fanout({ type: "reads", reads: [{ user: identity.user, name: identity.name, seq }] });
+        ctx.emit.read(identity.user, seq);
       },
     },
   };
