@@ -20,7 +20,7 @@ export interface WidgetError {
 }
 
 /** The call's phase as this side sees it: the room's `ringing` is `outgoing` for the caller, `incoming` for the callee. */
-export type CallPhaseName = "outgoing" | "incoming" | "connecting" | "connected" | "ended";
+export type CallPhaseName = "outgoing" | "incoming" | "connecting" | "connected" | "reconnecting" | "ended";
 
 /** `inapp-talk-call`: one event per phase change of a call. */
 export interface CallEventDetail {

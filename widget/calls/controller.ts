@@ -13,7 +13,7 @@ import { eventDetail, newCallId, refusal, sidePhase } from "./format.ts";
 import { MediaError } from "./media.ts";
 import { bindMedia } from "./media-elements.ts";
 import { Ringer } from "./ring.ts";
-import { iceServers } from "./rtc/ice.ts";
+import { iceRenewAt, iceServers } from "./rtc/ice.ts";
 import { CallSession } from "./session.ts";
 
 /** How long "Call ended · Declined" stays on screen. */
@@ -184,6 +184,8 @@ export class CallsController implements ReactiveController {
     this.call = state;
     const phase = sidePhase(state, me);
     if (phase === "ended") return this.end(state.reason ?? "hangup", state.durationMs);
+    // The room does not know this side's path broke: `reconnecting` is ours until media flows again.
+    if (phase === "connected" && this.phase === "reconnecting") return;
     clearTimeout(this.clearTimer);
     this.phase = phase;
     if (phase === "outgoing") this.confirmed = true;
@@ -228,9 +230,17 @@ export class CallsController implements ReactiveController {
 
   private newSession(callId: string): CallSession {
     const ice = () => iceServers(this.ctx.server(), this.me, () => this.ctx.token());
-    const session = new CallSession(callId, (frame) => this.ctx.link.send(frame), ice, {
+    const renewAt = () => iceRenewAt(this.ctx.server(), this.me);
+    const session = new CallSession(callId, (frame) => this.ctx.link.send(frame), ice, renewAt, {
       changed: () => this.update(),
       connected: () => this.ctx.link.send({ type: "call_connected", callId }),
+      reconnecting: (on) => {
+        if (session !== this.session || (this.phase !== "connected" && this.phase !== "reconnecting")) return;
+        this.phase = on ? "reconnecting" : "connected";
+        this.announcement = { key: on ? "call.announce.reconnecting" : "call.announce.connected" };
+        this.emitPhase();
+        this.update();
+      },
       failed: (message, err) => {
         if (session !== this.session || !this.active) return;
         this.notice = err instanceof MediaError ? `call.media.${err.problem}` : "call.reason.failed";

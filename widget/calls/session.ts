@@ -13,8 +13,10 @@ import { SignalCounter, SignalOrder } from "./signal-order.ts";
 export interface SessionEvents {
   /** Something changed that the screen shows (streams, mute…). */
   changed(): void;
-  /** Media flows: tell the room (`call_connected`). */
+  /** Media flows: tell the room (`call_connected`). Once. */
   connected(): void;
+  /** The path broke mid-call (`true`: ICE is being restarted) or came back (`false`). */
+  reconnecting(on: boolean): void;
   /** This side cannot go on: tell the room (`call_failed`) with a message. */
   failed(message: string, mediaError?: unknown): void;
 }
@@ -33,12 +35,17 @@ export class CallSession {
   private early: Signal[] = [];
   private media: Promise<MediaStream | null> | null = null;
   private ice: Promise<RTCIceServer[]> | null = null;
+  /** Media has flowed at least once. */
+  private flowing = false;
+  private renewTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly callId: string,
     private send: (frame: ClientMessage) => boolean,
-    /** Our Worker's ICE servers (cached in rtc/ice.ts). */
+    /** Our Worker's ICE servers (cached in rtc/ice.ts until shortly before they expire). */
     private iceServers: () => Promise<RTCIceServer[]>,
+    /** When the cached servers' credentials are due for renewal, Unix ms (null: unknown). */
+    private iceDue: () => number | null,
     private events: SessionEvents,
   ) {}
 
@@ -97,13 +104,20 @@ export class CallSession {
           iceServers,
           relay: call.relay,
           send: (signal) => this.send({ type: "call_signal", callId: this.callId, n: this.counter.take(), signal }),
+          freshIce: () => this.iceServers(),
         },
         {
           remote: (s) => {
             this.remote = s;
             this.events.changed();
           },
-          connected: () => this.events.connected(),
+          connected: () => {
+            if (this.flowing) return this.events.reconnecting(false);
+            this.flowing = true;
+            this.events.connected();
+            this.renewIce();
+          },
+          reconnecting: () => this.events.reconnecting(true),
           failed: (message) => this.events.failed(message),
         },
       );
@@ -138,7 +152,24 @@ export class CallSession {
     return this.peer ? this.peer.stats() : Promise.resolve(null);
   }
 
-  /** The native connection (issue 10: ICE restart). */
+  /**
+   * TURN credentials expire (TURN_TTL): before they do, restart ICE with fresh ones. The restart
+   * keeps the current pair until a new one is chosen, so media does not stop.
+   */
+  private renewIce(): void {
+    const due = this.iceDue();
+    if (due === null || this.closed) return;
+    clearTimeout(this.renewTimer);
+    this.renewTimer = setTimeout(
+      () => {
+        if (this.closed || !this.peer) return;
+        void this.peer.restart().then(() => this.renewIce());
+      },
+      Math.max(1_000, due - Date.now()),
+    );
+  }
+
+  /** The native connection (getStats, tests). */
   get pc(): RTCPeerConnection | null {
     return this.peer?.pc ?? null;
   }
@@ -146,6 +177,7 @@ export class CallSession {
   /** Ends everything on this side: peer closed, every track stopped (preview included). */
   close(): void {
     this.closed = true;
+    clearTimeout(this.renewTimer);
     this.peer?.destroy();
     this.peer = null;
     stopAll(this.local, this.remote);

@@ -69,6 +69,7 @@ function statusText(c: CallsController, lang: Lang, now: number): string {
     case "outgoing":
     case "incoming":
     case "connecting":
+    case "reconnecting":
       return t(lang, `call.status.${c.phase}`);
     case "connected":
       return formatClock(now - c.connectedAt);

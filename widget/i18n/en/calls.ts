@@ -18,6 +18,7 @@ export const calls = {
   "call.status.outgoing": "Calling…",
   "call.status.incoming": "Ringing",
   "call.status.connecting": "Connecting…",
+  "call.status.reconnecting": "Reconnecting…",
   "call.status.ended": "Call ended",
   "call.status.endedWhy": "Call ended · {reason}",
   "call.reason.declined": "Declined",
@@ -37,6 +38,7 @@ export const calls = {
   "call.announce.video": "Incoming video call from {name}",
   "call.announce.calling": "Calling {name}",
   "call.announce.connected": "Call connected",
+  "call.announce.reconnecting": "Connection lost, reconnecting",
   "call.titleCue": "📞 {name} is calling…",
   "call.media.denied":
     "Camera or microphone access is blocked. Allow it for this site in your browser's settings (the icon next to the address), then try again.",
