@@ -59,7 +59,11 @@ async function relayCall(tag: string): Promise<[Caller, Caller]> {
   await bob.part("accept").click();
   await waitPhase(alice, "connected");
   await waitPhase(bob, "connected");
-  for (const wp of pair) expect((await expectMediaFlowing(wp, false)).selected).toEqual({ local: "relay", remote: "relay" });
+  for (const wp of pair) {
+    expect((await expectMediaFlowing(wp, false)).selected).toEqual({ local: "relay", remote: "relay" });
+    // Relay-only (Alice asked for it, so both sides): the relay-protected badge on both.
+    await eventually(async () => expect(await wp.part("relay-badge").isVisible()).toBe(true));
+  }
   return pair;
 }
 

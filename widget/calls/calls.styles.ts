@@ -122,6 +122,39 @@ export const callStyles = css`
     color: var(--inapp-talk-success);
     font-size: 0.85em;
   }
+  .quality {
+    display: inline-flex;
+    align-items: flex-end;
+    gap: 2px;
+    height: 12px;
+  }
+  .quality i {
+    width: 3px;
+    background: var(--inapp-talk-muted);
+    opacity: 0.35;
+  }
+  .quality i:nth-child(1) {
+    height: 4px;
+  }
+  .quality i:nth-child(2) {
+    height: 8px;
+  }
+  .quality i:nth-child(3) {
+    height: 12px;
+  }
+  /* Filled bars: 3 good, 2 fair, 1 poor; the colour repeats what the label says. */
+  .quality[data-level="good"] i {
+    opacity: 1;
+    background: var(--inapp-talk-success);
+  }
+  .quality[data-level="fair"] i:nth-child(-n + 2) {
+    opacity: 1;
+    background: var(--inapp-talk-muted);
+  }
+  .quality[data-level="poor"] i:nth-child(1) {
+    opacity: 1;
+    background: var(--inapp-talk-danger);
+  }
   [part="incoming-call"] {
     display: flex;
     flex-wrap: wrap;

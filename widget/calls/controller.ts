@@ -11,6 +11,7 @@ import type { FeatureContext } from "../features/types.ts";
 import { t, type MessageKey } from "../i18n/index.ts";
 import { eventDetail, newCallId, refusal, sidePhase } from "./format.ts";
 import { MediaError } from "./media.ts";
+import { readQuality, type QualityReading } from "./quality.ts";
 import { bindMedia } from "./media-elements.ts";
 import { Ringer } from "./ring.ts";
 import { iceRenewAt, iceServers } from "./rtc/ice.ts";
@@ -37,6 +38,8 @@ export class CallsController implements ReactiveController {
   needsTap = false;
   /** When this side heard that media connected (for the clock and the countdown). */
   connectedAt = 0;
+  /** The latest network-quality reading while media flows (null before the first). */
+  quality: QualityReading | null = null;
 
   private emitted: CallPhaseName | null = null;
   private ring = new Ringer();
@@ -159,6 +162,13 @@ export class CallsController implements ReactiveController {
     return this.active && this.session ? this.session.stats() : Promise.resolve(null);
   }
 
+  private async sampleQuality(): Promise<void> {
+    const session = this.session;
+    const report = await session?.stats().catch(() => null);
+    if (!report || session !== this.session || !this.active) return;
+    this.quality = readQuality(report as unknown as Map<string, { type: string; id: string }>, this.quality?.counters ?? null);
+  }
+
   // ---- the room -----------------------------------------------------------------------------
 
   private frame(f: ServerMessage): void {
@@ -198,7 +208,12 @@ export class CallsController implements ReactiveController {
       this.connectedAt = Date.now();
       this.announcement = { key: "call.announce.connected" };
       clearInterval(this.tick);
-      this.tick = setInterval(() => this.ctx.host.requestUpdate(), 1000);
+      let second = 0;
+      this.tick = setInterval(() => {
+        // The clock every second; the quality hint every other one (getStats is not free).
+        if (++second % 2 === 0) void this.sampleQuality();
+        this.ctx.host.requestUpdate();
+      }, 1000);
     }
     this.emitPhase();
     this.update();
@@ -288,6 +303,7 @@ export class CallsController implements ReactiveController {
     this.notice = null;
     this.needsTap = false;
     this.picker = null;
+    this.quality = null;
   }
 
   private emitPhase(): void {

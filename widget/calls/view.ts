@@ -9,6 +9,7 @@ import { t, type Lang } from "../i18n/index.ts";
 import type { CallsController } from "./controller.ts";
 import { callEntryView, countdown, formatClock, peerOf } from "./format.ts";
 import { playRemote } from "./media-elements.ts";
+import type { QualityLevel } from "./quality.ts";
 
 const icon = (d: string) => html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d} /></svg>`;
 const PHONE =
@@ -105,13 +106,20 @@ function renderSurface(c: CallsController, lang: Lang): TemplateResult {
         <strong id="call-peer">${peer.name}</strong>
         <span part="call-status" data-phase=${phase}>${statusText(c, lang, now)}</span>
         ${left !== null ? html`<span part="call-countdown" role="timer">${t(lang, "call.left", { time: formatClock(left + 999) })}</span>` : nothing}
-        ${call.relay && phase !== "ended" ? html`<span class="relay" title=${t(lang, "call.relayHint")}>${t(lang, "call.relay")}</span>` : nothing}
+        ${(call.relay || c.quality?.relayed) && phase !== "ended" ? html`<span class="relay" part="relay-badge" title=${t(lang, "call.relayHint")}>${t(lang, "call.relay")}</span>` : nothing}
+        ${c.quality && (phase === "connected" || phase === "reconnecting") ? renderQuality(c.quality.level, lang) : nothing}
       </div>
       ${ringing ? renderIncoming(c, lang) : phase === "ended" ? html`<button type="button" class="ghost" @click=${() => c.dismiss()}>${t(lang, "call.close")}</button>` : renderControls(c, lang)}
     </div>
     ${c.needsTap ? html`<button part="unmute-audio" type="button" class="tap" @click=${(e: Event) => void playRemote((e.target as Element).closest(".call")!).then(() => c.heard())}>${t(lang, "call.tapToHear")}</button>` : nothing}
     ${c.notice ? html`<p class="call-notice" role="alert">${t(lang, c.notice)}</p>` : nothing}
   </section>`;
+}
+
+/** Three bars, filled by level; the label says it in words. */
+function renderQuality(level: QualityLevel, lang: Lang): TemplateResult {
+  const label = t(lang, "call.quality", { level: t(lang, `call.quality.${level}`) });
+  return html`<span part="call-quality" class="quality" data-level=${level} role="img" aria-label=${label} title=${label}><i></i><i></i><i></i></span>`;
 }
 
 function renderIncoming(c: CallsController, lang: Lang): TemplateResult {
