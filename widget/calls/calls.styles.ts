@@ -222,6 +222,28 @@ export const callStyles = css`
     padding: 0 var(--inapp-talk-spacing) 10px;
     color: var(--inapp-talk-danger);
   }
+  .call-note {
+    margin: 0;
+    padding: 0 var(--inapp-talk-spacing) 10px;
+    color: var(--inapp-talk-muted);
+  }
+  .devices {
+    display: grid;
+    gap: 6px;
+    padding: 0 var(--inapp-talk-spacing) 10px;
+  }
+  .devices label {
+    display: grid;
+    gap: 2px;
+    font-size: 0.9em;
+  }
+  .devices select {
+    font: inherit;
+    padding: 4px;
+  }
+  .devices meter {
+    width: 100%;
+  }
   .call-card .call-notice {
     padding: 0;
   }

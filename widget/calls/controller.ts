@@ -10,6 +10,8 @@ import { emit, type CallPhaseName } from "../events.ts";
 import type { FeatureContext } from "../features/types.ts";
 import { t, type MessageKey } from "../i18n/index.ts";
 import { eventDetail, newCallId, refusal, sidePhase } from "./format.ts";
+import { listDevices, remember, remembered, type PickKind } from "./devices.ts";
+import { meterLevel } from "./level.ts";
 import { MediaError } from "./media.ts";
 import { readQuality, type QualityReading } from "./quality.ts";
 import { bindMedia } from "./media-elements.ts";
@@ -40,6 +42,17 @@ export class CallsController implements ReactiveController {
   connectedAt = 0;
   /** The latest network-quality reading while media flows (null before the first). */
   quality: QualityReading | null = null;
+  /** The devices panel is open, with these devices listed. */
+  devicesOpen = false;
+  devices: MediaDeviceInfo[] = [];
+  /** The speaker chosen on this site ("" = the system's). */
+  speaker = remembered().audiooutput ?? "";
+  /** What changed under the call ("Microphone: USB headset"), shown for a few seconds. */
+  deviceNote: string | null = null;
+  /** Cameras on this device (a switch-camera control with two or more), counted once media is granted. */
+  cameras = 0;
+  private stopMeter: (() => void) | null = null;
+  private noteTimer: ReturnType<typeof setTimeout> | undefined;
 
   private emitted: CallPhaseName | null = null;
   private ring = new Ringer();
@@ -69,7 +82,8 @@ export class CallsController implements ReactiveController {
       target.focus();
       this.focusNext = null;
     }
-    bindMedia(root, this.session, () => {
+    this.meter();
+    bindMedia(root, this.session, this.speaker, () => {
       this.needsTap = true;
       this.ctx.host.requestUpdate();
     });
@@ -143,6 +157,40 @@ export class CallsController implements ReactiveController {
     // The room answers with the call's end (reason, duration); if it cannot, end here.
     this.hangupTimer = setTimeout(() => this.active && this.end("hangup"), HANGUP_GRACE_MS);
     this.update();
+  }
+
+  /** The devices control: opens the panel with the current device list (labels need the permission the call has). */
+  async toggleDevices(): Promise<void> {
+    this.devicesOpen = !this.devicesOpen;
+    if (this.devicesOpen) {
+      this.devices = await listDevices();
+      this.focusNext = '[part~="devices"] select';
+    }
+    this.update();
+  }
+
+  /** A device chosen in the panel: the speaker applies to the other person's media; the others replace our track. */
+  async pick(kind: PickKind, deviceId: string): Promise<void> {
+    if (kind === "audiooutput") {
+      this.speaker = deviceId;
+      remember(kind, deviceId);
+    } else {
+      await this.session?.useDevice(kind, deviceId).catch(() => {
+        this.notice = "call.device.failed";
+      });
+    }
+    this.update();
+  }
+
+  /** The microphone meter runs only while the panel shows it. */
+  private meter(): void {
+    const track = this.devicesOpen && this.active ? this.session?.local?.getAudioTracks()[0] : undefined;
+    const el = this.ctx.host.renderRoot.querySelector<HTMLMeterElement>('[part~="mic-level"]');
+    if (track && el && !this.stopMeter) this.stopMeter = meterLevel(track, (v) => (el.value = v));
+    else if ((!track || !el) && this.stopMeter) {
+      this.stopMeter();
+      this.stopMeter = null;
+    }
   }
 
   /** "Tap to hear" played the other person's audio. */
@@ -247,8 +295,27 @@ export class CallsController implements ReactiveController {
     const ice = () => iceServers(this.ctx.server(), this.me, () => this.ctx.token());
     const renewAt = () => iceRenewAt(this.ctx.server(), this.me);
     const session = new CallSession(callId, (frame) => this.ctx.link.send(frame), ice, renewAt, {
-      changed: () => this.update(),
+      changed: () => {
+        // Device labels and counts are readable only once the permission is granted: count cameras then.
+        if (this.cameras === 0 && session.local?.getVideoTracks().length)
+          void listDevices().then((d) => {
+            this.cameras = d.filter((x) => x.kind === "videoinput").length;
+            this.update();
+          });
+        this.update();
+      },
       connected: () => this.ctx.link.send({ type: "call_connected", callId }),
+      device: (kind, label) => {
+        if (session !== this.session) return;
+        this.deviceNote = t(this.ctx.host.language, kind === "audioinput" ? "call.device.mic" : "call.device.camera", { name: label });
+        this.announcement = { key: kind === "audioinput" ? "call.device.mic" : "call.device.camera", vars: { name: label } };
+        clearTimeout(this.noteTimer);
+        this.noteTimer = setTimeout(() => {
+          this.deviceNote = null;
+          this.update();
+        }, 6000);
+        this.update();
+      },
       reconnecting: (on) => {
         if (session !== this.session || (this.phase !== "connected" && this.phase !== "reconnecting")) return;
         this.phase = on ? "reconnecting" : "connected";
@@ -304,6 +371,10 @@ export class CallsController implements ReactiveController {
     this.needsTap = false;
     this.picker = null;
     this.quality = null;
+    this.devicesOpen = false;
+    this.deviceNote = null;
+    this.stopMeter?.();
+    this.stopMeter = null;
   }
 
   private emitPhase(): void {

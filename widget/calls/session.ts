@@ -5,6 +5,7 @@
  * room link, which this module never sees either.
  */
 import type { CallKind, CallState, ClientMessage } from "../../protocol/index.ts";
+import { constraintsFor, listDevices, pickAfterChange, remember, remembered } from "./devices.ts";
 import { dropVideo, getMedia, stopAll } from "./media.ts";
 import { canRelay } from "./rtc/ice.ts";
 import { Peer, type Signal } from "./rtc/peer.ts";
@@ -17,6 +18,8 @@ export interface SessionEvents {
   connected(): void;
   /** The path broke mid-call (`true`: ICE is being restarted) or came back (`false`). */
   reconnecting(on: boolean): void;
+  /** A device changed under the call (a headset plugged in or out, a track that ended): now using `label`. */
+  device(kind: "audioinput" | "videoinput", label: string): void;
   /** This side cannot go on: tell the room (`call_failed`) with a message. */
   failed(message: string, mediaError?: unknown): void;
 }
@@ -66,6 +69,8 @@ export class CallSession {
           return null;
         }
         this.local = stream;
+        for (const track of stream.getTracks()) this.watchTrack(track);
+        navigator.mediaDevices.addEventListener?.("devicechange", this.onDeviceChange);
         this.events.changed();
         return stream;
       },
@@ -169,6 +174,63 @@ export class CallSession {
     );
   }
 
+  /**
+   * Moves the microphone or camera to `deviceId`: a new track replaces the old one on the
+   * connection's sender (no renegotiation), keeps its mute/camera-off state, and the old one stops.
+   */
+  async useDevice(kind: "audioinput" | "videoinput", deviceId: string, chosen = true): Promise<string | null> {
+    const local = this.local;
+    if (!local || this.closed) return null;
+    const old = kind === "audioinput" ? local.getAudioTracks()[0] : local.getVideoTracks()[0];
+    if (!old) return null;
+    const c = constraintsFor(kind, deviceId, chosen);
+    const fresh = await navigator.mediaDevices.getUserMedia(kind === "audioinput" ? { audio: c } : { video: c });
+    const track = kind === "audioinput" ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
+    if (!track || this.closed || this.local !== local) {
+      stopAll(fresh);
+      return null;
+    }
+    track.enabled = kind === "audioinput" ? !this.muted : !this.cameraOff;
+    await this.peer?.replaceTrack(old, track);
+    // A new stream object, so the preview element is given it again.
+    this.local = new MediaStream([...local.getTracks().filter((t) => t !== old), track]);
+    old.stop();
+    this.watchTrack(track);
+    if (chosen) remember(kind, deviceId);
+    this.events.changed();
+    return track.label;
+  }
+
+  /** The next camera (front/back on phones); null with one camera. */
+  async nextCamera(): Promise<void> {
+    const cams = (await listDevices()).filter((d) => d.kind === "videoinput");
+    const current = this.local?.getVideoTracks()[0]?.getSettings().deviceId;
+    if (cams.length < 2) return;
+    const next = cams[(cams.findIndex((d) => d.deviceId === current) + 1) % cams.length]!;
+    await this.useDevice("videoinput", next.deviceId);
+  }
+
+  private watchTrack(track: MediaStreamTrack): void {
+    // `ended` fires when the browser ends it (device unplugged, permission revoked), not on our stop().
+    track.addEventListener("ended", () => void this.follow(track.kind === "audio" ? "audioinput" : "videoinput", true));
+  }
+
+  private onDeviceChange = (): void => {
+    void this.follow("audioinput", false);
+    void this.follow("videoinput", false);
+  };
+
+  /** After a device change or an ended track: move to the chosen device, or the default, and say so. */
+  private async follow(kind: "audioinput" | "videoinput", ended: boolean): Promise<void> {
+    const track = kind === "audioinput" ? this.local?.getAudioTracks()[0] : this.local?.getVideoTracks()[0];
+    if (!track || this.closed) return;
+    const current = ended ? undefined : track.getSettings().deviceId;
+    const target = pickAfterChange(kind, current, await listDevices(), remembered()[kind]);
+    if (target === null && !ended) return;
+    const label = await this.useDevice(kind, target ?? "", false).catch(() => null);
+    if (label) this.events.device(kind, label);
+  }
+
   /** The native connection (getStats, tests). */
   get pc(): RTCPeerConnection | null {
     return this.peer?.pc ?? null;
@@ -178,6 +240,7 @@ export class CallSession {
   close(): void {
     this.closed = true;
     clearTimeout(this.renewTimer);
+    navigator.mediaDevices?.removeEventListener?.("devicechange", this.onDeviceChange);
     this.peer?.destroy();
     this.peer = null;
     stopAll(this.local, this.remote);

@@ -181,6 +181,12 @@ export class Peer {
     this.sp.negotiate();
   }
 
+  /** Sends `next` instead of `old` on the same sender: no renegotiation (device switches). */
+  async replaceTrack(old: MediaStreamTrack, next: MediaStreamTrack): Promise<void> {
+    const sender = this.pc?.getSenders().find((s) => s.track === old);
+    await sender?.replaceTrack(next);
+  }
+
   /** Stale candidates (from before a restart) are refused by the browser: expected, not fatal. */
   private addCandidate(c: RTCIceCandidateInit): void {
     this.pc?.addIceCandidate(c).catch(() => {});
