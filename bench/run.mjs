@@ -3,6 +3,7 @@
 //                [--rooms 1000] [--idle 45]   (many-rooms size and idle seconds)
 //                [--only calls] [--calls 10]  (issue 9's call setup bench: Chromium, coturn, root; ~4 min)
 //                [--only call-recovery]       (issue 10's ICE restart after a TURN outage: Chromium, coturn, root; ~2 min)
+//                [--only call-cost] [--call-seconds 300]  (issue 10's CPU, memory and bitrate of a video call; 2 × the seconds)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -20,6 +21,7 @@ import { runWeight } from "./scenarios/weight.mjs";
 import { runLoad } from "./scenarios/load.mjs";
 import { runFlood } from "./scenarios/flood.mjs";
 import { VARIANTS } from "./lib/variants.mjs";
+import { runCallCost } from "./scenarios/call-cost.mjs";
 import { runCallRecovery } from "./scenarios/call-recovery.mjs";
 import { runCalls } from "./scenarios/calls.mjs";
 import { ensureLoopbackNetns } from "../scripts/netns.mjs";
@@ -38,7 +40,7 @@ const ALL = ["fanout", "throughput", "resume", "rooms", "weight", "load", "flood
 const only = option("only")?.split(",") ?? (flag("ab") ? [...ALL, "ab"] : ALL);
 // WebRTC must stay on loopback: the call bench runs in a loopback-only network namespace (as root),
 // and so does everything else of that run (all of it is loopback anyway).
-if (only.includes("calls") || only.includes("call-recovery")) ensureLoopbackNetns(fileURLToPath(import.meta.url), argv);
+if (only.some((s) => s.startsWith("call"))) ensureLoopbackNetns(fileURLToPath(import.meta.url), argv);
 const HARD_LIMIT_MS = (QUICK ? 4 : 15) * 60_000;
 
 /** Sizes: the full run fits in ~10 minutes here, --quick in ~2. */
@@ -61,6 +63,7 @@ const PLAN = QUICK
       flood: { seconds: 6, rate: 4, sockets: 8 },
       calls: { calls: 5, settleMs: 1000 },
       "call-recovery": { trials: 5 },
+      "call-cost": { seconds: 60 },
       ab: {
         fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 },
         throughput: {
@@ -92,6 +95,7 @@ const PLAN = QUICK
       flood: { seconds: 12, rate: 4, sockets: 16 },
       calls: { calls: 10, settleMs: 1000 },
       "call-recovery": { trials: 7 },
+      "call-cost": { seconds: 300 },
       ab: {
         fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 },
         throughput: {
@@ -109,6 +113,7 @@ const PLAN = QUICK
 if (option("idle")) PLAN.rooms.idleSeconds = Number(option("idle"));
 if (option("rooms")) PLAN.rooms.rooms = Number(option("rooms"));
 if (option("calls")) PLAN.calls.calls = Number(option("calls"));
+if (option("call-seconds")) PLAN["call-cost"].seconds = Number(option("call-seconds"));
 
 const log = (s) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
 const started = performance.now();
@@ -220,6 +225,7 @@ async function main() {
     await step("flood", async () => await runFlood(workDir, PLAN.flood, log));
     await step("calls", async () => await runCalls(workDir, PLAN.calls, log));
     await step("call-recovery", async () => await runCallRecovery(workDir, PLAN["call-recovery"], log));
+    await step("call-cost", async () => await runCallCost(workDir, PLAN["call-cost"], log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
 
     await step("ab", async () => {
