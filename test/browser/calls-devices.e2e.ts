@@ -12,7 +12,7 @@
 import { describe, expect, it } from "vitest";
 import { uniqueRoom } from "./support/api.ts";
 import { eventually, useBrowser } from "./support/browser.ts";
-import { closeAll, expectMediaFlowing, openCaller, phases, ring, waitOnline, waitPhase, type Caller } from "./support/calls.ts";
+import { closeAll, expectMediaFlowing, media, openCaller, phases, ring, waitOnline, waitPhase, type Caller } from "./support/calls.ts";
 
 const browser = useBrowser();
 
@@ -66,6 +66,17 @@ describe("devices during a call", () => {
       // The camera switch control cycles cameras (front/back on a phone).
       await alice.part("switch-camera").click();
       await eventually(async () => expect((await sending(alice, "video")).sentLabel).toBe("fake_device_0"));
+      await expectMediaFlowing(bob, true);
+
+      // Camera off turns the camera itself off (no live video track: the light goes out), the call goes
+      // on; camera on asks for it again and the other side sees video again.
+      await alice.part("camera").click();
+      await eventually(async () => expect(await sending(alice, "video")).toMatchObject({ live: [], sentLabel: null }));
+      await expect(alice.part("camera").getAttribute("aria-pressed")).resolves.toBe("true");
+      const audio = (await media(bob))!.audioBytes;
+      await eventually(async () => expect((await media(bob))!.audioBytes, "Bob still hears Alice").toBeGreaterThan(audio));
+      await alice.part("camera").click();
+      await eventually(async () => expect((await sending(alice, "video")).live).toHaveLength(1));
       await expectMediaFlowing(bob, true);
     } finally {
       await closeAll(...(pair ?? []));

@@ -147,9 +147,32 @@ export class CallSession {
     this.events.changed();
   }
 
-  toggleCamera(): void {
-    this.cameraOff = !this.cameraOff;
-    for (const t of this.local?.getVideoTracks() ?? []) t.enabled = !this.cameraOff;
+  /**
+   * Camera off stops the camera itself (its light goes out), not just the picture: the sender sends
+   * nothing. Camera on asks for it again (the chosen device) and puts it back on the same sender.
+   */
+  async toggleCamera(): Promise<void> {
+    const local = this.local;
+    if (!local || this.closed) return;
+    if (!this.cameraOff) {
+      this.cameraOff = true;
+      const tracks = local.getVideoTracks();
+      await this.peer?.replaceTrack("video", null);
+      for (const t of tracks) t.stop();
+      this.local = new MediaStream(local.getAudioTracks());
+      return this.events.changed();
+    }
+    try {
+      const fresh = await navigator.mediaDevices.getUserMedia({ video: constraintsFor("videoinput") });
+      const track = fresh.getVideoTracks()[0];
+      if (!track || this.closed || this.local !== local) return stopAll(fresh);
+      await this.peer?.replaceTrack("video", track);
+      this.local = new MediaStream([...local.getAudioTracks(), track]);
+      this.watchTrack(track);
+      this.cameraOff = false;
+    } catch {
+      // The camera is gone or refused now: it stays off (the call goes on with audio).
+    }
     this.events.changed();
   }
 
@@ -182,7 +205,11 @@ export class CallSession {
     const local = this.local;
     if (!local || this.closed) return null;
     const old = kind === "audioinput" ? local.getAudioTracks()[0] : local.getVideoTracks()[0];
-    if (!old) return null;
+    if (!old) {
+      // The camera is off: the choice applies when it is turned on.
+      if (chosen) remember(kind, deviceId);
+      return null;
+    }
     const c = constraintsFor(kind, deviceId, chosen);
     const fresh = await navigator.mediaDevices.getUserMedia(kind === "audioinput" ? { audio: c } : { video: c });
     const track = kind === "audioinput" ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
@@ -191,7 +218,7 @@ export class CallSession {
       return null;
     }
     track.enabled = kind === "audioinput" ? !this.muted : !this.cameraOff;
-    await this.peer?.replaceTrack(old, track);
+    await this.peer?.replaceTrack(track.kind as "audio" | "video", track);
     // A new stream object, so the preview element is given it again.
     this.local = new MediaStream([...local.getTracks().filter((t) => t !== old), track]);
     old.stop();

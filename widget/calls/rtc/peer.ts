@@ -181,10 +181,13 @@ export class Peer {
     this.sp.negotiate();
   }
 
-  /** Sends `next` instead of `old` on the same sender: no renegotiation (device switches). */
-  async replaceTrack(old: MediaStreamTrack, next: MediaStreamTrack): Promise<void> {
-    const sender = this.pc?.getSenders().find((s) => s.track === old);
-    await sender?.replaceTrack(next);
+  /**
+   * Sends `next` (or nothing) on the sender of that kind of media: no renegotiation (device switches,
+   * camera off and on). Found by its transceiver, since a sender with no track has no kind.
+   */
+  async replaceTrack(kind: "audio" | "video", next: MediaStreamTrack | null): Promise<void> {
+    const t = this.pc?.getTransceivers().find((x) => x.sender.track?.kind === kind || x.receiver.track.kind === kind);
+    await t?.sender.replaceTrack(next);
   }
 
   /** Stale candidates (from before a restart) are refused by the browser: expected, not fatal. */
