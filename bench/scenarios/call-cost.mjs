@@ -54,7 +54,11 @@ async function sample(seconds) {
   }
   const end = treeUsage();
   const wallUs = (performance.now() - t0) * 1000;
-  return { cpuPct: ((end.cpu - start.cpu) / wallUs) * 100, rssMeanMB: rss.reduce((a, b) => a + b, 0) / rss.length / 2 ** 20, rssPeakMB: Math.max(...rss) / 2 ** 20 };
+  return {
+    cpuPct: ((end.cpu - start.cpu) / wallUs) * 100,
+    rssMeanMB: rss.reduce((a, b) => a + b, 0) / rss.length / 2 ** 20,
+    rssPeakMB: Math.max(...rss) / 2 ** 20,
+  };
 }
 
 /**
