@@ -266,7 +266,7 @@ export class InappTalk extends LitElement {
     const needsName = this.guest && !this.name.trim() && !this.token && !this.tokenUrl;
     const readOnly = this.chat.self?.readOnly === true;
     const self = this.chat.self?.user;
-    return html`${renderHeader({ lang, state, statusText, title: this.chat.self?.title ?? null, others: this.presence.others(self), start: this.features.render("start", lang), end })}
+    return html`${renderHeader({ lang, state, statusText, title: this.chat.self?.title ?? this.features.get("inbox")?.title?.() ?? null, others: this.presence.others(self), start: this.features.render("start", lang), end })}
         ${this.features.render("call", lang)}
         ${needsName ? renderNameForm(lang, (name) => (this.name = name)) : this.renderMessages(lang, error)}
         <div class="sr-only" aria-live="polite">${this.announcement}</div>

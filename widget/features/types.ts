@@ -33,6 +33,8 @@ export interface Feature {
    * leaves the chat. `end` is what features add to the end of a header (the launcher's close).
    */
   panel?: (lang: Lang, end: unknown) => unknown;
+  /** The open conversation's name when the room has no title of its own (the inbox row's: the other member). */
+  title?: () => string | undefined;
   /** Unread across conversations (the inbox): the badge and `inapp-talk-unread` carry it instead of this room's. */
   unread?: () => number | undefined;
   /** The calls feature: the current call's `RTCPeerConnection.getStats()`, null outside a call. */

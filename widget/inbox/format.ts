@@ -1,4 +1,4 @@
-/** How a conversation row reads: count, time, preview and the label a screen reader hears. Pure. */
+/** How a conversation row reads: its count, time and preview. Pure. */
 import type { Conversation } from "../../protocol/index.ts";
 import { formatTime, startOfDay, t, type Lang } from "../i18n/index.ts";
 
@@ -23,14 +23,4 @@ export function preview(lang: Lang, c: Conversation, me: string): string {
   const last = c.last;
   if (!last) return "";
   return `${last.user === me ? t(lang, "inbox.you") : last.name}: ${last.text}`;
-}
-
-/** Everything a row shows, in one sentence: a row is one control, so its label is what is heard. */
-export function rowLabel(lang: Lang, c: Conversation, me: string, now = Date.now()): string {
-  const parts = [c.title];
-  if (c.peer?.online) parts.push(t(lang, "inbox.online"));
-  if (c.unread > 0) parts.push(t(lang, "inbox.unread", { count: capUnread(c.unread) }));
-  if (c.last) parts.push(preview(lang, c, me), rowTime(lang, c.last.ts, now));
-  else parts.push(t(lang, "inbox.noMessages"));
-  return parts.join(", ");
 }

@@ -17,6 +17,7 @@ export default function install({ host }: FeatureContext): Feature {
     styles: inboxStyles,
     slots: { start: (lang) => (on() && host.room ? renderBack(controller, lang) : undefined) },
     panel: (lang, end) => (on() && !host.room ? renderInbox(controller, lang, end) : undefined),
+    title: () => controller.list.rows.find((c) => c.room === host.room)?.title,
     // Until the first page says otherwise the room's own count stands (and outside the inbox, always).
     unread: () => (on() && controller.list.loaded ? controller.list.total : undefined),
   };

@@ -9,7 +9,7 @@ import type { Conversation } from "../../protocol/index.ts";
 import { t, type Lang, type MessageKey } from "../i18n/index.ts";
 import { colour, errorText, initial } from "../views/chrome.ts";
 import { PAGE_AHEAD_PX, type InboxController } from "./controller.ts";
-import { capUnread, preview, rowLabel, rowTime } from "./format.ts";
+import { capUnread, preview, rowTime } from "./format.ts";
 
 const ROW = '[part~="conversation"]';
 
@@ -46,26 +46,23 @@ function renderBody(c: InboxController, lang: Lang, error: string | null): Templ
     ${c.paging ? html`<p class="notice more" role="status">${t(lang, "inbox.loadingMore")}</p>` : nothing}`;
 }
 
+/**
+ * A row is one button named by its content (what is seen is what is heard), with the words a
+ * screen reader needs and the eye does not ("online", "3 unread", pauses) in visually hidden text.
+ */
 function renderRow(c: InboxController, lang: Lang, row: Conversation, tabStop: boolean, now: number): TemplateResult {
   const { last, unread, peer } = row;
+  const sr = (text: string) => html`<span class="sr-only">${text}</span>`;
   return html`<li>
-    <button
-      part="conversation"
-      type="button"
-      data-room=${row.room}
-      data-unread=${unread}
-      tabindex=${tabStop ? 0 : -1}
-      aria-label=${rowLabel(lang, row, c.me, now)}
-      @click=${() => c.open(row.room)}
-    >
+    <button part="conversation" type="button" data-room=${row.room} data-unread=${unread} tabindex=${tabStop ? 0 : -1} @click=${() => c.open(row.room)}>
       <span class="face c${colour(peer?.user ?? row.room)}" aria-hidden="true">${initial(row.title)}${peer?.online ? html`<i part="online"></i>` : nothing}</span>
       <span class="line">
-        <span part="conversation-title">${row.title}</span>
-        ${last ? html`<time part="conversation-time" datetime=${new Date(last.ts).toISOString()}>${rowTime(lang, last.ts, now)}</time>` : nothing}
+        <span part="conversation-title">${row.title}</span>${peer?.online ? sr(`, ${t(lang, "inbox.online")}`) : nothing}
+        ${last ? html`${sr(", ")}<time part="conversation-time" datetime=${new Date(last.ts).toISOString()}>${rowTime(lang, last.ts, now)}</time>` : nothing}
       </span>
       <span class="line">
-        <span part="conversation-preview">${preview(lang, row, c.me)}</span>
-        ${unread > 0 ? html`<span part="unread">${capUnread(unread)}</span>` : nothing}
+        ${sr(", ")}<span part="conversation-preview">${last ? preview(lang, row, c.me) : t(lang, "inbox.noMessages")}</span>
+        ${unread > 0 ? html`${sr(", ")}<span part="unread" aria-hidden="true">${capUnread(unread)}</span>${sr(t(lang, "inbox.unread", { count: capUnread(unread) }))}` : nothing}
       </span>
     </button>
   </li>`;

@@ -10,7 +10,7 @@ export const inbox = {
   "inbox.you": "You",
   "inbox.online": "online",
   "inbox.unread": "{count} unread",
-  "inbox.noMessages": "no messages yet",
+  "inbox.noMessages": "No messages yet",
   "inbox.announce": "{title}: {count} unread",
   "inbox.total": "{count} unread in all conversations",
 };
