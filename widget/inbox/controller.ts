@@ -45,6 +45,8 @@ export class InboxController implements ReactiveController {
   private key = "";
   private failedOpens = 0;
   private authFailures = 0;
+  /** An auth error frame the server sent on this socket (acted on when it closes). */
+  private refused: string | null = null;
   /** The room last reported with `inapp-talk-conversation` (undefined: nothing reported yet). */
   private shown: string | null | undefined;
   /** Focus this row (or, with "", the conversation's input) after the next render. */
@@ -161,8 +163,12 @@ export class InboxController implements ReactiveController {
       }
     }
     if (key !== this.key) return;
-    const sub = decodeJwt(token)?.sub;
+    const claims = decodeJwt(token);
+    const sub = claims?.sub;
     if (typeof sub !== "string" || !sub) return this.fail({ code: "unauthorized", message: "The token names no user." });
+    // The server would refuse it at the upgrade, where browsers hide why: say it now.
+    if (!Array.isArray(claims?.rooms) || !claims.rooms.includes("*"))
+      return this.fail({ code: "forbidden", message: 'The inbox needs a token with rooms: ["*"].' });
     this.me = sub;
     const url = new URL(server);
     const socket = new PartySocket({
@@ -188,8 +194,10 @@ export class InboxController implements ReactiveController {
     socket.addEventListener("close", (e: CloseEvent) => {
       if (socket !== this.socket) return;
       this.paging = false;
-      if (e.code === CLOSE_CODES.expired || e.code === CLOSE_CODES.forbidden)
-        this.authFailure(e.code === CLOSE_CODES.expired ? "expired" : "forbidden", tokens);
+      const refused = this.refused ?? (e.code === CLOSE_CODES.expired ? "expired" : e.code === CLOSE_CODES.forbidden ? "forbidden" : null);
+      this.refused = null;
+      if (refused) this.authFailure(refused, tokens);
+      else if (opened) this.authFailures = 0;
       if (this.socket !== socket) return;
       if (!opened) {
         this.failedOpens++;
@@ -210,8 +218,10 @@ export class InboxController implements ReactiveController {
     }
     const frame = parsed.value;
     if (frame.type === "error") {
-      if (AUTH_CODES.includes(frame.code)) this.authFailure(frame.code, null);
-      else console.warn("[inapp-talk] inbox:", frame.code, frame.message);
+      if (!AUTH_CODES.includes(frame.code)) return console.warn("[inapp-talk] inbox:", frame.code, frame.message);
+      // Acted on once, when the socket closes (the server may close it too).
+      this.refused = frame.code;
+      this.socket?.reconnect();
       return;
     }
     this.authFailures = 0;
@@ -227,10 +237,9 @@ export class InboxController implements ReactiveController {
    * The user's object refused the token. A fixed token will not get better; a token-url gets one
    * more chance with a fresh token (the socket's next attempt fetches it).
    */
-  private authFailure(code: string, tokens: TokenSource | null): void {
+  private authFailure(code: string, tokens: TokenSource): void {
     this.authFailures++;
-    const canRefresh = tokens ? tokens.canRefresh : !this.host.token;
-    if (!canRefresh || this.authFailures > 1) {
+    if (!tokens.canRefresh || this.authFailures > 1) {
       const error: WidgetError = { code: code as WidgetError["code"], message: `The inbox refused the token (${code}).` };
       this.fail(error);
     }
