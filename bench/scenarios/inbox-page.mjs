@@ -53,18 +53,24 @@ async function setup(base, apiKey, secret, { conversations, withMessages }, log)
   const seller = `bench-seller-${Date.now().toString(36)}`;
   const rooms = Array.from({ length: conversations }, (_, i) => ({ room: `inbox-bench-${seller.slice(13)}-${i}`, buyer: `buyer-${i}` }));
   const t0 = performance.now();
-  await pool(rooms, 16, async ({ room, buyer }) => {
-    const res = await fetch(`${base}/api/rooms/${room}`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        members: [
-          { user: seller, name: "Seller" },
-          { user: buyer, name: `Buyer ${buyer.slice(6)}` },
-        ],
-      }),
+  await pool(rooms, 8, async ({ room, buyer }) => {
+    const body = JSON.stringify({
+      members: [
+        { user: seller, name: "Seller" },
+        { user: buyer, name: `Buyer ${buyer.slice(6)}` },
+      ],
     });
-    if (!res.ok) throw new Error(`PUT /api/rooms/${room} → ${res.status} ${await res.text()}`);
+    // PUT is idempotent: a 503 from a busy wrangler dev ("restarted mid-request") is tried again.
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${base}/api/rooms/${room}`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body,
+      });
+      if (res.ok) break;
+      if (res.status !== 503 || attempt === 5) throw new Error(`PUT /api/rooms/${room} → ${res.status} ${await res.text()}`);
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
   });
   log(`inbox-page: ${conversations} rooms created in ${fmt((performance.now() - t0) / 1000, 1)} s`);
   const t1 = performance.now();
