@@ -182,10 +182,19 @@ describe("inbox", () => {
     await wp.context.close();
   });
 
-  it("Korean: the list's own words are Korean", async () => {
+  it("Korean: the list's own words are Korean, from the inbox chunk and its Korean strings only", async () => {
     const m = await market();
-    const wp = await openInbox(m, { lang: "ko" });
+    const chunks: string[] = [];
+    const wp = await openWidget(browser(), {
+      room: "",
+      token: m.token,
+      attrs: { inbox: "", lang: "ko", muted: "" },
+      waitReady: false,
+      beforeLoad: async (page) =>
+        page.on("response", (r) => r.url().includes("/chunks/") && chunks.push(new URL(r.url()).pathname.replace(/-[\w-]{8}\.js$/, ""))),
+    });
     await eventually(async () => expect(await wp.part("conversation").count()).toBe(3));
+    expect(chunks.sort()).toEqual(["/chunks/inbox", "/chunks/ko-chat", "/chunks/ko-inbox"]);
     expect(await wp.part("header").locator(".title").textContent()).toBe("대화 목록");
     const first = wp.part("conversation").first();
     expect(await first.textContent()).toContain("읽지 않은 메시지 3개");
