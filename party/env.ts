@@ -11,6 +11,8 @@ export interface RoomEnv {
   /** Per-user budget for call signaling frames (offers, answers, ICE candidates come in bursts). */
   RATE_LIMIT_SIGNAL_PER_SEC?: string;
   RATE_LIMIT_SIGNAL_BURST?: string;
+  /** "off" turns the rooms' inbox feature off (a bench/diagnostic switch: members' inbox indexes stop following rooms). */
+  INBOX_INDEX?: string;
   /** "true" only in tests: registers the probe feature and its /api/_test routes. */
   INAPP_TALK_TEST_HOOKS?: string;
 }

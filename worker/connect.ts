@@ -2,7 +2,7 @@ import { encodeIdentity, IDENTITY_HEADER, type Identity } from "../party/identit
 import type { Env } from "./env.ts";
 import { errorResponse, HttpError } from "./http-error.ts";
 import { userStub } from "./room-stub.ts";
-import { verifyForRoom } from "./tokens.ts";
+import { verifyForInbox, verifyForRoom } from "./tokens.ts";
 
 /**
  * Who may open `room` with this token: signature, expiry and room claim (401/403), then the user's
@@ -25,6 +25,22 @@ export async function authorize(token: string | null, room: string, env: Env): P
 export async function authorizeSocket(request: Request, room: string, env: Env): Promise<Request | Response> {
   try {
     const identity = await authorize(new URL(request.url).searchParams.get("token"), room, env);
+    const forwarded = new Request(request);
+    forwarded.headers.set(IDENTITY_HEADER, encodeIdentity(identity));
+    return forwarded;
+  } catch (err) {
+    return errorResponse(err);
+  }
+}
+
+/**
+ * Runs before an inbox socket (`/parties/user/<user>`) exists: only that user's `*` token opens it
+ * (401 bad or expired token, 403 another user's or a room token). Revocation is checked by the
+ * user's object itself, which this socket reaches anyway.
+ */
+export async function authorizeInboxSocket(request: Request, user: string, env: Env): Promise<Request | Response> {
+  try {
+    const identity = await verifyForInbox(new URL(request.url).searchParams.get("token"), user, env.TOKEN_SECRET);
     const forwarded = new Request(request);
     forwarded.headers.set(IDENTITY_HEADER, encodeIdentity(identity));
     return forwarded;

@@ -6,7 +6,9 @@
 import type { RoomContext, RoomFeature } from "../feature.ts";
 import type { MessageStore } from "../messages-store.ts";
 import { calls } from "./calls/index.ts";
+import type { InboxDeliver } from "../user/inbox-types.ts";
 import { chat } from "./chat/index.ts";
+import { inbox } from "./inbox/index.ts";
 import { liveness, type Liveness } from "./liveness/index.ts";
 import { presence } from "./presence/index.ts";
 import { probe, type Probe } from "./probe/index.ts";
@@ -20,10 +22,19 @@ export interface Features {
   probe: Probe | null;
 }
 
-/** `contextFor(name)` gives each feature its own context (its timers are namespaced by name). */
-export function createFeatures(contextFor: (name: string) => RoomContext, messages: MessageStore, testHooks: boolean): Features {
+/**
+ * `contextFor(name)` gives each feature its own context (its timers are namespaced by name).
+ * `inboxDeliver` reaches members' user objects; null turns the inbox feature off (INBOX_INDEX=off).
+ */
+export function createFeatures(
+  contextFor: (name: string) => RoomContext,
+  messages: MessageStore,
+  testHooks: boolean,
+  inboxDeliver: InboxDeliver | null,
+): Features {
   const live = liveness(contextFor("liveness"), messages);
   const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages), calls(contextFor("calls"))];
+  if (inboxDeliver) all.push(inbox(contextFor("inbox"), messages, inboxDeliver));
   const probed = testHooks ? probe(contextFor("probe")) : null;
   if (probed) all.push(probed);
   return { all, liveness: live, probe: probed };
