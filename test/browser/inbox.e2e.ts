@@ -232,4 +232,33 @@ describe("inbox", () => {
       await wp.context.close();
     }
   });
+
+  it("demo seller view: three buyers' conversations with counts; a buyer writing from another tab moves theirs to the top; the URL follows the open conversation", async () => {
+    const context = await browser().newContext({ locale: "en-US" });
+    const seller = await context.newPage();
+    await seller.goto(`${server()}/?seller&lang=en`);
+    const rowsOf = (page: Page) =>
+      page
+        .locator('inapp-talk [part~="conversation"]')
+        .evaluateAll((els) =>
+          els.map((el) => [el.querySelector('[part~="conversation-title"]')?.textContent, el.querySelector('[part~="unread"]')?.textContent ?? null]),
+        );
+    await eventually(async () =>
+      expect(await rowsOf(seller)).toEqual([
+        ["Vintage camera", "3"],
+        ["Joon", "2"],
+        ["Mina", "1"],
+      ]),
+    );
+    // Mina's side, in another tab of the same browser (the demo keeps the shop in localStorage).
+    const buyer = await context.newPage();
+    await buyer.goto(`${server()}/?buyer=1&lang=en`);
+    await buyer.locator('inapp-talk [part="input"]').fill("Can I pick it up tonight?");
+    await buyer.locator('inapp-talk [part="send"]').click();
+    await eventually(async () => expect((await rowsOf(seller))[0]).toEqual(["Mina", "2"]));
+    await seller.locator('inapp-talk [part~="conversation"]').first().click();
+    await seller.locator('inapp-talk [part~="message"]', { hasText: "Can I pick it up tonight?" }).waitFor();
+    await eventually(() => expect(new URL(seller.url()).searchParams.get("chat")).toMatch(/^demo-shop-/));
+    await context.close();
+  });
 });
