@@ -113,6 +113,8 @@ describe("inbox", () => {
       ]),
     );
     await eventually(async () => expect((await events(wp.page, "inapp-talk-unread")).at(-1)?.detail).toEqual({ count: 7 }));
+    // Screen readers hear it too.
+    expect(await wp.widget.locator('.sr-only[aria-live="polite"]').textContent()).toContain("Buyer 1: 2 unread");
     await wp.context.close();
   });
 
