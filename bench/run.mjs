@@ -4,6 +4,7 @@
 //                [--only calls] [--calls 10]  (issue 9's call setup bench: Chromium, coturn, root; ~4 min)
 //                [--only call-recovery]       (issue 10's ICE restart after a TURN outage: Chromium, coturn, root; ~2 min)
 //                [--only call-cost] [--call-seconds 300]  (issue 10's CPU, memory and bitrate of a video call; 2 × the seconds)
+//                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -24,6 +25,7 @@ import { VARIANTS } from "./lib/variants.mjs";
 import { runCallCost } from "./scenarios/call-cost.mjs";
 import { runCallRecovery } from "./scenarios/call-recovery.mjs";
 import { runCalls } from "./scenarios/calls.mjs";
+import { runInboxPage } from "./scenarios/inbox-page.mjs";
 import { ensureLoopbackNetns } from "../scripts/netns.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -64,6 +66,7 @@ const PLAN = QUICK
       calls: { calls: 5, settleMs: 1000 },
       "call-recovery": { trials: 5 },
       "call-cost": { seconds: 60 },
+      "inbox-page": { conversations: 300, withMessages: 60, reps: 2, apiReps: 5 },
       ab: {
         fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 },
         throughput: {
@@ -96,6 +99,7 @@ const PLAN = QUICK
       calls: { calls: 10, settleMs: 1000 },
       "call-recovery": { trials: 7 },
       "call-cost": { seconds: 300 },
+      "inbox-page": { conversations: 2000, withMessages: 200, reps: 5, apiReps: 20 },
       ab: {
         fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 },
         throughput: {
@@ -164,7 +168,7 @@ async function main() {
   if (report.machine.loadAverageAtStart[0] > 1)
     console.log("note: the machine is busy with other work; the 'other cores' columns show how much, per measurement");
 
-  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab"].includes(s));
+  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab", "inbox-page"].includes(s));
   let sio = null;
   let ours = null;
   const targets = [];
@@ -226,6 +230,7 @@ async function main() {
     await step("calls", async () => await runCalls(workDir, PLAN.calls, log));
     await step("call-recovery", async () => await runCallRecovery(workDir, PLAN["call-recovery"], log));
     await step("call-cost", async () => await runCallCost(workDir, PLAN["call-cost"], log));
+    await step("inbox-page", async () => await runInboxPage(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, PLAN["inbox-page"], log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
 
     await step("ab", async () => {

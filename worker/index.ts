@@ -8,6 +8,7 @@ import { errorResponse, HttpError } from "./http-error.ts";
 import { withAddressLimit } from "./address-limits.ts";
 import { withApiKey, withRoomParams, type RoomRequest } from "./middleware.ts";
 import { issueGuestToken } from "./routes/guest.ts";
+import { issueDemoSeller } from "./routes/guest-seller.ts";
 import { getIceServers } from "./routes/ice.ts";
 import { getPushKey } from "./routes/push.ts";
 import { deleteMember, getMessages, getRoom, putMember, putRoom } from "./routes/rooms.ts";
@@ -26,6 +27,7 @@ type Args = [Env, ExecutionContext];
 const api = Router<IRequest, Args>({ base: "/api" })
   .post("/token", withAddressLimit("token"), withApiKey, issueToken)
   .post("/guest", withAddressLimit("guest"), issueGuestToken)
+  .post("/guest/seller", withAddressLimit("guest"), issueDemoSeller)
   .get("/session", withAddressLimit("session"), checkSession)
   // The host's rooms API: the key first, then the path's ids, then the handler.
   .all("/rooms/*", withApiKey)
