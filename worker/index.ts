@@ -15,10 +15,12 @@ import { checkSession } from "./routes/session.ts";
 import { getTimers, setTimer, withTestHooks } from "./routes/test-hooks.ts";
 import { issueToken } from "./routes/token.ts";
 import { revokeUser } from "./routes/users.ts";
+import { listDeliveries, retryDelivery } from "./routes/webhooks.ts";
 
 export { Room } from "../party/room.ts";
 export { Limiter } from "./limiter.ts";
 export { User } from "../party/user.ts";
+export { WebhookLog } from "../party/webhook-log.ts";
 
 type Args = [Env, ExecutionContext];
 
@@ -34,6 +36,8 @@ const api = Router<IRequest, Args>({ base: "/api" })
   .put<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, putMember)
   .delete<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, deleteMember)
   .post("/users/:user/revoke", withApiKey, revokeUser)
+  .get("/webhooks/deliveries", withApiKey, listDeliveries)
+  .post("/webhooks/deliveries/:id/retry", withApiKey, retryDelivery)
   .get("/ice", getIceServers)
   .get("/push/key", getPushKey)
   .all("/_test/*", withTestHooks, withApiKey)

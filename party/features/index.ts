@@ -11,6 +11,7 @@ import { liveness, type Liveness } from "./liveness/index.ts";
 import { presence } from "./presence/index.ts";
 import { probe, type Probe } from "./probe/index.ts";
 import { reads } from "./reads/index.ts";
+import { webhooks } from "./webhooks/index.ts";
 
 export interface Features {
   all: RoomFeature[];
@@ -24,6 +25,8 @@ export interface Features {
 export function createFeatures(contextFor: (name: string) => RoomContext, messages: MessageStore, testHooks: boolean): Features {
   const live = liveness(contextFor("liveness"), messages);
   const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages), calls(contextFor("calls"))];
+  // Last: its join hook only reads, and it follows the others' events.
+  all.push(webhooks(contextFor("webhooks")));
   const probed = testHooks ? probe(contextFor("probe")) : null;
   if (probed) all.push(probed);
   return { all, liveness: live, probe: probed };

@@ -1,0 +1,157 @@
+/**
+ * The room's webhook outbox: one row per (event, endpoint) until it is delivered. A row is written
+ * in the same turn as the entry it describes, so an event survives a restart as surely as the entry;
+ * the pump (index.ts) sends rows when due. Rows that failed for good stay, as `failed`, until the
+ * deployment's log (party/webhook-log.ts) has them.
+ */
+import type { FailedDelivery } from "../../webhooks/log-contract.ts";
+
+export interface OutboxRow {
+  id: string;
+  url: string;
+  type: string;
+  body: string;
+  createdAt: number;
+  attempts: number;
+  nextAt: number;
+  expiresAt: number | null;
+  lastError: string | null;
+}
+
+type Row = {
+  id: string;
+  url: string;
+  type: string;
+  body: string;
+  created_at: number;
+  attempts: number;
+  next_at: number;
+  expires_at: number | null;
+  last_error: string | null;
+};
+
+const toRow = (r: Row): OutboxRow => ({
+  id: r.id,
+  url: r.url,
+  type: r.type,
+  body: r.body,
+  createdAt: r.created_at,
+  attempts: r.attempts,
+  nextAt: r.next_at,
+  expiresAt: r.expires_at,
+  lastError: r.last_error,
+});
+
+export class Outbox {
+  /** Pending rows (null: not counted since the object woke). Kept in memory: COUNT(*) scans. */
+  private pending: number | null = null;
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  private count(): number {
+    this.pending ??= this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM webhook_outbox WHERE status = 'pending'").one().n;
+    return this.pending;
+  }
+
+  add(id: string, url: string, type: string, body: string, now: number, expiresAt: number | null): void {
+    this.count();
+    this.sql.exec(
+      "INSERT INTO webhook_outbox (id, url, type, body, created_at, next_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      id,
+      url,
+      type,
+      body,
+      now,
+      now,
+      expiresAt,
+    );
+    this.pending!++;
+  }
+
+  /** Moves the oldest pending rows beyond `max` to failed, so a dead endpoint cannot grow the room without bound. */
+  trim(max: number, now: number): number {
+    const over = this.count() - max;
+    if (over <= 0) return 0;
+    const n = this.sql.exec(
+      `UPDATE webhook_outbox SET status = 'failed', last_error = ?, next_at = ?
+       WHERE id IN (SELECT id FROM webhook_outbox WHERE status = 'pending' ORDER BY rowid LIMIT ?)`,
+      `outbox full (${max} undelivered in this room): dropped before delivery`,
+      now,
+      over,
+    ).rowsWritten;
+    this.pending! -= n;
+    return n;
+  }
+
+  /** Pending rows due at `now`, soonest first. */
+  due(now: number, limit: number): OutboxRow[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM webhook_outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?", now, limit)
+      .toArray()
+      .map(toRow);
+  }
+
+  /** Counts an attempt and holds the row until `until` (if the process dies mid-attempt, it is tried again then). */
+  lease(id: string, attempts: number, until: number): void {
+    this.sql.exec("UPDATE webhook_outbox SET attempts = ?, next_at = ? WHERE id = ? AND status = 'pending'", attempts, until, id);
+  }
+
+  retry(id: string, error: string, at: number): void {
+    this.sql.exec("UPDATE webhook_outbox SET last_error = ?, next_at = ? WHERE id = ? AND status = 'pending'", error, at, id);
+  }
+
+  fail(id: string, error: string, now: number): void {
+    const n = this.sql.exec(
+      "UPDATE webhook_outbox SET status = 'failed', last_error = ?, next_at = ? WHERE id = ? AND status = 'pending'",
+      error,
+      now,
+      id,
+    ).rowsWritten;
+    if (this.pending !== null) this.pending -= n;
+  }
+
+  /** Delivered or expired: gone from the outbox. */
+  remove(id: string): void {
+    const n = this.sql.exec("DELETE FROM webhook_outbox WHERE id = ? AND status = 'pending'", id).rowsWritten;
+    if (this.pending !== null) this.pending -= n;
+  }
+
+  /** The earliest moment a pending row is due; null when none is pending. */
+  nextDue(): number | null {
+    return this.sql.exec<{ at: number | null }>("SELECT MIN(next_at) AS at FROM webhook_outbox WHERE status = 'pending'").one().at;
+  }
+
+  failedBatch(room: string, limit: number): FailedDelivery[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM webhook_outbox WHERE status = 'failed' ORDER BY rowid LIMIT ?", limit)
+      .toArray()
+      .map((r) => ({
+        id: r.id,
+        room,
+        url: r.url,
+        type: r.type,
+        body: r.body,
+        attempts: r.attempts,
+        lastError: r.last_error ?? "unknown",
+        createdAt: r.created_at,
+        failedAt: r.next_at,
+      }));
+  }
+
+  hasFailed(): boolean {
+    return this.sql.exec("SELECT 1 FROM webhook_outbox WHERE status = 'failed' LIMIT 1").toArray().length > 0;
+  }
+
+  /** The log has these failures: they leave the room. */
+  forget(ids: readonly string[]): void {
+    for (const id of ids) this.sql.exec("DELETE FROM webhook_outbox WHERE id = ? AND status = 'failed'", id);
+  }
+
+  /** For tests and diagnostics. */
+  list(): (OutboxRow & { status: string })[] {
+    return this.sql
+      .exec<Row & { status: string }>("SELECT * FROM webhook_outbox ORDER BY rowid")
+      .toArray()
+      .map((r) => ({ ...toRow(r), status: r.status }));
+  }
+}
