@@ -6,8 +6,9 @@
  * outbox rows (in the same transaction as the entry, so one survives a restart if the other does);
  * HTTP happens in a later turn, never awaited by a socket's frame nor by the room's alarm (a 15 s
  * endpoint must not hold up a ring timeout). One durable timer ("pump") is armed at the earliest due
- * row; an attempt in flight holds its row under a lease, so a process that dies mid-attempt retries
- * it when the lease ends. What fails for good goes to the deployment's log (party/webhook-log.ts).
+ * row; an attempt writes nothing before it is sent (so no disk sync gates its fetch) and stays due
+ * until it ends, so a process that dies mid-attempt sends it again after the restart (at least once).
+ * What fails for good goes to the deployment's log (party/webhook-log.ts).
  */
 import type { RoomContext, RoomFeature } from "../../feature.ts";
 import { attemptDelivery, type AttemptResult } from "../../webhooks/attempt.ts";
@@ -21,10 +22,10 @@ import { Outbox } from "./outbox.ts";
 
 const PUMP = "pump";
 /** Attempts one room keeps in flight at once. */
-const MAX_IN_FLIGHT = 16;
+const MAX_IN_FLIGHT = 32;
 /** A new row is sent at once from memory; the durable timer is the fallback if that turn never comes. */
 const SAFETY_MS = 2_000;
-/** Added to the response timeout: how long an attempt holds its row before it may be tried again. */
+/** Added to the response timeout: while attempts are in flight the timer stays armed this close, in case the process dies mid-attempt. */
 const LEASE_GRACE_MS = 5_000;
 /** How soon a failed report to the log is tried again, and how many failures one report carries. */
 const REPORT_RETRY_MS = 5_000;
@@ -66,15 +67,29 @@ export function webhooks(ctx: RoomContext): Webhooks {
     }
   }
 
-  /** Re-arms the timer at the earliest work left, or clears it. */
+  /**
+   * Keeps the timer at or before the earliest work left: rows due (not in flight), a report to retry,
+   * and — while attempts are in flight — their timeout plus a grace, so a process that dies mid-attempt
+   * sends again after a restart. Between alarms it only moves earlier (a timer write gates the next
+   * fetch behind a disk sync; firing early costs one empty pump) and is cleared when nothing is left.
+   */
   function arm() {
-    const due = outbox.nextDue();
-    const report = outbox.hasFailed() ? Date.now() + REPORT_RETRY_MS : null;
-    const next = due === null ? report : report === null ? due : Math.min(due, report);
-    if (next === armedAt) return;
-    armedAt = next;
-    if (next === null) ctx.timers.clear(PUMP);
-    else ctx.timers.set(PUMP, next);
+    const now = Date.now();
+    const candidates = [
+      outbox.nextDue(inFlight),
+      outbox.hasFailed() ? now + REPORT_RETRY_MS : null,
+      inFlight.size > 0 ? now + config!.timeoutMs + LEASE_GRACE_MS : null,
+    ].filter((t): t is number => t !== null);
+    if (candidates.length === 0) {
+      if (armedAt !== null) ctx.timers.clear(PUMP);
+      armedAt = null;
+      return;
+    }
+    const next = Math.min(...candidates);
+    if (armedAt === null || armedAt === undefined || next < armedAt) {
+      ctx.timers.set(PUMP, next);
+      armedAt = next;
+    }
   }
 
   /** Runs the pump in a later turn, once for everything that became due in this one. */
@@ -91,14 +106,16 @@ export function webhooks(ctx: RoomContext): Webhooks {
     if (!config) return;
     const now = Date.now();
     report();
-    for (const row of outbox.due(now, MAX_IN_FLIGHT - inFlight.size)) {
+    // Rows in flight are still due (an attempt writes nothing before it is sent): skip them.
+    let free = MAX_IN_FLIGHT - inFlight.size;
+    for (const row of free > 0 ? outbox.due(now, free + inFlight.size) : []) {
       if (inFlight.has(row.id)) continue;
+      if (free-- <= 0) break;
       if (row.expiresAt !== null && row.expiresAt <= now) {
         // An event about a ringing call is worth nothing once the ring is over.
         outbox.remove(row.id);
         continue;
       }
-      outbox.lease(row.id, row.attempts + 1, now + config.timeoutMs + LEASE_GRACE_MS);
       inFlight.add(row.id);
       void send(row.id, row.url, row.body, row.attempts + 1, row.expiresAt);
     }
@@ -115,12 +132,12 @@ export function webhooks(ctx: RoomContext): Webhooks {
     inFlight.delete(id);
     const now = Date.now();
     if (result.ok) outbox.remove(id);
-    else if (result.gone) outbox.fail(id, result.error, now);
+    else if (result.gone) outbox.fail(id, attempts, result.error, now);
     else {
       const delay = nextDelay(attempts, config!.scale, result.retryAfterMs);
-      if (delay === null) outbox.fail(id, `${result.error} (after ${attempts} attempts)`, now);
+      if (delay === null) outbox.fail(id, attempts, `${result.error} (after ${attempts} attempts)`, now);
       else if (expiresAt !== null && now + delay >= expiresAt) outbox.remove(id);
-      else outbox.retry(id, result.error, now + delay);
+      else outbox.retry(id, attempts, result.error, now + delay);
     }
     kick();
   }

@@ -42,6 +42,7 @@ const toRow = (r: Row): OutboxRow => ({
   lastError: r.last_error,
 });
 
+// Counts come from RETURNING: `rowsWritten` also counts index entries, so it is not a row count here.
 export class Outbox {
   /** Pending rows (null: not counted since the object woke). Kept in memory: COUNT(*) scans. */
   private pending: number | null = null;
@@ -72,13 +73,15 @@ export class Outbox {
   trim(max: number, now: number): number {
     const over = this.count() - max;
     if (over <= 0) return 0;
-    const n = this.sql.exec(
-      `UPDATE webhook_outbox SET status = 'failed', last_error = ?, next_at = ?
-       WHERE id IN (SELECT id FROM webhook_outbox WHERE status = 'pending' ORDER BY rowid LIMIT ?)`,
-      `outbox full (${max} undelivered in this room): dropped before delivery`,
-      now,
-      over,
-    ).rowsWritten;
+    const n = this.sql
+      .exec(
+        `UPDATE webhook_outbox SET status = 'failed', last_error = ?, next_at = ?
+       WHERE id IN (SELECT id FROM webhook_outbox WHERE status = 'pending' ORDER BY rowid LIMIT ?) RETURNING id`,
+        `outbox full (${max} undelivered in this room): dropped before delivery`,
+        now,
+        over,
+      )
+      .toArray().length;
     this.pending! -= n;
     return n;
   }
@@ -91,34 +94,37 @@ export class Outbox {
       .map(toRow);
   }
 
-  /** Counts an attempt and holds the row until `until` (if the process dies mid-attempt, it is tried again then). */
-  lease(id: string, attempts: number, until: number): void {
-    this.sql.exec("UPDATE webhook_outbox SET attempts = ?, next_at = ? WHERE id = ? AND status = 'pending'", attempts, until, id);
+  retry(id: string, attempts: number, error: string, at: number): void {
+    this.sql.exec("UPDATE webhook_outbox SET attempts = ?, last_error = ?, next_at = ? WHERE id = ? AND status = 'pending'", attempts, error, at, id);
   }
 
-  retry(id: string, error: string, at: number): void {
-    this.sql.exec("UPDATE webhook_outbox SET last_error = ?, next_at = ? WHERE id = ? AND status = 'pending'", error, at, id);
-  }
-
-  fail(id: string, error: string, now: number): void {
-    const n = this.sql.exec(
-      "UPDATE webhook_outbox SET status = 'failed', last_error = ?, next_at = ? WHERE id = ? AND status = 'pending'",
-      error,
-      now,
-      id,
-    ).rowsWritten;
+  fail(id: string, attempts: number, error: string, now: number): void {
+    const n = this.sql
+      .exec(
+        "UPDATE webhook_outbox SET status = 'failed', attempts = ?, last_error = ?, next_at = ? WHERE id = ? AND status = 'pending' RETURNING id",
+        attempts,
+        error,
+        now,
+        id,
+      )
+      .toArray().length;
     if (this.pending !== null) this.pending -= n;
   }
 
   /** Delivered or expired: gone from the outbox. */
   remove(id: string): void {
-    const n = this.sql.exec("DELETE FROM webhook_outbox WHERE id = ? AND status = 'pending'", id).rowsWritten;
+    const n = this.sql.exec("DELETE FROM webhook_outbox WHERE id = ? AND status = 'pending' RETURNING id", id).toArray().length;
     if (this.pending !== null) this.pending -= n;
   }
 
-  /** The earliest moment a pending row is due; null when none is pending. */
-  nextDue(): number | null {
-    return this.sql.exec<{ at: number | null }>("SELECT MIN(next_at) AS at FROM webhook_outbox WHERE status = 'pending'").one().at;
+  /** The earliest moment a pending row other than `busy` ones (attempts in flight) is due; null when none is. */
+  nextDue(busy: ReadonlySet<string>): number | null {
+    return this.sql
+      .exec<{ at: number | null }>(
+        "SELECT MIN(next_at) AS at FROM webhook_outbox WHERE status = 'pending' AND id NOT IN (SELECT value FROM json_each(?))",
+        JSON.stringify([...busy]),
+      )
+      .one().at;
   }
 
   failedBatch(room: string, limit: number): FailedDelivery[] {
