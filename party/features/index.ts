@@ -26,7 +26,7 @@ export function createFeatures(contextFor: (name: string) => RoomContext, messag
   const live = liveness(contextFor("liveness"), messages);
   const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages), calls(contextFor("calls"))];
   // Last: its join hook only reads, and it follows the others' events.
-  all.push(webhooks(contextFor("webhooks")));
+  all.push(webhooks(contextFor("webhooks"), messages));
   const probed = testHooks ? probe(contextFor("probe")) : null;
   if (probed) all.push(probed);
   return { all, liveness: live, probe: probed };

@@ -115,6 +115,8 @@ export const MIGRATIONS: readonly Migration[] = [
       // Who member.joined/removed last reported, to tell what a membership change changed.
       "CREATE TABLE webhook_members (user TEXT PRIMARY KEY, name TEXT NOT NULL)",
       "INSERT INTO webhook_members (user, name) SELECT user, name FROM members",
+      // The last entry seq whose events are in the outbox (see catchUp in party/features/webhooks).
+      "CREATE TABLE webhook_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     ],
   },
 ];

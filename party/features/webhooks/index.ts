@@ -3,14 +3,17 @@
  * delivery to each WEBHOOK_URLS endpoint, at least once, from this room's durable outbox.
  *
  * Off the ack path: the `stored` handler runs after the ack and broadcast were sent and only writes
- * outbox rows (in the same transaction as the entry, so one survives a restart if the other does);
+ * outbox rows (membership and call changes: in the same transaction as the change; chat entries: one commit later,
+ * covered by the outbox's seq watermark, see catchUp);
  * HTTP happens in a later turn, never awaited by a socket's frame nor by the room's alarm (a 15 s
  * endpoint must not hold up a ring timeout). One durable timer ("pump") is armed at the earliest due
  * row; an attempt writes nothing before it is sent (so no disk sync gates its fetch) and stays due
  * until it ends, so a process that dies mid-attempt sends it again after the restart (at least once).
  * What fails for good goes to the deployment's log (party/webhook-log.ts).
  */
+import type { ChatMessage } from "../../../protocol/index.ts";
 import type { RoomContext, RoomFeature } from "../../feature.ts";
+import type { MessageStore } from "../../messages-store.ts";
 import { attemptDelivery, type AttemptResult } from "../../webhooks/attempt.ts";
 import { webhookConfig } from "../../webhooks/config.ts";
 import { callEnded, callStarted, memberEvent, messageCreated, payload, type WebhookEvent } from "../../webhooks/events.ts";
@@ -36,13 +39,14 @@ export interface Webhooks extends RoomFeature {
   outbox(): ReturnType<Outbox["list"]>;
 }
 
-export function webhooks(ctx: RoomContext): Webhooks {
+export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
   const config = webhookConfig(ctx.env, (problem) => console.error(problem));
   const outbox = new Outbox(ctx.sql);
   const mirror = new MemberMirror(ctx.sql);
   const key = config ? signingKey(config.secret) : null;
   const inFlight = new Set<string>();
   let kicked = false;
+  let caughtUp = false;
   let reporting = false;
   /** When the pump timer is due as far as this instance knows (undefined: not read since waking). */
   let armedAt: number | null | undefined;
@@ -106,18 +110,16 @@ export function webhooks(ctx: RoomContext): Webhooks {
     if (!config) return;
     const now = Date.now();
     report();
-    // Rows in flight are still due (an attempt writes nothing before it is sent): skip them.
-    let free = MAX_IN_FLIGHT - inFlight.size;
-    for (const row of free > 0 ? outbox.due(now, free + inFlight.size) : []) {
-      if (inFlight.has(row.id)) continue;
-      if (free-- <= 0) break;
+    // Rows in flight are still due (an attempt writes nothing before it is sent): due() skips them.
+    for (const row of outbox.due(now, inFlight, MAX_IN_FLIGHT - inFlight.size)) {
       if (row.expiresAt !== null && row.expiresAt <= now) {
         // An event about a ringing call is worth nothing once the ring is over.
         outbox.remove(row.id);
         continue;
       }
       inFlight.add(row.id);
-      void send(row.id, row.url, row.body, row.attempts + 1, row.expiresAt);
+      // Only throws when the object is going away mid-attempt: the row is still due and goes after the restart.
+      send(row.id, row.url, row.body, row.attempts + 1, row.expiresAt).catch(() => {});
     }
     arm();
   }
@@ -169,6 +171,30 @@ export function webhooks(ctx: RoomContext): Webhooks {
       });
   }
 
+  const watermark = () => ctx.sql.exec<{ value: number }>("SELECT value FROM webhook_state WHERE key = 'seq'").toArray()[0]?.value ?? null;
+  const setWatermark = (seq: number) =>
+    ctx.sql.exec("INSERT INTO webhook_state (key, value) VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", seq);
+  // Off: forget the mark, so turning webhooks on later starts from then instead of replaying the history in between.
+  if (!config && watermark() !== null) ctx.sql.exec("DELETE FROM webhook_state WHERE key = 'seq'");
+
+  const entryEvents = (room: string, entries: readonly ChatMessage[]) => entries.flatMap((m) => [messageCreated(room, m), ...callEnded(room, m)]);
+
+  /**
+   * Chat commits an entry and acks it before `stored` runs, so the entry and its outbox rows are two
+   * commits: a crash between them would lose the events. The outbox keeps the last seq it took; on
+   * the first event or join after waking, entries stored after it (and before `next`) are enqueued.
+   */
+  function catchUp(next: number) {
+    if (!config || caughtUp) return;
+    caughtUp = true;
+    const mark = watermark();
+    if (mark === null || mark >= next - 1) return;
+    const missed = messages.after(mark, config.outboxMax).messages.filter((m) => m.seq < next);
+    if (missed.length === 0) return;
+    console.error(`webhooks: ${missed.length} entries were stored but not queued (a restart between the two commits); queueing them now`);
+    enqueue(entryEvents(ctx.room, missed));
+  }
+
   const members = (changes: readonly MemberChange[], by: "host" | "self") => enqueue(changes.map((c) => memberEvent(c.type, ctx.room, c.user, c.name, by)));
 
   return {
@@ -176,15 +202,17 @@ export function webhooks(ctx: RoomContext): Webhooks {
 
     /** A first join creates the membership (the room upserted it just before this hook); a later one may rename. */
     join(_conn, identity) {
+      catchUp(messages.lastSeq + 1);
       const change = mirror.one(identity.user, ctx.members.get(identity.user));
       if (change) members([change], "self");
     },
 
     on: {
       stored(entries) {
-        if (!config) return;
-        const room = ctx.room;
-        enqueue(entries.flatMap((m) => [messageCreated(room, m), ...callEnded(room, m)]));
+        if (!config || entries.length === 0) return;
+        catchUp(entries[0]!.seq);
+        enqueue(entryEvents(ctx.room, entries));
+        setWatermark(entries.at(-1)!.seq);
       },
       ringing(call, until) {
         enqueue([callStarted(ctx.room, call, until, Date.now())], until);

@@ -5,9 +5,14 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, env } from "../../../test/workerd/helpers.ts";
+import type { RoomContext } from "../../feature.ts";
+import { MemberStore } from "../../members-store.ts";
+import { MessageStore } from "../../messages-store.ts";
 import type { Room } from "../../room.ts";
+import { Timers } from "../../timers.ts";
 import { LOG_MAX, type WebhookLog } from "../../webhook-log.ts";
 import type { FailedDelivery } from "../../webhooks/log-contract.ts";
+import { webhooks } from "./index.ts";
 import { MemberMirror } from "./members-mirror.ts";
 import { Outbox } from "./outbox.ts";
 
@@ -21,7 +26,8 @@ describe("outbox", () => {
       for (let i = 1; i <= 5; i++) box.add(`msg_${i}`, "https://h.example/a", "message.created", `{"i":${i}}`, 1000 + i, null);
       expect(box.trim(3, 2000)).toBe(2);
       expect(box.trim(3, 2000)).toBe(0);
-      const due = box.due(1010, 10).map((r) => r.id);
+      const due = box.due(1010, new Set(), 10).map((r) => r.id);
+      const notBusy = box.due(1010, new Set(["msg_3"]), 1).map((r) => r.id);
       box.retry("msg_3", 1, "HTTP 502", 50_000);
       box.retry("msg_4", 1, "HTTP 500", 9_000);
       box.remove("msg_5");
@@ -29,13 +35,15 @@ describe("outbox", () => {
         due,
         next: box.nextDue(new Set()),
         nextNotBusy: box.nextDue(new Set(["msg_4"])),
-        dueAfter: box.due(1010, 10).map((r) => r.id),
+        dueAfter: box.due(1010, new Set(), 10).map((r) => r.id),
+        notBusy,
         failed: box.failedBatch("wh-outbox", 10),
         list: box.list().map((r) => [r.id, r.status, r.attempts]),
       };
     });
     expect(rows.due).toEqual(["msg_3", "msg_4", "msg_5"]);
     expect(rows.dueAfter).toEqual([]);
+    expect(rows.notBusy).toEqual(["msg_4"]);
     expect(rows.next).toBe(9_000);
     expect(rows.nextNotBusy).toBe(50_000);
     expect(rows.failed.map((f) => f.id)).toEqual(["msg_1", "msg_2"]);
@@ -163,5 +171,39 @@ describe("the deployment's webhook log and the deliveries API", () => {
     expect(next.deliveries.map((d) => d.id)).toEqual([failure(1).id]);
     expect((await api(`/api/webhooks/deliveries/${failure(1).id}/retry`, { method: "POST" })).status).toBe(404);
     expect((await api("/api/webhooks/deliveries/msg_unknown/retry", { method: "POST" })).status).toBe(404);
+  });
+});
+
+describe("catching up after a restart between an entry's commit and its outbox rows", () => {
+  it("queues the entries stored after the outbox's mark before the new ones, once", async () => {
+    const result = await runInDurableObject(bindings.Room.getByName("wh-catchup"), (_r: Room, state) => {
+      const sql = state.storage.sql;
+      const messages = new MessageStore(sql);
+      const entry = (i: number) => messages.append({ user: "u", name: "U", id: `entry-000${i}`, kind: "text", text: `t${i}` }, 1000 + i);
+      const e1 = entry(1);
+      // The outbox took entry 1; entries 2 and 3 were committed, then the process died.
+      sql.exec("INSERT INTO webhook_state (key, value) VALUES ('seq', ?)", e1.seq);
+      entry(2);
+      entry(3);
+      const ctx = {
+        room: "wh-catchup",
+        // A port nobody listens on and a slow schedule: the rows stay in the outbox for the assertions.
+        env: { WEBHOOK_URLS: "http://127.0.0.1:9/h", WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", WEBHOOK_RETRY_SCALE: "1000" },
+        sql,
+        members: new MemberStore(sql),
+        timers: new Timers(sql, state.storage).scoped("webhooks"),
+      } as unknown as RoomContext;
+      const feature = webhooks(ctx, messages);
+      const e4 = entry(4);
+      feature.on!.stored!([e4]);
+      feature.on!.stored!([entry(5)]);
+      return {
+        queued: feature.outbox().map((r) => JSON.parse(r.body).data.id),
+        mark: sql.exec<{ value: number }>("SELECT value FROM webhook_state WHERE key = 'seq'").one().value,
+        seq5: e4.seq + 1,
+      };
+    });
+    expect(result.queued).toEqual(["entry-0002", "entry-0003", "entry-0004", "entry-0005"]);
+    expect(result.mark).toBe(result.seq5);
   });
 });
