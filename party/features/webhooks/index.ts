@@ -80,7 +80,9 @@ export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
   function arm() {
     const now = Date.now();
     const candidates = [
-      outbox.nextDue(inFlight),
+      // With every slot taken, rows already due wait for a completion (which kicks the pump); arming
+      // the alarm for them would fire it again and again while the backlog lasts.
+      inFlight.size >= MAX_IN_FLIGHT ? null : outbox.nextDue(inFlight),
       outbox.hasFailed() ? now + REPORT_RETRY_MS : null,
       inFlight.size > 0 ? now + config!.timeoutMs + LEASE_GRACE_MS : null,
     ].filter((t): t is number => t !== null);
