@@ -11,7 +11,23 @@ import { Webhook } from "standardwebhooks";
 import { BenchClient, closeAll, messageText, openMany } from "../lib/clients.mjs";
 import { freePort, sleep } from "../lib/proc.mjs";
 import { fmt, medSpread, percentiles, printTable } from "../lib/stats.mjs";
-import { startOurs } from "../lib/targets.mjs";
+import { devVars, startOurs } from "../lib/targets.mjs";
+
+/** Deliveries of `room` in the deployment's failure log (e.g. pushed out of a full outbox), through the API. */
+async function failedFor(target, room) {
+  let n = 0;
+  let before = "";
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${target.httpPort}/api/webhooks/deliveries?status=failed&limit=200${before}`, {
+      headers: { authorization: `Bearer ${devVars().vars.INAPP_TALK_API_KEY}` },
+    });
+    if (!res.ok) return null;
+    const body = /** @type {{ deliveries: { room: string }[], next_before: number | null }} */ (await res.json());
+    n += body.deliveries.filter((d) => d.room === room).length;
+    if (body.next_before === null) return n;
+    before = `&before=${body.next_before}`;
+  }
+}
 
 /** A receiver that verifies every delivery and counts message.created per room, with arrival times. */
 async function startReceiver(secret) {
@@ -92,7 +108,9 @@ async function chatAtLimit(target, receiver, { senders: s, window: w, seconds },
   let drainMs = null;
   if (receiver) {
     const deadline = performance.now() + 60_000;
-    while (new Set(received().map((d) => d.id)).size < ackedTotal && performance.now() < deadline) await sleep(50);
+    // Until all arrived, or nothing arrived for 3 s (what a full outbox moved to failed never comes).
+    const quiet = () => performance.now() - (received().at(-1)?.at ?? lastAck) > 3000;
+    while (new Set(received().map((d) => d.id)).size < ackedTotal && performance.now() < deadline && !quiet()) await sleep(50);
     drainMs = new Set(received().map((d) => d.id)).size >= ackedTotal ? Math.max(0, received().at(-1).at - lastAck) : null;
   }
   const elapsed = t1 - t0;
@@ -106,6 +124,7 @@ async function chatAtLimit(target, receiver, { senders: s, window: w, seconds },
     drainMs,
     /** How fast the backlog left once the senders stopped (the room idle but for webhooks). */
     drainPerSec: drainMs ? ((ackedTotal - deliveredAtLastAck) / drainMs) * 1000 : null,
+    failed: receiver ? await failedFor(target, room) : null,
   };
 }
 
@@ -165,10 +184,21 @@ export async function runWebhooks(workDir, plan, log) {
         )
       : "–",
     name === "webhooks on" ? `${rs.reduce((n, r) => n + (r.delivered ?? 0), 0)}/${rs.reduce((n, r) => n + r.ackedTotal, 0)}` : "–",
+    name === "webhooks on" ? String(rs.reduce((n, r) => n + (r.failed ?? 0), 0)) : "–",
   ]);
   printTable(
     `Webhooks: one room at its throughput limit (${plan.senders} senders × ${plan.window} in flight, ${plan.seconds} s, ${plan.reps} reps, median (min–max)); receiver on 127.0.0.1 verifies every delivery`,
-    ["server", "acks/s", "ack p50 ms", "ack p99 ms", "events/s while chatting", "drain ms after last ack", "events/s draining", "delivered/acked"],
+    [
+      "server",
+      "acks/s",
+      "ack p50 ms",
+      "ack p99 ms",
+      "events/s while chatting",
+      "drain ms after last ack",
+      "events/s draining",
+      "delivered/acked",
+      "listed failed",
+    ],
     rows,
   );
   console.log(
