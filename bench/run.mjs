@@ -5,6 +5,7 @@
 //                [--only call-recovery]       (issue 10's ICE restart after a TURN outage: Chromium, coturn, root; ~2 min)
 //                [--only call-cost] [--call-seconds 300]  (issue 10's CPU, memory and bitrate of a video call; 2 × the seconds)
 //                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
+//                [--only webhooks]            (issue 13: a room at its limit with webhooks on vs off; ~1 min)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -26,6 +27,7 @@ import { runCallCost } from "./scenarios/call-cost.mjs";
 import { runCallRecovery } from "./scenarios/call-recovery.mjs";
 import { runCalls } from "./scenarios/calls.mjs";
 import { runInboxPage } from "./scenarios/inbox-page.mjs";
+import { runWebhooks } from "./scenarios/webhooks.mjs";
 import { ensureLoopbackNetns } from "../scripts/netns.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -67,6 +69,7 @@ const PLAN = QUICK
       "call-recovery": { trials: 5 },
       "call-cost": { seconds: 60 },
       "inbox-page": { conversations: 300, withMessages: 60, reps: 2, apiReps: 5 },
+      webhooks: { senders: 10, window: 4, seconds: 2, reps: 2 },
       ab: {
         fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 },
         throughput: {
@@ -100,6 +103,7 @@ const PLAN = QUICK
       "call-recovery": { trials: 7 },
       "call-cost": { seconds: 300 },
       "inbox-page": { conversations: 2000, withMessages: 200, reps: 5, apiReps: 20 },
+      webhooks: { senders: 10, window: 4, seconds: 4, reps: 3 },
       ab: {
         fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 },
         throughput: {
@@ -231,6 +235,7 @@ async function main() {
     await step("call-recovery", async () => await runCallRecovery(workDir, PLAN["call-recovery"], log));
     await step("call-cost", async () => await runCallCost(workDir, PLAN["call-cost"], log));
     await step("inbox-page", async () => await runInboxPage(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, PLAN["inbox-page"], log));
+    await step("webhooks", async () => await runWebhooks(workDir, PLAN.webhooks, log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
 
     await step("ab", async () => {

@@ -17,10 +17,12 @@ import { getTimers, setTimer, withTestHooks } from "./routes/test-hooks.ts";
 import { issueToken } from "./routes/token.ts";
 import { getUserRooms, getUserUnread } from "./routes/inbox.ts";
 import { revokeUser } from "./routes/users.ts";
+import { listDeliveries, retryDelivery } from "./routes/webhooks.ts";
 
 export { Room } from "../party/room.ts";
 export { Limiter } from "./limiter.ts";
 export { User } from "../party/user.ts";
+export { WebhookLog } from "../party/webhook-log.ts";
 
 type Args = [Env, ExecutionContext];
 
@@ -39,6 +41,8 @@ const api = Router<IRequest, Args>({ base: "/api" })
   .post("/users/:user/revoke", withApiKey, revokeUser)
   .get("/users/:user/rooms", withApiKey, getUserRooms)
   .get("/users/:user/unread", withApiKey, getUserUnread)
+  .get("/webhooks/deliveries", withApiKey, listDeliveries)
+  .post("/webhooks/deliveries/:id/retry", withApiKey, retryDelivery)
   .get("/ice", getIceServers)
   .get("/push/key", getPushKey)
   .all("/_test/*", withTestHooks, withApiKey)
