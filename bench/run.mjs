@@ -2,6 +2,7 @@
 // npm run bench [-- --quick] [--only fanout,throughput,resume,rooms,weight,load] [--no-proxy] [--keep]
 //                [--rooms 1000] [--idle 45]   (many-rooms size and idle seconds)
 //                [--only calls] [--calls 10]  (issue 9's call setup bench: Chromium, coturn, root; ~4 min)
+//                [--only inbox]  (issue 11: 2,000 conversations; a 1,000-member room with the index on vs off; ~3 min)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -20,6 +21,7 @@ import { runLoad } from "./scenarios/load.mjs";
 import { runFlood } from "./scenarios/flood.mjs";
 import { VARIANTS } from "./lib/variants.mjs";
 import { runCalls } from "./scenarios/calls.mjs";
+import { runInbox } from "./scenarios/inbox.mjs";
 import { ensureLoopbackNetns } from "../scripts/netns.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -58,6 +60,7 @@ const PLAN = QUICK
       load: { reps: 2 },
       flood: { seconds: 6, rate: 4, sockets: 8 },
       calls: { calls: 5, settleMs: 1000 },
+      inbox: { conversations: 300, recent: 30, reps: 20, members: 200, phases: 2, perPhase: 10, rate: 4, probes: 5 },
       ab: {
         fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 },
         throughput: {
@@ -88,6 +91,7 @@ const PLAN = QUICK
       load: { reps: 5 },
       flood: { seconds: 12, rate: 4, sockets: 16 },
       calls: { calls: 10, settleMs: 1000 },
+      inbox: { conversations: 2000, recent: 40, reps: 50, members: 1000, phases: 4, perPhase: 20, rate: 4, probes: 10 },
       ab: {
         fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 },
         throughput: {
@@ -215,6 +219,7 @@ async function main() {
     await step("weight", async () => await runWeight(workDir, log));
     await step("flood", async () => await runFlood(workDir, PLAN.flood, log));
     await step("calls", async () => await runCalls(workDir, PLAN.calls, log));
+    await step("inbox", async () => await runInbox(workDir, PLAN.inbox, log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
 
     await step("ab", async () => {
