@@ -172,18 +172,22 @@ async function bigRoom(servers, plan, log) {
   const room = `inbox-big-${Date.now()}`;
   const users = Array.from({ length: plan.members }, (_, i) => `bench-m${String(i).padStart(4, "0")}`);
   const last = users.at(-1);
+  const onTarget = servers.on.direct ?? servers.on.proxy;
+  const lastRow = async () => (await http(onTarget, "GET", `/api/users/${last}/rooms?limit=1`)).rooms[0];
+  for (const ours of Object.values(servers)) {
+    await http(ours.direct ?? ours.proxy, "PUT", `/api/rooms/${room}`, { title: "Big room", members: users.map((user) => ({ user, name: user })) });
+  }
+  // The first flush also creates every member's user object: let it end before the sender connects.
+  const t0 = performance.now();
+  await waitFor("the big room in the last member's index", lastRow, Boolean, 300_000, 250);
+  log(`inbox: ${plan.members} members' indexes have the room after ${((performance.now() - t0) / 1000).toFixed(1)} s (first flush, new user objects)`);
+  await sleep(2000);
   const senders = {};
   for (const [name, ours] of Object.entries(servers)) {
-    const target = ours.direct ?? ours.proxy;
-    await http(target, "PUT", `/api/rooms/${room}`, { title: "Big room", members: users.map((user) => ({ user, name: user })) });
-    const c = new BenchClient("ours", await target.wsUrl(room, users[0]));
+    const c = new BenchClient("ours", await (ours.direct ?? ours.proxy).wsUrl(room, users[0]));
     await c.open();
     senders[name] = c;
   }
-  const onTarget = servers.on.direct ?? servers.on.proxy;
-  const lastRow = async () => (await http(onTarget, "GET", `/api/users/${last}/rooms?limit=1`)).rooms[0];
-  await waitFor("the big room in the last member's index", lastRow, Boolean, 60_000, 100);
-
   const acks = { on: [], off: [] };
   for (let p = 0; p < plan.phases; p++) {
     const order = p % 2 === 0 ? ["on", "off"] : ["off", "on"];
@@ -246,8 +250,17 @@ export async function runInbox(workDir, plan, log) {
       started[name] = await startOurs(dir, { extraVars, label: name === "on" ? " (inbox on)" : " (INBOX_INDEX=off)" });
       log(`inbox: server ${name} up on :${started[name].directPort ?? started[name].port}`);
     }
-    const many = await manyConversations(started.on, started.on.direct ?? started.on.proxy, plan, log);
-    const big = await bigRoom(started, plan, log);
+    // Each part reports on its own: one failing does not lose the other's numbers.
+    const part = async (name, fn) => {
+      try {
+        return await fn();
+      } catch (e) {
+        log(`inbox ${name} FAILED: ${e.stack ?? e}`);
+        return { error: String(e) };
+      }
+    };
+    const many = await part("conversations", () => manyConversations(started.on, started.on.direct ?? started.on.proxy, plan, log));
+    const big = await part("big room", () => bigRoom(started, plan, log));
     return { many, big };
   } finally {
     for (const s of Object.values(started)) await s.stop();
