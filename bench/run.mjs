@@ -2,7 +2,7 @@
 // npm run bench [-- --quick] [--only fanout,throughput,resume,rooms,weight,load] [--no-proxy] [--keep]
 //                [--rooms 1000] [--idle 45]   (many-rooms size and idle seconds)
 //                [--only calls] [--calls 10]  (issue 9's call setup bench: Chromium, coturn, root; ~4 min)
-//                [--only inbox]  (issue 11: 2,000 conversations; a 1,000-member room with the index on vs off; ~3 min)
+//                [--only inbox] [--conversations 2000] [--members 1000]  (issue 11: 2,000 conversations; a 1,000-member room with the index on vs off; ~3 min)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -109,6 +109,8 @@ const PLAN = QUICK
 if (option("idle")) PLAN.rooms.idleSeconds = Number(option("idle"));
 if (option("rooms")) PLAN.rooms.rooms = Number(option("rooms"));
 if (option("calls")) PLAN.calls.calls = Number(option("calls"));
+if (option("conversations")) PLAN.inbox.conversations = Number(option("conversations"));
+if (option("members")) PLAN.inbox.members = Number(option("members"));
 
 const log = (s) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
 const started = performance.now();
