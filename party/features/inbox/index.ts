@@ -21,11 +21,19 @@ import { eachLimited } from "./pool.ts";
 import { conversationFor, type RoomView } from "./rows.ts";
 
 export const FLUSH_INTERVAL_MS = 250;
-export const FLUSH_CONCURRENCY = 32;
+/**
+ * RPCs in flight per flush. Small on purpose: under wrangler dev every object shares one thread, and
+ * with 32 in flight a 1,000-member room's acks waited behind the queued user-object writes (ack p50
+ * 1.7 s vs 3 ms with the index off); with 4 the p50 was 9 ms (BENCHMARKS.md). Deployed, user objects
+ * run elsewhere and more lanes would only shorten the flush.
+ */
+export const FLUSH_CONCURRENCY = 4;
 /**
  * After a flush, the next waits this many times as long as it took: a room spends at most a quarter
- * of its time on flushes. Measured with wrangler dev, where every object shares one thread, a
- * 1,000-member flush's user-object writes held the room's acks for as long as it ran (BENCHMARKS.md).
+ * of its time flushing. Small rooms' flushes take milliseconds, so this only paces big rooms. Under
+ * wrangler dev (one thread for every object) a 1,000-member room's acks wait while a flush runs:
+ * pace 3 gave ack p50 9 ms and a ~19 s index lag, pace 1 gave 373 ms and 1.3 s (BENCHMARKS.md);
+ * the sender comes first.
  */
 const FLUSH_PACE = 3;
 const FLUSH = "flush";
