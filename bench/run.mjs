@@ -3,6 +3,10 @@
 //                [--rooms 1000] [--idle 45]   (many-rooms size and idle seconds)
 //                [--only calls] [--calls 10]  (issue 9's call setup bench: Chromium, coturn, root; ~4 min)
 //                [--only inbox] [--conversations 2000] [--members 1000]  (issue 11: 2,000 conversations; a 1,000-member room with the index on vs off; ~3 min)
+//                [--only call-recovery]       (issue 10's ICE restart after a TURN outage: Chromium, coturn, root; ~2 min)
+//                [--only call-cost] [--call-seconds 300]  (issue 10's CPU, memory and bitrate of a video call; 2 × the seconds)
+//                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
+//                [--only webhooks]            (issue 13: a room at its limit with webhooks on vs off; ~1 min)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -20,8 +24,12 @@ import { runWeight } from "./scenarios/weight.mjs";
 import { runLoad } from "./scenarios/load.mjs";
 import { runFlood } from "./scenarios/flood.mjs";
 import { VARIANTS } from "./lib/variants.mjs";
+import { runCallCost } from "./scenarios/call-cost.mjs";
+import { runCallRecovery } from "./scenarios/call-recovery.mjs";
 import { runCalls } from "./scenarios/calls.mjs";
 import { runInbox } from "./scenarios/inbox.mjs";
+import { runInboxPage } from "./scenarios/inbox-page.mjs";
+import { runWebhooks } from "./scenarios/webhooks.mjs";
 import { ensureLoopbackNetns } from "../scripts/netns.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -38,7 +46,7 @@ const ALL = ["fanout", "throughput", "resume", "rooms", "weight", "load", "flood
 const only = option("only")?.split(",") ?? (flag("ab") ? [...ALL, "ab"] : ALL);
 // WebRTC must stay on loopback: the call bench runs in a loopback-only network namespace (as root),
 // and so does everything else of that run (all of it is loopback anyway).
-if (only.includes("calls")) ensureLoopbackNetns(fileURLToPath(import.meta.url), argv);
+if (only.some((s) => s.startsWith("call"))) ensureLoopbackNetns(fileURLToPath(import.meta.url), argv);
 const HARD_LIMIT_MS = (QUICK ? 4 : 15) * 60_000;
 
 /** Sizes: the full run fits in ~10 minutes here, --quick in ~2. */
@@ -61,6 +69,10 @@ const PLAN = QUICK
       flood: { seconds: 6, rate: 4, sockets: 8 },
       calls: { calls: 5, settleMs: 1000 },
       inbox: { conversations: 300, recent: 30, reps: 20, members: 200, phases: 2, perPhase: 10, rate: 4, probes: 5 },
+      "call-recovery": { trials: 5 },
+      "call-cost": { seconds: 60 },
+      "inbox-page": { conversations: 300, withMessages: 60, reps: 2, apiReps: 5 },
+      webhooks: { senders: 10, window: 4, seconds: 2, reps: 2 },
       ab: {
         fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 },
         throughput: {
@@ -92,6 +104,10 @@ const PLAN = QUICK
       flood: { seconds: 12, rate: 4, sockets: 16 },
       calls: { calls: 10, settleMs: 1000 },
       inbox: { conversations: 2000, recent: 40, reps: 50, members: 1000, phases: 4, perPhase: 20, rate: 4, probes: 10 },
+      "call-recovery": { trials: 7 },
+      "call-cost": { seconds: 300 },
+      "inbox-page": { conversations: 2000, withMessages: 200, reps: 5, apiReps: 20 },
+      webhooks: { senders: 10, window: 4, seconds: 4, reps: 3 },
       ab: {
         fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 },
         throughput: {
@@ -111,6 +127,7 @@ if (option("rooms")) PLAN.rooms.rooms = Number(option("rooms"));
 if (option("calls")) PLAN.calls.calls = Number(option("calls"));
 if (option("conversations")) PLAN.inbox.conversations = Number(option("conversations"));
 if (option("members")) PLAN.inbox.members = Number(option("members"));
+if (option("call-seconds")) PLAN["call-cost"].seconds = Number(option("call-seconds"));
 
 const log = (s) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
 const started = performance.now();
@@ -161,7 +178,7 @@ async function main() {
   if (report.machine.loadAverageAtStart[0] > 1)
     console.log("note: the machine is busy with other work; the 'other cores' columns show how much, per measurement");
 
-  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab"].includes(s));
+  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab", "inbox-page"].includes(s));
   let sio = null;
   let ours = null;
   const targets = [];
@@ -222,6 +239,10 @@ async function main() {
     await step("flood", async () => await runFlood(workDir, PLAN.flood, log));
     await step("calls", async () => await runCalls(workDir, PLAN.calls, log));
     await step("inbox", async () => await runInbox(workDir, PLAN.inbox, log));
+    await step("call-recovery", async () => await runCallRecovery(workDir, PLAN["call-recovery"], log));
+    await step("call-cost", async () => await runCallCost(workDir, PLAN["call-cost"], log));
+    await step("inbox-page", async () => await runInboxPage(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, PLAN["inbox-page"], log));
+    await step("webhooks", async () => await runWebhooks(workDir, PLAN.webhooks, log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
 
     await step("ab", async () => {

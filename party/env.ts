@@ -1,5 +1,8 @@
+import type { WebhookLog } from "./webhook-log.ts";
+import type { WebhookVars } from "./webhooks/config.ts";
+
 /** The bindings a room reads. The Worker's Env extends this; party/ never imports worker/. */
-export interface RoomEnv {
+export interface RoomEnv extends WebhookVars {
   RATE_LIMIT_MSG_PER_SEC?: string;
   RATE_LIMIT_MSG_BURST?: string;
   RATE_LIMIT_FLOOD_STRIKES?: string;
@@ -15,6 +18,8 @@ export interface RoomEnv {
   INBOX_INDEX?: string;
   /** "true" only in tests: registers the probe feature and its /api/_test routes. */
   INAPP_TALK_TEST_HOOKS?: string;
+  /** The deployment's log of failed webhook deliveries (party/webhook-log.ts). */
+  WebhookLog?: DurableObjectNamespace<WebhookLog>;
 }
 
 /** Reads a positive number (or zero, when `allowZero`) from a wrangler var, falling back to `fallback` for missing or bad values. */

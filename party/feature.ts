@@ -5,7 +5,7 @@
  * `Server` only hooks. Adding a feature is a folder under `features/` and one line in `features/index.ts`.
  */
 import type { Connection } from "partyserver";
-import type { ChatMessage, ClientMessage, ErrorCode, ServerMessage } from "../protocol/index.ts";
+import type { CallState, ChatMessage, ClientMessage, ErrorCode, ServerMessage } from "../protocol/index.ts";
 import type { RoomEnv } from "./env.ts";
 import type { ConnectionState, Identity } from "./identity.ts";
 import type { MemberStore } from "./members-store.ts";
@@ -63,6 +63,8 @@ export interface RoomEvents {
   read(user: string, seq: number): void;
   /** The host changed the room's settings (title, modes) or its members. */
   changed(what: "settings" | "members", user?: string): void;
+  /** A call started ringing; it rings until `until` (Unix ms). Its end is a stored `call` entry. */
+  ringing(call: CallState, until: number): void;
 }
 
 /** Handlers for the client frame types a feature owns, each typed by its frame. */

@@ -51,6 +51,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     stored: (entries) => this.raise("stored", (on) => on.stored?.(entries)),
     read: (user, seq) => this.raise("read", (on) => on.read?.(user, seq)),
     changed: (what, user) => this.raise("changed", (on) => on.changed?.(what, user)),
+    ringing: (call, until) => this.raise("ringing", (on) => on.ringing?.(call, until)),
   };
   private readonly limiter: UserLimiter;
 

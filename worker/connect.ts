@@ -1,4 +1,5 @@
 import { encodeIdentity, IDENTITY_HEADER, type Identity } from "../party/identity.ts";
+import { coolingDown, rememberCooldown, TARPIT_MS } from "./door.ts";
 import type { Env } from "./env.ts";
 import { errorResponse, HttpError } from "./http-error.ts";
 import { userStub } from "./room-stub.ts";
@@ -9,14 +10,23 @@ import { verifyForInbox, verifyForRoom } from "./tokens.ts";
  * object for revocation (401). Shared by the socket upgrade and /api/session, so both say the same.
  */
 export async function authorize(token: string | null, room: string, env: Env): Promise<Identity> {
+  const remembered = token === null ? 0 : coolingDown(token, room);
+  if (remembered > 0) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(remembered, TARPIT_MS)));
+    throw coolingDownError(remembered);
+  }
   const identity = await verifyForRoom(token, room, env.TOKEN_SECRET);
   const { revoked, retryAfterMs } = await userStub(env, identity.user).admit(room, identity.iat);
   if (revoked) throw new HttpError(401, "unauthorized", "This token was revoked.");
   if (retryAfterMs) {
-    throw new HttpError(429, "rate_limited", "Too many messages; wait before reconnecting.", { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) });
+    if (token !== null) rememberCooldown(token, room, Date.now() + retryAfterMs);
+    throw coolingDownError(retryAfterMs);
   }
   return identity;
 }
+
+const coolingDownError = (ms: number) =>
+  new HttpError(429, "rate_limited", "Too many messages; wait before reconnecting.", { "Retry-After": String(Math.ceil(ms / 1000)) });
 
 /**
  * Runs before a room socket exists: the token in `?token=` must be admitted by `authorize`.

@@ -8,6 +8,7 @@ import { errorResponse, HttpError } from "./http-error.ts";
 import { withAddressLimit } from "./address-limits.ts";
 import { withApiKey, withRoomParams, type RoomRequest } from "./middleware.ts";
 import { issueGuestToken } from "./routes/guest.ts";
+import { issueDemoSeller } from "./routes/guest-seller.ts";
 import { getIceServers } from "./routes/ice.ts";
 import { getPushKey } from "./routes/push.ts";
 import { deleteMember, getMessages, getRoom, putMember, putRoom } from "./routes/rooms.ts";
@@ -16,16 +17,19 @@ import { getTimers, setTimer, withTestHooks } from "./routes/test-hooks.ts";
 import { issueToken } from "./routes/token.ts";
 import { getUserRooms, getUserUnread } from "./routes/inbox.ts";
 import { revokeUser } from "./routes/users.ts";
+import { listDeliveries, retryDelivery } from "./routes/webhooks.ts";
 
 export { Room } from "../party/room.ts";
 export { Limiter } from "./limiter.ts";
 export { User } from "../party/user.ts";
+export { WebhookLog } from "../party/webhook-log.ts";
 
 type Args = [Env, ExecutionContext];
 
 const api = Router<IRequest, Args>({ base: "/api" })
   .post("/token", withAddressLimit("token"), withApiKey, issueToken)
   .post("/guest", withAddressLimit("guest"), issueGuestToken)
+  .post("/guest/seller", withAddressLimit("guest"), issueDemoSeller)
   .get("/session", withAddressLimit("session"), checkSession)
   // The host's rooms API: the key first, then the path's ids, then the handler.
   .all("/rooms/*", withApiKey)
@@ -37,6 +41,8 @@ const api = Router<IRequest, Args>({ base: "/api" })
   .post("/users/:user/revoke", withApiKey, revokeUser)
   .get("/users/:user/rooms", withApiKey, getUserRooms)
   .get("/users/:user/unread", withApiKey, getUserUnread)
+  .get("/webhooks/deliveries", withApiKey, listDeliveries)
+  .post("/webhooks/deliveries/:id/retry", withApiKey, retryDelivery)
   .get("/ice", getIceServers)
   .get("/push/key", getPushKey)
   .all("/_test/*", withTestHooks, withApiKey)

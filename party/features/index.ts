@@ -13,6 +13,7 @@ import { liveness, type Liveness } from "./liveness/index.ts";
 import { presence } from "./presence/index.ts";
 import { probe, type Probe } from "./probe/index.ts";
 import { reads } from "./reads/index.ts";
+import { webhooks } from "./webhooks/index.ts";
 
 export interface Features {
   all: RoomFeature[];
@@ -35,6 +36,8 @@ export function createFeatures(
   const live = liveness(contextFor("liveness"), messages);
   const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages), calls(contextFor("calls"))];
   if (inboxDeliver) all.push(inbox(contextFor("inbox"), messages, inboxDeliver));
+  // Last: its join hook only reads, and it follows the others' events.
+  all.push(webhooks(contextFor("webhooks"), messages));
   const probed = testHooks ? probe(contextFor("probe")) : null;
   if (probed) all.push(probed);
   return { all, liveness: live, probe: probed };

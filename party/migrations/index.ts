@@ -110,6 +110,32 @@ export const MIGRATIONS: readonly Migration[] = [
        WHERE EXISTS (SELECT 1 FROM members)`,
     ],
   },
+  {
+    version: 6,
+    name: "webhooks",
+    statements: [
+      // party/features/webhooks: one row per (event, endpoint) until delivered, or failed and handed
+      // to the deployment's log.
+      `CREATE TABLE webhook_outbox (
+         id         TEXT PRIMARY KEY,
+         url        TEXT NOT NULL,
+         type       TEXT NOT NULL,
+         body       TEXT NOT NULL,
+         created_at INTEGER NOT NULL,
+         attempts   INTEGER NOT NULL DEFAULT 0,
+         next_at    INTEGER NOT NULL,
+         expires_at INTEGER,
+         last_error TEXT,
+         status     TEXT NOT NULL DEFAULT 'pending'
+       )`,
+      "CREATE INDEX webhook_outbox_due ON webhook_outbox (status, next_at)",
+      // Who member.joined/removed last reported, to tell what a membership change changed.
+      "CREATE TABLE webhook_members (user TEXT PRIMARY KEY, name TEXT NOT NULL)",
+      "INSERT INTO webhook_members (user, name) SELECT user, name FROM members",
+      // The last entry seq whose events are in the outbox (see catchUp in party/features/webhooks).
+      "CREATE TABLE webhook_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    ],
+  },
 ];
 
 /** The storage a migration run needs (a Durable Object's, or a stand-in in tests). */

@@ -137,6 +137,7 @@ export function calls(ctx: RoomContext): RoomFeature {
         if (store.activeFor(frame.to).length > 1) return end(call, "busy", now);
         ctx.timers.set(`${RING}:${call.callId}`, now + ringMs());
         announce(call);
+        ctx.emit.ringing(publicState(call), now + ringMs());
       },
 
       call_accept(c, identity, frame) {
