@@ -2,6 +2,7 @@
 // npm run bench [-- --quick] [--only fanout,throughput,resume,rooms,weight,load] [--no-proxy] [--keep]
 //                [--rooms 1000] [--idle 45]   (many-rooms size and idle seconds)
 //                [--only calls] [--calls 10]  (issue 9's call setup bench: Chromium, coturn, root; ~4 min)
+//                [--only inbox] [--conversations 2000] [--members 1000]  (issue 11: 2,000 conversations; a 1,000-member room with the index on vs off; ~3 min)
 //                [--only call-recovery]       (issue 10's ICE restart after a TURN outage: Chromium, coturn, root; ~2 min)
 //                [--only call-cost] [--call-seconds 300]  (issue 10's CPU, memory and bitrate of a video call; 2 × the seconds)
 //                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
@@ -26,6 +27,7 @@ import { VARIANTS } from "./lib/variants.mjs";
 import { runCallCost } from "./scenarios/call-cost.mjs";
 import { runCallRecovery } from "./scenarios/call-recovery.mjs";
 import { runCalls } from "./scenarios/calls.mjs";
+import { runInbox } from "./scenarios/inbox.mjs";
 import { runInboxPage } from "./scenarios/inbox-page.mjs";
 import { runWebhooks } from "./scenarios/webhooks.mjs";
 import { ensureLoopbackNetns } from "../scripts/netns.mjs";
@@ -66,6 +68,7 @@ const PLAN = QUICK
       load: { reps: 2 },
       flood: { seconds: 6, rate: 4, sockets: 8, reps: 2 },
       calls: { calls: 5, settleMs: 1000 },
+      inbox: { conversations: 300, recent: 30, reps: 20, members: 200, phases: 2, perPhase: 10, rate: 4, probes: 5 },
       "call-recovery": { trials: 5 },
       "call-cost": { seconds: 60 },
       "inbox-page": { conversations: 300, withMessages: 60, reps: 2, apiReps: 5 },
@@ -100,6 +103,7 @@ const PLAN = QUICK
       load: { reps: 5 },
       flood: { seconds: 12, rate: 4, sockets: 16, reps: 5 },
       calls: { calls: 10, settleMs: 1000 },
+      inbox: { conversations: 2000, recent: 40, reps: 50, members: 1000, phases: 4, perPhase: 20, rate: 4, probes: 10 },
       "call-recovery": { trials: 7 },
       "call-cost": { seconds: 300 },
       "inbox-page": { conversations: 2000, withMessages: 200, reps: 5, apiReps: 20 },
@@ -121,6 +125,8 @@ const PLAN = QUICK
 if (option("idle")) PLAN.rooms.idleSeconds = Number(option("idle"));
 if (option("rooms")) PLAN.rooms.rooms = Number(option("rooms"));
 if (option("calls")) PLAN.calls.calls = Number(option("calls"));
+if (option("conversations")) PLAN.inbox.conversations = Number(option("conversations"));
+if (option("members")) PLAN.inbox.members = Number(option("members"));
 if (option("call-seconds")) PLAN["call-cost"].seconds = Number(option("call-seconds"));
 
 const log = (s) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
@@ -232,6 +238,7 @@ async function main() {
     await step("weight", async () => await runWeight(workDir, log));
     await step("flood", async () => await runFlood(workDir, PLAN.flood, log));
     await step("calls", async () => await runCalls(workDir, PLAN.calls, log));
+    await step("inbox", async () => await runInbox(workDir, PLAN.inbox, log));
     await step("call-recovery", async () => await runCallRecovery(workDir, PLAN["call-recovery"], log));
     await step("call-cost", async () => await runCallCost(workDir, PLAN["call-cost"], log));
     await step("inbox-page", async () => await runInboxPage(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, PLAN["inbox-page"], log));

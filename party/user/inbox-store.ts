@@ -79,14 +79,4 @@ export class InboxStore {
       next: more && last ? `${last.activity}:${last.room}` : null,
     };
   }
-
-  /** Rooms already in the index (visible or removed): the rest of the user's known rooms need a backfill. */
-  known(): Set<string> {
-    return new Set(
-      this.sql
-        .exec<{ room: string }>("SELECT room FROM inbox")
-        .toArray()
-        .map((r) => r.room),
-    );
-  }
 }

@@ -21,10 +21,24 @@ import { eachLimited } from "./pool.ts";
 import { conversationFor, type RoomView } from "./rows.ts";
 
 export const FLUSH_INTERVAL_MS = 250;
-export const FLUSH_CONCURRENCY = 32;
+/**
+ * RPCs in flight per flush. Small on purpose: under wrangler dev every object shares one thread, and
+ * with 32 in flight a 1,000-member room's acks waited behind the queued user-object writes (ack p50
+ * 1.7 s vs 3 ms with the index off); with 4 the p50 was 9 ms (BENCHMARKS.md). Deployed, user objects
+ * run elsewhere and more lanes would only shorten the flush.
+ */
+export const FLUSH_CONCURRENCY = 4;
+/**
+ * After a flush, the next waits this many times as long as it took: a room spends at most a quarter
+ * of its time flushing. Small rooms' flushes take milliseconds, so this only paces big rooms. Under
+ * wrangler dev (one thread for every object) a 1,000-member room's acks wait while a flush runs:
+ * pace 3 gave ack p50 9 ms and a ~19 s index lag, pace 1 gave 373 ms and 1.3 s (BENCHMARKS.md);
+ * the sender comes first.
+ */
+const FLUSH_PACE = 3;
 const FLUSH = "flush";
 /** A flush in progress; due only if it never finished (the object restarted mid-flush). */
-const INFLIGHT = "inflight";
+const INFLIGHT = "inflight:";
 const INFLIGHT_TIMEOUT_MS = 30_000;
 const REV_KEY = "inbox_rev";
 
@@ -48,8 +62,12 @@ function parsePending(payload: unknown): Pending {
 export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDeliver): RoomFeature {
   let rev = Number(ctx.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", REV_KEY).toArray()[0]?.value ?? 0);
   let lastFlush = 0;
+  /** No flush starts before this (pacing after a long flush). */
+  let quietUntil = 0;
   /** An `all` mark is already pending: a busy room's next entries need no SQL at all. */
   let allPending = false;
+  /** The flush whose RPCs are out, if any. */
+  let running: Promise<void> | null = null;
 
   // Backfill (migration 5): a room made before the inbox has a flush due at 0; arm it now.
   const backfill = ctx.timers.get(FLUSH);
@@ -63,7 +81,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
     const next: Pending = { all: prev.all || all, users: [...new Set([...prev.users, ...users])], retry: Math.max(prev.retry, retry) };
     // A pending flush keeps its time (failed members ride along); else the next flush comes at once
     // in a quiet room, FLUSH_INTERVAL_MS after the last one in a busy room, or after a backoff.
-    const due = existing ? existing.due : retry > 0 ? now + retryDelay(retry) : Math.max(now, lastFlush + FLUSH_INTERVAL_MS);
+    const due = existing ? existing.due : retry > 0 ? now + retryDelay(retry) : Math.max(now, lastFlush + FLUSH_INTERVAL_MS, quietUntil);
     ctx.timers.set(FLUSH, due, next);
     if (next.all) allPending = true;
   }
@@ -93,28 +111,42 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
   }
 
   /**
-   * Sends the marked updates. The marks move from FLUSH to INFLIGHT first, so marks made while the RPCs
-   * are out start a fresh FLUSH (due after the interval) instead of merging with what is being sent;
-   * INFLIGHT stays durable until the end, so a flush cut short by a restart runs again.
+   * Starts sending the marked updates and returns at once. The RPCs run outside the timer's handler:
+   * the object's next alarm cannot fire while a handler is still running, so a big room's flush
+   * awaited there would delay every other feature's timers (a call's ring timeout) by its length.
+   * Durability instead: the marks move from FLUSH to an INFLIGHT timer that is cleared when the sends
+   * end, so a flush cut short by a restart runs again; marks made meanwhile start a fresh FLUSH. One
+   * flush at a time, paced by FLUSH_PACE: a big room's flushes come as often as they can be served.
    */
-  async function flush(key: string, payload: unknown) {
-    lastFlush = Date.now();
+  function flush(key: string, payload: unknown) {
+    const now = Date.now();
+    if (key === FLUSH && (running || now < quietUntil)) {
+      ctx.timers.set(FLUSH, Math.max(now + FLUSH_INTERVAL_MS, quietUntil), ctx.timers.get(FLUSH)?.payload ?? payload);
+      return;
+    }
+    lastFlush = now;
     if (key === FLUSH) {
       ctx.timers.clear(FLUSH);
       allPending = false;
     }
-    ctx.timers.set(INFLIGHT, lastFlush + INFLIGHT_TIMEOUT_MS, payload);
     const pending = parsePending(payload);
     const jobs = updates(pending);
-    const failed = await eachLimited(jobs, FLUSH_CONCURRENCY, (job) => deliver(job.user, job.update));
-    ctx.timers.clear(INFLIGHT);
-    if (failed.length === 0) return;
-    console.error(`inbox ${ctx.room}: ${failed.length} of ${jobs.length} member updates failed; retrying`);
-    mark(
-      false,
-      failed.map((j) => j.user),
-      pending.retry + 1,
-    );
+    if (jobs.length === 0) return;
+    const inflight = `${INFLIGHT}${rev}`;
+    ctx.timers.set(inflight, now + INFLIGHT_TIMEOUT_MS, payload);
+    running = eachLimited(jobs, FLUSH_CONCURRENCY, (job) => deliver(job.user, job.update)).then((failed) => {
+      running = null;
+      const ended = Date.now();
+      quietUntil = ended + (ended - now) * FLUSH_PACE;
+      ctx.timers.clear(inflight);
+      if (failed.length === 0) return;
+      console.error(`inbox ${ctx.room}: ${failed.length} of ${jobs.length} member updates failed; retrying`);
+      mark(
+        false,
+        failed.map((j) => j.user),
+        pending.retry + 1,
+      );
+    });
   }
 
   /** In a two-member room, a member coming or going changes the other's row (the online dot). */
@@ -139,6 +171,6 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
         mark(wide, [user]);
       },
     },
-    timer: (key, payload) => (key === FLUSH || key === INFLIGHT ? flush(key, payload) : undefined),
+    timer: (key, payload) => (key === FLUSH || key.startsWith(INFLIGHT) ? flush(key, payload) : undefined),
   };
 }

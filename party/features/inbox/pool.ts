@@ -1,7 +1,7 @@
 /**
  * Runs `task` for every item with at most `limit` in flight, and returns the items whose task failed.
- * A 1,000-member room's flush is 1,000 RPCs to 1,000 user objects: all at once would queue them
- * behind each other in the room's outgoing connections; one by one would take a second.
+ * A 1,000-member room's flush is 1,000 RPCs to 1,000 user objects: all at once would flood the
+ * runtime's queue ahead of the room's own work; one by one would wait a round trip each.
  */
 export async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<T[]> {
   const failed: T[] = [];
