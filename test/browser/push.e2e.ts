@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_API_KEY, mintToken, uniqueRoom } from "./support/api.ts";
 import { userTmp } from "./support/browser.ts";
 import { startPushService, type Device, type PushService, type Received } from "./support/push-service.ts";
-import { openRoomSocket, type RoomSocket } from "./support/room-socket.ts";
+import { openRoomSocket } from "./support/room-socket.ts";
 import { freePort, startWrangler, type Wrangler } from "./support/wrangler.ts";
 
 const INTERVAL_SEC = 3;
