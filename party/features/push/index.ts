@@ -89,10 +89,30 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
       const pending: Pending = { seq: entry.seq, name: entry.name, text: entry.text };
       const existing = ctx.timers.get(key);
       const last = state.lastAt(member.user);
-      // A pending push keeps its time; one whose turn came (even one being sent right now) makes the next wait the interval.
-      const due = Math.max(existing?.due ?? now, last === null ? now : last + config.minIntervalMs);
-      ctx.timers.set(key, due, pending);
+      const turn = last === null ? now : last + config.minIntervalMs;
+      if (existing || turn > now) {
+        // A pending push keeps its time but takes the newest text; one being sent now makes this wait the interval.
+        ctx.timers.set(key, Math.max(existing?.due ?? now, turn), pending);
+        continue;
+      }
+      // Their turn: send now, not through the alarm; the row is a guard that fires only if the object dies meanwhile.
+      ctx.timers.set(key, now + GUARD_MS, pending);
+      void sendNow(key, member.user, pending);
     }
+  }
+
+  async function sendNow(key: string, user: string, pending: Pending) {
+    try {
+      await notify(user, pending);
+    } catch (err) {
+      console.error(`push to ${user}: ${err instanceof Error ? err.message : err}`);
+    }
+    const row = ctx.timers.get(key);
+    if (!row) return;
+    const next = row.payload as Pending;
+    // A newer message arrived while this one was sent: it goes when the interval ends.
+    if (next.seq === pending.seq) ctx.timers.clear(key);
+    else ctx.timers.set(key, Math.max(Date.now(), (state.lastAt(user) ?? 0) + (config?.minIntervalMs ?? 0)), next);
   }
 
   /**
@@ -200,7 +220,17 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
   return {
     name: "push",
     calls,
-    on: { stored: follow },
+    on: {
+      // In a turn of its own: the timer rows and alarm it writes are not committed with the entry, so the sender's ack never waits for them.
+      stored: (entries) =>
+        void setTimeout(() => {
+          try {
+            follow(entries);
+          } catch (err) {
+            console.error("push: following stored entries failed", err);
+          }
+        }, 0),
+    },
     async timer(key, payload) {
       if (key.startsWith("n:")) return notify(key.slice(2), payload as Pending);
       if (key.startsWith("d:")) return deliver(key, payload as Delivery);
