@@ -24,7 +24,7 @@ async function startSink() {
       res.writeHead(201).end();
     });
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
   const address = /** @type {import("node:net").AddressInfo} */ (server.address());
   return { origin: `http://127.0.0.1:${address.port}`, arrivals, close: () => new Promise((r) => server.close(() => r(undefined))) };
 }

@@ -83,7 +83,7 @@ const of = (d: Device) => (all: Received[]) => all.filter((r) => r.device === d.
 describe("web push for new messages", () => {
   it("an offline member gets one encrypted declarative push; the sender, a connected member and a muted member get none", async () => {
     const { id, people } = await room(["Alice", "Bob", "Carol", "Dave"], { title: "Order #42", url: "https://shop.example/orders/42" });
-    const { Alice, Bob, Carol, Dave } = people as Record<string, Person>;
+    const [Alice, Bob, Carol, Dave] = ["Alice", "Bob", "Carol", "Dave"].map((n) => people[n]!) as [Person, Person, Person, Person];
     const [a, b, c, d] = [await subscribe(Alice), await subscribe(Bob), await subscribe(Carol), await subscribe(Dave)];
     const carol = await openRoomSocket(server.origin, id, Carol.token);
     expect(await call(`/api/push/mutes/${id}`, { method: "PUT", token: Dave.token })).toEqual({ status: 200, body: { room: id, muted: true } });

@@ -4,6 +4,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, token } from "../../../test/workerd/helpers.ts";
+import type { User } from "../../user.ts";
 import { generateVapidKeys, MAX_PAYLOAD_BYTES } from "../../notify/webpush.ts";
 import { signDecline, verifyDecline } from "./action-token.ts";
 import { attempt, backoffMs, MAX_TRIES, type Delivery } from "./delivery.ts";
@@ -126,7 +127,8 @@ describe("subscriptions through the Worker", () => {
     // The workerd tests have no VAPID private key, but the public one is set: subscribing works.
     expect((await post("/api/push/subscribe", { subscription: sub, url: "https://h.example/a" })).status).toBe(201);
     expect((await post("/api/push/subscribe", { subscription: sub, url: "https://h.example/b" })).status).toBe(201);
-    const user = env.User.getByName("push-store-user");
+    // The test env is typed without bindings; this one is wrangler.toml's User namespace.
+    const user = (env as unknown as { User: DurableObjectNamespace<User> }).User.getByName("push-store-user");
     expect(await user.pushTargets("ps-room")).toEqual([{ ...sub, url: "https://h.example/b" }]);
     const bad = await post("/api/push/subscribe", { subscription: { ...sub, endpoint: "http://push.example.net/x" }, url: "https://h.example/" });
     expect(bad.status).toBe(400);
