@@ -2,6 +2,9 @@
 // npm run bench [-- --quick] [--only fanout,throughput,resume,rooms,weight,load] [--no-proxy] [--keep]
 //                [--rooms 1000] [--idle 45]   (many-rooms size and idle seconds)
 //                [--only calls] [--calls 10]  (issue 9's call setup bench: Chromium, coturn, root; ~4 min)
+//                [--only call-recovery]       (issue 10's ICE restart after a TURN outage: Chromium, coturn, root; ~2 min)
+//                [--only call-cost] [--call-seconds 300]  (issue 10's CPU, memory and bitrate of a video call; 2 × the seconds)
+//                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
 //                [--only push] [--push-rooms 200] [--push-rate 20]  (issue 12: entry stored → push received, ack with push on/off; ~1 min)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
@@ -20,7 +23,10 @@ import { runWeight } from "./scenarios/weight.mjs";
 import { runLoad } from "./scenarios/load.mjs";
 import { runFlood } from "./scenarios/flood.mjs";
 import { VARIANTS } from "./lib/variants.mjs";
+import { runCallCost } from "./scenarios/call-cost.mjs";
+import { runCallRecovery } from "./scenarios/call-recovery.mjs";
 import { runCalls } from "./scenarios/calls.mjs";
+import { runInboxPage } from "./scenarios/inbox-page.mjs";
 import { runPush } from "./scenarios/push.mjs";
 import { ensureLoopbackNetns } from "../scripts/netns.mjs";
 
@@ -38,7 +44,7 @@ const ALL = ["fanout", "throughput", "resume", "rooms", "weight", "load", "flood
 const only = option("only")?.split(",") ?? (flag("ab") ? [...ALL, "ab"] : ALL);
 // WebRTC must stay on loopback: the call bench runs in a loopback-only network namespace (as root),
 // and so does everything else of that run (all of it is loopback anyway).
-if (only.includes("calls")) ensureLoopbackNetns(fileURLToPath(import.meta.url), argv);
+if (only.some((s) => s.startsWith("call"))) ensureLoopbackNetns(fileURLToPath(import.meta.url), argv);
 const HARD_LIMIT_MS = (QUICK ? 4 : 15) * 60_000;
 
 /** Sizes: the full run fits in ~10 minutes here, --quick in ~2. */
@@ -60,6 +66,9 @@ const PLAN = QUICK
       load: { reps: 2 },
       flood: { seconds: 6, rate: 4, sockets: 8 },
       calls: { calls: 5, settleMs: 1000 },
+      "call-recovery": { trials: 5 },
+      "call-cost": { seconds: 60 },
+      "inbox-page": { conversations: 300, withMessages: 60, reps: 2, apiReps: 5 },
       push: { rooms: 50, rate: 20 },
       ab: {
         fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 },
@@ -91,6 +100,9 @@ const PLAN = QUICK
       load: { reps: 5 },
       flood: { seconds: 12, rate: 4, sockets: 16 },
       calls: { calls: 10, settleMs: 1000 },
+      "call-recovery": { trials: 7 },
+      "call-cost": { seconds: 300 },
+      "inbox-page": { conversations: 2000, withMessages: 200, reps: 5, apiReps: 20 },
       push: { rooms: 200, rate: 20 },
       ab: {
         fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 },
@@ -109,6 +121,7 @@ const PLAN = QUICK
 if (option("idle")) PLAN.rooms.idleSeconds = Number(option("idle"));
 if (option("rooms")) PLAN.rooms.rooms = Number(option("rooms"));
 if (option("calls")) PLAN.calls.calls = Number(option("calls"));
+if (option("call-seconds")) PLAN["call-cost"].seconds = Number(option("call-seconds"));
 if (option("push-rooms")) PLAN.push.rooms = Number(option("push-rooms"));
 if (option("push-rate")) PLAN.push.rate = Number(option("push-rate"));
 
@@ -161,7 +174,7 @@ async function main() {
   if (report.machine.loadAverageAtStart[0] > 1)
     console.log("note: the machine is busy with other work; the 'other cores' columns show how much, per measurement");
 
-  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab"].includes(s));
+  const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab", "inbox-page"].includes(s));
   let sio = null;
   let ours = null;
   const targets = [];
@@ -221,6 +234,9 @@ async function main() {
     await step("weight", async () => await runWeight(workDir, log));
     await step("flood", async () => await runFlood(workDir, PLAN.flood, log));
     await step("calls", async () => await runCalls(workDir, PLAN.calls, log));
+    await step("call-recovery", async () => await runCallRecovery(workDir, PLAN["call-recovery"], log));
+    await step("call-cost", async () => await runCallCost(workDir, PLAN["call-cost"], log));
+    await step("inbox-page", async () => await runInboxPage(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, PLAN["inbox-page"], log));
     await step("push", async () => await runPush(workDir, PLAN.push, log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
 

@@ -2,6 +2,7 @@
  * The hosted demo: pick a name, get a fresh guest room and a link to share. The widget is loaded
  * exactly as a host site would load it: a module script tag pointing at /inapp-talk.js.
  */
+import { openShop, savedShop, type Shop } from "./seller.ts";
 import { strings, type DemoLang } from "./strings.ts";
 
 const GUEST_PREFIX = "demo-";
@@ -18,7 +19,9 @@ loadWidget();
 applyLang();
 applyTheme();
 applyLayout();
-showJoin();
+if (params.has("seller")) void showSeller();
+else if (params.has("buyer")) showBuyer(Number(params.get("buyer")));
+else showJoin();
 
 function loadWidget(): void {
   if (document.querySelector("script[data-inapp-talk]")) return;
@@ -75,6 +78,77 @@ function enterRoom(room: string, name: string): void {
   document.title = `inapp-talk · ${room}`;
 }
 
+/** The seller's inbox: every buyer's conversation in one widget (`<inapp-talk inbox>`). */
+async function showSeller(fresh = false): Promise<void> {
+  $("shop").hidden = false;
+  const status = $("shop-status");
+  status.hidden = false;
+  status.textContent = strings[lang].shopLoading;
+  let shop: Shop;
+  try {
+    shop = (!fresh && savedShop()) || (await openShop(store("name") || strings[lang].sellerName, lang));
+  } catch {
+    status.textContent = strings[lang].shopFailed;
+    return;
+  }
+  status.hidden = true;
+  const el = document.createElement("inapp-talk");
+  el.setAttribute("inbox", "");
+  el.setAttribute("token", shop.token);
+  const open = params.get("chat");
+  if (open && shop.rooms.some((r) => r.room === open)) el.setAttribute("room", open);
+  for (const [name, value] of [
+    ["lang", lang],
+    ["theme", theme],
+    ["layout", layout],
+  ])
+    el.setAttribute(name!, value!);
+  if (layout === "launcher") el.setAttribute("open", "");
+  // The host keeps its own URL in step with what the inbox shows, so a reload reopens it.
+  el.addEventListener("inapp-talk-conversation", (e) => {
+    const { room } = (e as CustomEvent<{ room: string | null }>).detail;
+    history.replaceState(null, "", room ? `/?seller&chat=${room}` : "/?seller");
+  });
+  el.addEventListener("inapp-talk-unread", (e) => {
+    const { count } = (e as CustomEvent<{ count: number }>).detail;
+    document.title = `${count ? `(${count}) ` : ""}inapp-talk · ${strings[lang].shopTitle}`;
+  });
+  $("shop-chat").querySelector("inapp-talk")?.remove();
+  $("shop-chat").append(el);
+  const list = $("buyers");
+  list.replaceChildren(
+    ...shop.rooms.map((r, i) => {
+      const a = document.createElement("a");
+      a.href = `/?buyer=${i + 1}`;
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.textContent = strings[lang].writeAs.replace("{name}", r.buyer.name);
+      const li = document.createElement("li");
+      li.append(a);
+      return li;
+    }),
+  );
+}
+
+/** One buyer's side of a demo shop (opened from the seller view, in another tab). */
+function showBuyer(n: number): void {
+  const r = savedShop()?.rooms[n - 1];
+  if (!r) return showJoin();
+  $("room").hidden = false;
+  const el = document.createElement("inapp-talk");
+  el.setAttribute("room", r.room);
+  el.setAttribute("token", r.buyer.token);
+  for (const [name, value] of [
+    ["lang", lang],
+    ["theme", theme],
+    ["layout", layout],
+  ])
+    el.setAttribute(name!, value!);
+  $("chat").append(el);
+  $("side").hidden = true;
+  document.title = `inapp-talk · ${r.buyer.name}`;
+}
+
 function snippet(room: string): string {
   return [`<script type="module" src="${location.origin}/inapp-talk.js"></script>`, `<inapp-talk room="${room}" guest name="Your name"></inapp-talk>`].join(
     "\n",
@@ -101,6 +175,8 @@ document.addEventListener("click", async (e) => {
   button.textContent = strings[lang].copied;
   setTimeout(() => (button.textContent = strings[lang][button.dataset.i18n as keyof (typeof strings)["en"]] ?? ""), 1500);
 });
+
+$("new-shop").addEventListener("click", () => void showSeller(true));
 
 $<HTMLSelectElement>("lang").addEventListener("change", (e) => {
   lang = pick((e.target as HTMLSelectElement).value, ["en", "ko"], "en");

@@ -28,6 +28,15 @@ const en = {
   embedText: "Paste this into any page. In production, use token-url with tokens minted by your backend instead of guest.",
   copySnippet: "Copy snippet",
   newRoom: "Start another room",
+  sellerLink: "Or see the seller's side: one inbox for many buyers",
+  sellerName: "Seller",
+  shopTitle: "Your shop's inbox",
+  shopText:
+    "Three buyers wrote to you, each in their own conversation. Open one as the buyer in another tab and write: the conversation moves to the top of your inbox with its count, live.",
+  shopLoading: "Setting up your shop…",
+  shopFailed: "The shop could not be set up. Reload to try again.",
+  writeAs: "Write as {name} (new tab)",
+  newShop: "New buyers",
 };
 
 const ko: typeof en = {
@@ -59,6 +68,15 @@ const ko: typeof en = {
   embedText: "아무 페이지에나 붙여 넣으세요. 실제 서비스에서는 guest 대신 백엔드에서 발급한 토큰과 token-url을 사용하세요.",
   copySnippet: "코드 복사",
   newRoom: "다른 방 만들기",
+  sellerLink: "판매자 화면도 보기: 여러 구매자와의 대화를 한 곳에서",
+  sellerName: "판매자",
+  shopTitle: "내 상점의 대화 목록",
+  shopText:
+    "구매자 세 명이 각자의 대화방에서 문의했습니다. 다른 탭에서 구매자로 대화를 열고 메시지를 보내 보세요. 그 대화가 읽지 않은 메시지 수와 함께 바로 목록 맨 위로 올라옵니다.",
+  shopLoading: "상점을 준비하는 중…",
+  shopFailed: "상점을 준비하지 못했습니다. 새로고침해 다시 시도하세요.",
+  writeAs: "{name}(으)로 메시지 보내기 (새 탭)",
+  newShop: "새 구매자",
 };
 
 export type DemoLang = "en" | "ko";

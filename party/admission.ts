@@ -16,7 +16,9 @@ export interface Denied {
 
 /**
  * Whether a verified user may open a socket in this room, decided before the socket exists.
- * Moderators are always admitted: they are how hosts run rooms.
+ * Moderators are admitted to rooms their token names: they are how hosts run rooms. Two things
+ * outrank that: a user the host removed is banned until the host adds them again, and a `*` token
+ * ("every room where I am a member") opens only rooms where the user already is a member.
  */
 export function admission(
   settings: RoomSettings,
@@ -24,7 +26,10 @@ export function admission(
   /** Called only when a limit applies: counting members is a table scan on every connect otherwise. */
   memberCount: () => number,
   role: Role,
+  access: { banned: boolean; wildcard: boolean } = { banned: false, wildcard: false },
 ): Refusal | null {
+  if (access.banned) return "not_member";
+  if (access.wildcard) return member ? null : "not_member";
   if (isModerator({ role }) || member) return null;
   if (settings.membersOnly) return "not_member";
   if (settings.maxMembers !== null && memberCount() >= settings.maxMembers) return "room_full";

@@ -3,7 +3,7 @@
  * `implements` this, so the compiler holds it to the promise; the Worker calls it through
  * `roomStub()` (worker/rooms-stub.ts) without casts.
  */
-import type { ChatMessage, Role } from "../protocol/index.ts";
+import type { ChatMessage, Conversation, Role } from "../protocol/index.ts";
 import type { Denied } from "./admission.ts";
 import type { ProbeFired } from "./features/probe/index.ts";
 import type { Identity } from "./identity.ts";
@@ -12,6 +12,7 @@ import type { RoomInfo } from "./room-api.ts";
 import type { RoomSettings } from "./settings-store.ts";
 import type { TimerRow } from "./timers.ts";
 import type { StoredSubscription } from "./user/push-store.ts";
+import type { InboxUpdate } from "./user/inbox-types.ts";
 
 /** What the Worker asks of a user's object (party/user.ts). */
 export interface UserRpc {
@@ -23,8 +24,16 @@ export interface UserRpc {
   revoked(iat: number): boolean;
   /** Refuses this user's tokens issued until now; returns the boundary and the rooms to tell. */
   revoke(nowMs: number): { before: number; rooms: string[] };
-  /** Whether the user has the inbox open (then rooms do not push to them). */
+  /** A room's latest state for this user (rooms' inbox feature); an older `rev` than the stored one is ignored. */
+  inboxUpdate(update: InboxUpdate): void;
+  /** Inbox rows, newest activity first, after cursor `before`; `next` is the following page's cursor or null. */
+  inboxPage(before: string | null, limit: number): { conversations: Conversation[]; next: string | null };
+  /** Unread across the user's conversations. */
+  inboxUnread(): number;
+  /** Whether the user has an inbox socket open now. */
   inboxOpen(): boolean;
+  /** Test hooks only (INAPP_TALK_TEST_HOOKS=true; throws otherwise): update counts; `fail` refuses the next n updates. */
+  inboxTest(set?: { fail: number }): { updates: number; failed: number };
   /** Web push (party/user/push-store.ts): adds or updates a device; returns how many the user has. */
   pushSubscribe(subscription: StoredSubscription): number;
   /** Removes a device (unsubscribed, or the push service answered 404/410); false when unknown. */
@@ -37,7 +46,7 @@ export interface UserRpc {
 
 export interface RoomRpc {
   /** Why this user would be refused a socket (members-only, full, cooling down after a flood), or null. */
-  admit(identity: Pick<Identity, "user" | "role">): Denied | null;
+  admit(identity: Pick<Identity, "user" | "role" | "wildcard">): Denied | null;
   /** Entries with seq < before (null: the latest), oldest first. */
   transcript(before: number | null, limit: number): ChatMessage[];
   info(): RoomInfo;

@@ -25,6 +25,8 @@ export interface RoomEnv {
   PUSH_MIN_INTERVAL?: string;
   /** HS256 key of room tokens; rooms derive the key of push action tokens (Decline) from it. */
   TOKEN_SECRET?: string;
+  /** "off" turns the rooms' inbox feature off (a bench/diagnostic switch: members' inbox indexes stop following rooms). */
+  INBOX_INDEX?: string;
   /** "true" only in tests: registers the probe feature and its /api/_test routes. */
   INAPP_TALK_TEST_HOOKS?: string;
 }

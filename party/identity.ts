@@ -18,6 +18,11 @@ export interface Identity {
   relay: boolean;
   /** Longest call in seconds: null = no limit, 0 = may not start or accept calls. */
   callSeconds: number | null;
+  /**
+   * Admitted by a `rooms: ["*"]` token ("every room where I am a member"), not by naming this room:
+   * the room then admits the user only if they are already a member, moderators included.
+   */
+  wildcard?: true;
 }
 
 /** Moderators are how hosts run rooms: always admitted, may write in read-only rooms. */
@@ -68,5 +73,6 @@ export function decodeIdentity(header: string | null): Identity | null {
     iat: d.iat,
     relay: d.relay === true,
     callSeconds: typeof d.callSeconds === "number" ? d.callSeconds : null,
+    ...(d.wildcard === true ? { wildcard: true as const } : {}),
   };
 }

@@ -80,6 +80,23 @@ export class MessageStore {
     return { messages: page.map(toEntry), hasMore };
   }
 
+  /** The newest entry, or null in an empty room. */
+  latest(): ChatMessage | null {
+    const row = this.sql.exec<Row>(`SELECT ${COLUMNS} FROM messages ORDER BY seq DESC LIMIT 1`).toArray()[0];
+    return row ? toEntry(row) : null;
+  }
+
+  /**
+   * How many entries above `seq` are not `user`'s own. Seqs are dense (a resend takes none), so that is
+   * (last seq − seq) minus the user's own entries there, counted on the (user, seq) index: exact unread
+   * without reading the history.
+   */
+  othersAfter(user: string, seq: number): number {
+    if (seq >= this.lastSeq) return 0;
+    const own = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE user = ? AND seq > ?", user, seq).one().n;
+    return this.lastSeq - seq - own;
+  }
+
   /** Up to `limit` entries with seq > since, oldest first, and whether more follow. */
   after(since: number, limit: number): { messages: ChatMessage[]; more: boolean } {
     const rows = this.sql.exec<Row>(`SELECT ${COLUMNS} FROM messages WHERE seq > ? ORDER BY seq ASC LIMIT ?`, since, limit).toArray();

@@ -18,6 +18,7 @@ import {
   type ServerMessage,
 } from "../protocol/index.ts";
 import { admission, type Denied } from "./admission.ts";
+import { BanStore } from "./bans-store.ts";
 import type { RoomRpc } from "./contract.ts";
 import type { Conn, FrameHandlers, RoomContext, RoomEvents, RoomFeature } from "./feature.ts";
 import { createFeatures, type Features } from "./features/index.ts";
@@ -30,6 +31,7 @@ import { limitConfig, UserLimiter } from "./rate-limit.ts";
 import { RoomApi } from "./room-api.ts";
 import { SettingsStore, type RoomSettings } from "./settings-store.ts";
 import { Timers } from "./timers.ts";
+import { inboxDelivery } from "./user/inbox-delivery.ts";
 
 type Handler = (conn: Conn, identity: Identity, frame: ClientMessage) => void;
 
@@ -40,6 +42,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   readonly members: MemberStore;
   readonly settings: SettingsStore;
   readonly timers: Timers;
+  private readonly bans: BanStore;
   private readonly api: RoomApi;
   private readonly features: Features;
   private readonly handlers = new Map<string, Handler>();
@@ -59,6 +62,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     this.members = new MemberStore(ctx.storage.sql);
     this.settings = new SettingsStore(ctx.storage.sql);
     this.timers = new Timers(ctx.storage.sql, ctx.storage);
+    this.bans = new BanStore(ctx.storage.sql);
     this.api = new RoomApi(this.messages, this.members, this.settings);
     this.limiter = new UserLimiter(limitConfig(env), ctx.storage.sql);
     const users = env.User;
@@ -66,6 +70,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
       (name) => this.contextFor(name),
       this.messages,
       env.INAPP_TALK_TEST_HOOKS === "true",
+      inboxDelivery(env),
       users
         ? { targets: (user, room) => users.getByName(user).pushTargets(room), gone: (user, endpoint) => users.getByName(user).pushUnsubscribe(endpoint) }
         : null,
@@ -148,10 +153,11 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     return super.fetch(request);
   }
 
-  admit(identity: Pick<Identity, "user" | "role">): Denied | null {
+  admit(identity: Pick<Identity, "user" | "role" | "wildcard">): Denied | null {
     const wait = this.limiter.cooldown(identity.user, Date.now());
     if (wait > 0) return { code: "rate_limited", message: "Too many messages; wait before reconnecting.", retryAfterMs: wait };
-    const refusal = admission(this.settings.get(), this.members.get(identity.user), () => this.members.count(), identity.role);
+    const access = { banned: this.bans.has(identity.user), wildcard: identity.wildcard === true };
+    const refusal = admission(this.settings.get(), this.members.get(identity.user), () => this.members.count(), identity.role, access);
     if (!refusal) return null;
     return { code: refusal, message: refusal === "room_full" ? "This room is full." : "You are not a member of this room." };
   }
@@ -172,7 +178,10 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     }
     const now = Date.now();
     conn.setState({ ...identity, connectedAt: now });
+    const before = this.members.get(identity.user);
     this.members.upsert(identity.user, identity.name, identity.role, now);
+    // Joining with a token naming the room makes a member; the inbox follows (a name shows in titles).
+    if (before?.name !== identity.name) this.events.changed("members", identity.user);
     const settings = this.settings.get();
     send(conn, {
       type: "welcome",
@@ -295,6 +304,8 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   }
 
   configure(patch: Partial<RoomSettings>, members: { user: string; name: string }[] | undefined) {
+    // The host adding someone again lifts the ban their removal set.
+    for (const m of members ?? []) this.bans.lift(m.user);
     const info = this.api.configure(patch, members, Date.now());
     this.events.changed("settings");
     if (members) this.events.changed("members");
@@ -302,6 +313,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   }
 
   addMember(user: string, name: string, role: Role) {
+    this.bans.lift(user);
     const member = this.api.addMember(user, name, role, Date.now());
     this.events.changed("members", user);
     return member;
@@ -318,14 +330,21 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     return closed;
   }
 
-  /** Removes a member and closes their sockets: membership is what lets them in. */
+  /**
+   * Removes a member and bans them until the host adds them again, in every room mode: their sockets
+   * close, a token naming the room no longer admits them (so joining cannot re-create the
+   * membership), and the inbox feature drops the room from their inbox.
+   */
   removeMember(user: string) {
     const removed = this.api.removeMember(user);
-    if (removed) this.events.changed("members", user);
-    if (this.settings.get().membersOnly) {
-      for (const conn of this.getConnections(userTag(user))) conn.close(CLOSE_CODES.forbidden, "not_member");
+    if (!removed) return false;
+    this.bans.ban(user, Date.now());
+    for (const conn of this.getConnections<ConnectionState>(userTag(user))) {
+      sendError(conn, "not_member", "You were removed from this room.");
+      this.closeSocket(conn, CLOSE_CODES.forbidden, "not_member");
     }
-    return removed;
+    this.events.changed("members", user);
+    return true;
   }
 }
 

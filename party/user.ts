@@ -1,13 +1,18 @@
 /**
  * The user's object: one small Durable Object per user id, for what belongs to a person rather than
- * a room. Today: revocation (tokens issued before a moment are refused everywhere) and the rooms the
- * user has opened (so a revocation can reach their open sockets). The inbox index, push
+ * a room. Revocation (tokens issued before a moment are refused everywhere), the rooms the user has
+ * opened (so a revocation can reach their open sockets), flood cool-downs, and the inbox index with
+ * its socket (`/parties/user/<user>?token=<a "*" token>`, authorized by the Worker). Push
  * subscriptions and blocks belong here next.
  */
-import { DurableObject } from "cloudflare:workers";
+import { Server, type Connection, type ConnectionContext } from "partyserver";
+import { CLOSE_CODES, INBOX_PAGE_SIZE, parseInboxClientFrame, type ErrorCode, type InboxServerFrame, type ErrorFrame } from "../protocol/index.ts";
 import type { UserRpc } from "./contract.ts";
+import { decodeIdentity, IDENTITY_HEADER, type Identity } from "./identity.ts";
 import { migrate, type Migration } from "./migrations/index.ts";
 import { PUSH_USER_MIGRATION, PushStore, type StoredSubscription } from "./user/push-store.ts";
+import { InboxStore, isInboxCursor, type InboxChange } from "./user/inbox-store.ts";
+import type { InboxUpdate } from "./user/inbox-types.ts";
 
 export const USER_MIGRATIONS: readonly Migration[] = [
   {
@@ -24,24 +29,52 @@ export const USER_MIGRATIONS: readonly Migration[] = [
     // Rooms report a flooder here, so the Worker refuses their reconnects without waking the room.
     statements: ["CREATE TABLE cooldowns (room TEXT PRIMARY KEY, until INTEGER NOT NULL)"],
   },
+  {
+    version: 3,
+    name: "inbox index",
+    statements: [
+      // One row per room, the latest state its inbox feature pushed (party/user/inbox-store.ts).
+      `CREATE TABLE inbox (
+         room     TEXT PRIMARY KEY,
+         rev      INTEGER NOT NULL,
+         removed  INTEGER NOT NULL DEFAULT 0,
+         activity INTEGER NOT NULL,
+         unread   INTEGER NOT NULL,
+         row      TEXT NOT NULL
+       )`,
+      "CREATE INDEX inbox_activity ON inbox (removed, activity, room)",
+    ],
+  },
   PUSH_USER_MIGRATION,
 ];
 
-export class User extends DurableObject<Record<string, unknown>> implements UserRpc {
+type Env = Record<string, unknown>;
+type InboxConn = Connection<Identity>;
+
+export class User extends Server<Env> implements UserRpc {
+  static options = { hibernate: true };
+
   private revokedBefore: number;
   /** Cool-downs by room, Unix ms (read on every upgrade: kept in memory, written through). */
   private readonly cooldowns = new Map<string, number>();
-  private readonly push: PushStore;
+  private readonly pushStore: PushStore;
+  private readonly inbox: InboxStore;
+  /** Test hooks only: updates received, and how many of the next ones to refuse. */
+  private readonly test = { updates: 0, failed: 0, failNext: 0 };
 
-  constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
+  constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // Schema in the constructor, not onStart: the Worker and rooms reach this object by RPC, which skips onStart.
     migrate(ctx.storage, USER_MIGRATIONS);
-    this.push = new PushStore(ctx.storage.sql);
+    this.pushStore = new PushStore(ctx.storage.sql);
     this.revokedBefore = ctx.storage.sql.exec<{ value: number }>("SELECT value FROM settings WHERE key = 'revoked_before'").toArray()[0]?.value ?? 0;
     const now = Date.now();
     for (const r of ctx.storage.sql.exec<{ room: string; until: number }>("SELECT room, until FROM cooldowns WHERE until > ?", now))
       this.cooldowns.set(r.room, r.until);
+    this.inbox = new InboxStore(ctx.storage.sql);
   }
+
+  // ---- revocation and cool-downs (RPC from the Worker and rooms) ------------------------------
 
   /** A room cut this user off for flooding until `until` (Unix ms). */
   cooldown(room: string, until: number): void {
@@ -65,8 +98,8 @@ export class User extends DurableObject<Record<string, unknown>> implements User
 
   /**
    * Refuses every token issued up to and including the current second (JWT `iat` has one-second
-   * resolution, so a token from earlier in this second cannot be told apart). Returns the boundary
-   * and the rooms whose open sockets must be closed.
+   * resolution, so a token from earlier in this second cannot be told apart). Closes this user's
+   * inbox sockets; returns the boundary and the rooms whose open sockets must be closed.
    */
   revoke(nowMs: number): { before: number; rooms: string[] } {
     this.revokedBefore = Math.max(this.revokedBefore, Math.floor(nowMs / 1000) + 1);
@@ -74,6 +107,11 @@ export class User extends DurableObject<Record<string, unknown>> implements User
       "INSERT INTO settings (key, value) VALUES ('revoked_before', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       this.revokedBefore,
     );
+    for (const conn of this.getConnections<Identity>()) {
+      if (conn.state && conn.state.iat >= this.revokedBefore) continue;
+      sendError(conn, "unauthorized", "This session was revoked.");
+      conn.close(CLOSE_CODES.expired, "revoked");
+    }
     const rooms = this.ctx.storage.sql
       .exec<{ room: string }>("SELECT room FROM rooms ORDER BY room")
       .toArray()
@@ -81,30 +119,126 @@ export class User extends DurableObject<Record<string, unknown>> implements User
     return { before: this.revokedBefore, rooms };
   }
 
-  // inbox-backend provides this
-  inboxOpen(): boolean {
-    return false;
-  }
+  // ---- web push devices and mutes (RPC from the Worker and rooms) -----------------------------
 
   pushSubscribe(subscription: StoredSubscription): number {
-    return this.push.subscribe(subscription, Date.now());
+    return this.pushStore.subscribe(subscription, Date.now());
   }
 
   pushUnsubscribe(endpoint: string): boolean {
-    return this.push.unsubscribe(endpoint);
+    return this.pushStore.unsubscribe(endpoint);
   }
 
   pushMute(room: string, muted: boolean): void {
-    this.push.setMuted(room, muted, Date.now());
+    this.pushStore.setMuted(room, muted, Date.now());
   }
 
   pushMuted(room: string): boolean {
-    return this.push.muted(room);
+    return this.pushStore.muted(room);
   }
 
   /** Someone who is looking (the inbox open) or who muted the room gets no notification. */
   pushTargets(room: string): StoredSubscription[] {
-    if (this.push.muted(room) || this.inboxOpen()) return [];
-    return this.push.list();
+    if (this.pushStore.muted(room) || this.inboxOpen()) return [];
+    return this.pushStore.list();
   }
+
+  // ---- the inbox index (RPC from rooms and the Worker) ------------------------------------------
+
+  /** A room's latest state for this user; open inbox sockets see the change at once. */
+  inboxUpdate(update: InboxUpdate): void {
+    if (this.env.INAPP_TALK_TEST_HOOKS === "true") {
+      this.test.updates++;
+      if (this.test.failNext > 0) {
+        this.test.failNext--;
+        this.test.failed++;
+        throw new Error("test hook: inbox update refused on purpose");
+      }
+    }
+    this.push(this.inbox.apply(update));
+  }
+
+  inboxPage(before: string | null, limit: number) {
+    return this.inbox.page(before, limit);
+  }
+
+  inboxUnread(): number {
+    return this.inbox.total;
+  }
+
+  /** Whether an inbox socket of this user is open now (a push can be skipped when the user is looking). */
+  inboxOpen(): boolean {
+    for (const conn of this.getConnections()) if (conn.readyState === WebSocket.READY_STATE_OPEN) return true;
+    return false;
+  }
+
+  /** Test hooks (INAPP_TALK_TEST_HOOKS=true; throws otherwise): counts updates, refuses the next `fail`. */
+  inboxTest(set?: { fail: number }): { updates: number; failed: number } {
+    if (this.env.INAPP_TALK_TEST_HOOKS !== "true") throw new Error("test hooks are off");
+    if (set) this.test.failNext = set.fail;
+    return { updates: this.test.updates, failed: this.test.failed };
+  }
+
+  private push(change: InboxChange) {
+    if (!change) return;
+    const total = this.inbox.total;
+    const frame: InboxServerFrame = change.conversation
+      ? { type: "inbox_row", conversation: change.conversation, total }
+      : { type: "inbox_removed", room: change.room, total };
+    const json = JSON.stringify(frame);
+    for (const conn of this.getConnections<Identity>()) send(conn, json);
+  }
+
+  // ---- the inbox socket -----------------------------------------------------------------------
+
+  /** The Worker verified the token (a "*" token of this user); revocation is checked here, before the socket exists. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return Response.json({ error: { code: "not_found", message: "No such endpoint." } }, { status: 404 });
+    }
+    const identity = decodeIdentity(request.headers.get(IDENTITY_HEADER));
+    if (!identity) return Response.json({ error: { code: "unauthorized", message: "No verified identity." } }, { status: 401 });
+    if (this.revoked(identity.iat)) return Response.json({ error: { code: "unauthorized", message: "This token was revoked." } }, { status: 401 });
+    return super.fetch(request);
+  }
+
+  override onConnect(conn: InboxConn, ctx: ConnectionContext): void {
+    const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
+    if (!identity) return conn.close(CLOSE_CODES.forbidden, "unauthorized");
+    conn.setState(identity);
+    send(conn, JSON.stringify(this.pageFrame(null, true)));
+  }
+
+  override onMessage(conn: InboxConn, raw: string | ArrayBuffer | ArrayBufferView): void {
+    const identity = conn.state;
+    if (!identity || conn.readyState !== WebSocket.READY_STATE_OPEN) return;
+    if (Date.now() / 1000 >= identity.exp) {
+      sendError(conn, "expired", "Your session expired; reconnect with a fresh token.");
+      return conn.close(CLOSE_CODES.expired, "expired");
+    }
+    const parsed = parseInboxClientFrame(raw);
+    if (!parsed.ok) return sendError(conn, parsed.code, parsed.message);
+    if (!isInboxCursor(parsed.value.before)) return sendError(conn, "invalid_message", "inbox_page.before must be the `next` of an earlier page.");
+    send(conn, JSON.stringify(this.pageFrame(parsed.value.before, false)));
+  }
+
+  // A socket error is followed by its close; there is nothing to clean up per socket.
+  override onError(): void {}
+
+  private pageFrame(before: string | null, first: boolean): InboxServerFrame {
+    return { type: "inbox", ...this.inbox.page(before, INBOX_PAGE_SIZE), first, total: this.inbox.total };
+  }
+}
+
+function send(conn: InboxConn, json: string) {
+  if (conn.readyState !== WebSocket.READY_STATE_OPEN) return;
+  try {
+    conn.send(json);
+  } catch {
+    // A socket that broke mid-send is closed by the runtime; the others must still get the frame.
+  }
+}
+
+function sendError(conn: InboxConn, code: ErrorCode, message: string) {
+  send(conn, JSON.stringify({ type: "error", code, message } satisfies ErrorFrame));
 }

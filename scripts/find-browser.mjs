@@ -93,7 +93,7 @@ export const CHROMIUM_ARGS = [
 /** Added for calls: fake camera and microphone, autoplay, and peer connections over loopback. */
 export const CHROMIUM_MEDIA_ARGS = [
   "--autoplay-policy=no-user-gesture-required",
-  "--use-fake-device-for-media-stream",
+  "--use-fake-device-for-media-stream=device-count=2",
   "--use-fake-ui-for-media-stream",
   "--allow-loopback-in-peer-connection",
 ];

@@ -20,7 +20,7 @@ export interface WidgetError {
 }
 
 /** The call's phase as this side sees it: the room's `ringing` is `outgoing` for the caller, `incoming` for the callee. */
-export type CallPhaseName = "outgoing" | "incoming" | "connecting" | "connected" | "ended";
+export type CallPhaseName = "outgoing" | "incoming" | "connecting" | "connected" | "reconnecting" | "ended";
 
 /** `inapp-talk-call`: one event per phase change of a call. */
 export interface CallEventDetail {
@@ -45,6 +45,8 @@ export interface InappTalkEventMap {
   "inapp-talk-unread": { count: number };
   /** A call changed phase (outgoing, incoming, connecting, connected, ended). */
   "inapp-talk-call": CallEventDetail;
+  /** With `inbox`: the conversation now showing, or null for the list (sync the host page's URL with it). */
+  "inapp-talk-conversation": { room: string | null };
 }
 
 export type InappTalkEventName = keyof InappTalkEventMap;
@@ -60,6 +62,7 @@ declare global {
     "inapp-talk-error": CustomEvent<InappTalkEventMap["inapp-talk-error"]>;
     "inapp-talk-unread": CustomEvent<InappTalkEventMap["inapp-talk-unread"]>;
     "inapp-talk-call": CustomEvent<InappTalkEventMap["inapp-talk-call"]>;
+    "inapp-talk-conversation": CustomEvent<InappTalkEventMap["inapp-talk-conversation"]>;
   }
   interface DocumentEventMap {
     "inapp-talk-ready": CustomEvent<InappTalkEventMap["inapp-talk-ready"]>;
@@ -67,5 +70,6 @@ declare global {
     "inapp-talk-error": CustomEvent<InappTalkEventMap["inapp-talk-error"]>;
     "inapp-talk-unread": CustomEvent<InappTalkEventMap["inapp-talk-unread"]>;
     "inapp-talk-call": CustomEvent<InappTalkEventMap["inapp-talk-call"]>;
+    "inapp-talk-conversation": CustomEvent<InappTalkEventMap["inapp-talk-conversation"]>;
   }
 }

@@ -33,6 +33,7 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @fires inapp-talk-error - detail: `{ code, message }`; `unauthorized` / `forbidden` / `expired` stop retrying
  * @fires inapp-talk-unread - detail: `{ count }` of messages from others not yet seen
  * @fires inapp-talk-call - A call changed phase. detail: `{ phase, callId, kind, peer: { user, name }, reason?, durationMs? }`
+ * @fires inapp-talk-conversation - With `inbox`: what shows now. detail: `{ room }`, `{ room: null }` for the list
  *
  * @csspart panel - The chat surface (a dialog in the launcher layout).
  * @csspart header - Title, presence, status and (launcher) close button.
@@ -54,6 +55,10 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @csspart incoming-call - The ringing sheet (caller and kind), with `accept`, `accept-audio` (video calls), `decline`.
  * @csspart call-status - "Calling…", "Ringing", "4:12"…; `data-phase` = outgoing | incoming | connecting | connected | ended.
  * @csspart hangup - Ends (or cancels) the call. Also `mute`, `camera`, `remote-video`, `local-video`, `unmute-audio`.
+ * @csspart inbox - With `inbox`: the conversation list.
+ * @csspart conversation - One row of it (a button): `data-room`, `data-unread`.
+ * @csspart conversation-title - Also `conversation-preview`, `conversation-time`, `unread` (absent when 0), `online`.
+ * @csspart back - Back from a conversation to the list.
  *
  * @cssproperty --inapp-talk-accent - Own bubbles, send button, launcher.
  * @cssproperty --inapp-talk-accent-text - Text on the accent colour.
@@ -78,6 +83,7 @@ export class InappTalk extends LitElement {
 
   static properties = {
     room: { type: String },
+    inbox: { type: Boolean },
     server: { type: String },
     token: { type: String },
     tokenUrl: { type: String, attribute: "token-url" },
@@ -94,6 +100,8 @@ export class InappTalk extends LitElement {
   };
 
   declare room: string;
+  /** The signed-in user's conversations, each opening here; `room` opens one first. */
+  declare inbox: boolean;
   /** Backend origin; defaults to where inapp-talk.js was loaded from. */
   declare server: string;
   declare token: string;
@@ -134,6 +142,7 @@ export class InappTalk extends LitElement {
     messages: () => this.chat.messages,
     list: () => this.list,
     isOpen: () => this.isOpen,
+    total: () => this.features.get("inbox")?.unread?.(),
   });
   private scroller = new ScrollController(
     this,
@@ -150,7 +159,7 @@ export class InappTalk extends LitElement {
   constructor() {
     super();
     this.room = this.server = this.token = this.tokenUrl = this.name = this.privacy = this.hint = this.announcement = "";
-    this.guest = this.open = this.muted = false;
+    this.guest = this.inbox = this.open = this.muted = false;
     this.layout = "inline";
     // Sound may only start after a gesture: the first click or key press in the widget allows it.
     this.addEventListener("pointerdown", unlockAudio);
@@ -182,6 +191,7 @@ export class InappTalk extends LitElement {
   protected willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (this.layout === "launcher") void this.features.use("launcher");
+    if (this.inbox) void this.features.use("inbox");
     // Calls ring through frames (registry.ts); the buttons come with the chunk once someone could be called.
     if (this.chat.self && this.presence.online.size > 1 && this.connection.claims?.call_seconds !== 0) void this.features.use("calls", false);
   }
@@ -240,23 +250,29 @@ export class InappTalk extends LitElement {
   protected render() {
     const lang = this.i18n.shown;
     const launcher = this.layout === "launcher";
-    if (!lang || (launcher && !this.features.has("launcher"))) return nothing;
+    if (!lang || (launcher && !this.features.has("launcher")) || (this.inbox && !this.features.has("inbox"))) return nothing;
+    const end = this.features.render("header", lang);
+    const inbox = this.features.get("inbox")?.panel?.(lang, end);
+    return html`<section part="panel" id="panel" aria-labelledby="title" role=${launcher ? "dialog" : "region"}>
+        ${inbox ?? this.renderChat(lang, end)}
+      </section>
+      ${this.features.render("end", lang)}`;
+  }
+
+  private renderChat(lang: Lang, end: unknown) {
     const { state } = this.connection;
     const error = currentError(this.connection.error, () => sessionConfig(this, this.server_, (detail) => t(lang, "error.config", { detail })));
     const statusText = state === "error" && error ? errorText(lang, error) : t(lang, `status.${state}` as MessageKey);
     const needsName = this.guest && !this.name.trim() && !this.token && !this.tokenUrl;
     const readOnly = this.chat.self?.readOnly === true;
     const self = this.chat.self?.user;
-    return html`<section part="panel" id="panel" aria-labelledby="title" role=${launcher ? "dialog" : "region"}>
-        ${renderHeader({ lang, state, statusText, title: this.chat.self?.title ?? null, others: this.presence.others(self), end: this.features.render("header", lang) })}
+    return html`${renderHeader({ lang, state, statusText, title: this.chat.self?.title ?? this.features.get("inbox")?.title?.() ?? null, others: this.presence.others(self), start: this.features.render("start", lang), end })}
         ${this.features.render("call", lang)}
         ${needsName ? renderNameForm(lang, (name) => (this.name = name)) : this.renderMessages(lang, error)}
         <div class="sr-only" aria-live="polite">${this.announcement}</div>
         ${renderTyping(lang, this.presence.typingNames(self))}
         ${this.hint ? html`<p class="hint" role="alert">${this.hint}</p>` : nothing}
-        ${renderComposer(lang, { hidden: needsName, readOnly, disabled: readOnly || state === "error" }, this.composer)}
-      </section>
-      ${this.features.render("end", lang)}`;
+        ${renderComposer(lang, { hidden: needsName, readOnly, disabled: readOnly || state === "error" }, this.composer)}`;
   }
 
   private renderMessages(lang: Lang, error: WidgetError | null) {

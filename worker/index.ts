@@ -2,18 +2,20 @@ import { Router, type IRequest } from "itty-router";
 import { routePartykitRequest } from "partyserver";
 import { IDENTITY_HEADER } from "../party/identity.ts";
 import { preflight, withCors } from "./cors.ts";
-import { authorizeSocket } from "./connect.ts";
+import { authorizeInboxSocket, authorizeSocket } from "./connect.ts";
 import type { Env } from "./env.ts";
 import { errorResponse, HttpError } from "./http-error.ts";
 import { withAddressLimit } from "./address-limits.ts";
 import { withApiKey, withRoomParams, type RoomRequest } from "./middleware.ts";
 import { issueGuestToken } from "./routes/guest.ts";
+import { issueDemoSeller } from "./routes/guest-seller.ts";
 import { getIceServers } from "./routes/ice.ts";
 import { declineCall, getPushKey, mutes, subscribe, unsubscribe } from "./routes/push.ts";
 import { deleteMember, getMessages, getRoom, putMember, putRoom } from "./routes/rooms.ts";
 import { checkSession } from "./routes/session.ts";
 import { getTimers, setTimer, withTestHooks } from "./routes/test-hooks.ts";
 import { issueToken } from "./routes/token.ts";
+import { getUserRooms, getUserUnread } from "./routes/inbox.ts";
 import { revokeUser } from "./routes/users.ts";
 
 export { Room } from "../party/room.ts";
@@ -25,6 +27,7 @@ type Args = [Env, ExecutionContext];
 const api = Router<IRequest, Args>({ base: "/api" })
   .post("/token", withAddressLimit("token"), withApiKey, issueToken)
   .post("/guest", withAddressLimit("guest"), issueGuestToken)
+  .post("/guest/seller", withAddressLimit("guest"), issueDemoSeller)
   .get("/session", withAddressLimit("session"), checkSession)
   // The host's rooms API: the key first, then the path's ids, then the handler.
   .all("/rooms/*", withApiKey)
@@ -34,6 +37,8 @@ const api = Router<IRequest, Args>({ base: "/api" })
   .put<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, putMember)
   .delete<RoomRequest, Args>("/rooms/:room/members/:user", withRoomParams, deleteMember)
   .post("/users/:user/revoke", withApiKey, revokeUser)
+  .get("/users/:user/rooms", withApiKey, getUserRooms)
+  .get("/users/:user/unread", withApiKey, getUserUnread)
   .get("/ice", getIceServers)
   .get("/push/key", getPushKey)
   .post("/push/subscribe", subscribe)
@@ -58,7 +63,13 @@ export default {
       const clean = new Request(request);
       clean.headers.delete(IDENTITY_HEADER);
       const response = await routePartykitRequest(clean, env as unknown as Record<string, unknown>, {
-        onBeforeConnect: (req, lobby) => authorizeSocket(req, lobby.name, env),
+        // Sockets open to rooms and to users' objects (the inbox) only; no other object is reachable.
+        onBeforeConnect: (req, lobby) =>
+          lobby.className === "Room"
+            ? authorizeSocket(req, lobby.name, env)
+            : lobby.className === "User"
+              ? authorizeInboxSocket(req, lobby.name, env)
+              : errorResponse(new HttpError(404, "not_found", "No such endpoint.")),
         // Plain HTTP to a room is not part of the public surface.
         onBeforeRequest: () => errorResponse(new HttpError(404, "not_found", "No such endpoint.")),
       });

@@ -3,10 +3,14 @@ import { isRole, isWellFormed, ROOM_ID_PATTERN, USER_ID_PATTERN, type Role } fro
 import type { Identity } from "../party/identity.ts";
 import { HttpError } from "./http-error.ts";
 
+/** `rooms: ["*"]`: every room where the user is a member (the inbox's token). */
+export const ANY_ROOM = "*";
+
 /** What a room token grants: a user, a display name, the rooms it may join, and call rights. */
 export interface TokenGrant {
   user: string;
   name: string;
+  /** Room ids, or `["*"]` (ANY_ROOM): every room where the user is a member. */
   rooms: string[];
   role: Role;
   relay: boolean;
@@ -70,7 +74,7 @@ export async function verifyToken(token: string, secret: string): Promise<Verifi
     typeof name === "string" &&
     isWellFormed(name) &&
     Array.isArray(rooms) &&
-    rooms.every((r) => typeof r === "string" && ROOM_ID_PATTERN.test(r)) &&
+    rooms.every((r) => typeof r === "string" && (ROOM_ID_PATTERN.test(r) || r === ANY_ROOM)) &&
     isRole(role) &&
     typeof exp === "number" &&
     typeof iat === "number";
@@ -87,11 +91,28 @@ export async function verifyToken(token: string, secret: string): Promise<Verifi
   };
 }
 
-/** Verifies a token for one room: 401 as above, 403 `forbidden` when the room is not in it. */
+/**
+ * Verifies a token for one room: 401 as above, 403 `forbidden` when the room is not in it. A `*`
+ * token passes here marked `wildcard`: the room itself admits it only for a member.
+ */
 export async function verifyForRoom(token: string | null, room: string, secret: string): Promise<Identity> {
   if (!token) throw new HttpError(401, "unauthorized", "Missing token.");
   const t = await verifyToken(token, secret);
-  if (!t.rooms.includes(room)) throw new HttpError(403, "forbidden", "This token does not grant that room.");
+  const named = t.rooms.includes(room);
+  if (!named && !t.rooms.includes(ANY_ROOM)) throw new HttpError(403, "forbidden", "This token does not grant that room.");
+  return { ...identityOf(t), ...(named ? {} : { wildcard: true as const }) };
+}
+
+/** Verifies a token for the inbox socket of `user`: it must be that user's `*` token (401 / 403). */
+export async function verifyForInbox(token: string | null, user: string, secret: string): Promise<Identity> {
+  if (!token) throw new HttpError(401, "unauthorized", "Missing token.");
+  const t = await verifyToken(token, secret);
+  if (t.user !== user) throw new HttpError(403, "forbidden", "A user's inbox is theirs only.");
+  if (!t.rooms.includes(ANY_ROOM)) throw new HttpError(403, "forbidden", 'The inbox needs a token with rooms: ["*"].');
+  return { ...identityOf(t), wildcard: true };
+}
+
+function identityOf(t: VerifiedToken): Identity {
   return { user: t.user, name: t.name, role: t.role, exp: t.exp, iat: t.iat, relay: t.relay, callSeconds: t.callSeconds };
 }
 

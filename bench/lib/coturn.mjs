@@ -1,6 +1,7 @@
 // coturn on 127.0.0.1 for the call bench: TURN REST credentials (the scheme worker/turn.ts signs for),
 // loopback peers allowed (bench and tests only), the command line of TOOLCHAIN.md. Same flags as the
-// browser tests' harness (test/browser/support/coturn.ts), without its restart.
+// browser tests' harness (test/browser/support/coturn.ts). A path outage is a stop, then a start with
+// the same `port` and `secret`.
 import { randomBytes } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { join } from "node:path";
@@ -9,11 +10,12 @@ import { startChild, stopChild, freePort, sleep } from "./proc.mjs";
 
 /**
  * @param {string} dir  log, pid file and user database go here
+ * @param {{ port?: number, secret?: string }} [again]  start again where a stopped one listened
  * @returns {Promise<{ port: number, secret: string, url: string, child: import("node:child_process").ChildProcess, stop: () => Promise<void> }>}
  */
-export async function startCoturn(dir) {
-  const port = await freePort();
-  const secret = randomBytes(18).toString("base64url");
+export async function startCoturn(dir, again = {}) {
+  const port = again.port ?? (await freePort());
+  const secret = again.secret ?? randomBytes(18).toString("base64url");
   const child = startChild(
     process.env.TURNSERVER_PATH ?? "/usr/bin/turnserver",
     turnserverArgs({ port, secret, dir, minPort: 51000, maxPort: 51999, logFile: join(dir, "turn.log") }),

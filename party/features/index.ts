@@ -6,7 +6,9 @@
 import type { RoomContext, RoomFeature } from "../feature.ts";
 import type { MessageStore } from "../messages-store.ts";
 import { calls, type Calls } from "./calls/index.ts";
+import type { InboxDeliver } from "../user/inbox-types.ts";
 import { chat } from "./chat/index.ts";
+import { inbox } from "./inbox/index.ts";
 import { liveness, type Liveness } from "./liveness/index.ts";
 import { presence } from "./presence/index.ts";
 import { probe, type Probe } from "./probe/index.ts";
@@ -24,19 +26,23 @@ export interface Features {
 }
 
 /**
- * `contextFor(name)` gives each feature its own context (its timers are namespaced by name);
- * `users` reaches users' objects (push subscriptions), null where there are none (some tests).
+ * `contextFor(name)` gives each feature its own context (its timers are namespaced by name).
+ * `inboxDeliver` reaches members' user objects; null turns the inbox feature off (INBOX_INDEX=off).
+ * `users` reaches users' objects for push subscriptions; null where there are none (some tests).
  */
 export function createFeatures(
   contextFor: (name: string) => RoomContext,
   messages: MessageStore,
   testHooks: boolean,
+  inboxDeliver: InboxDeliver | null,
   users: PushDirectory | null = null,
 ): Features {
   const live = liveness(contextFor("liveness"), messages);
   const pushed = push(contextFor("push"), users);
   const call = calls(contextFor("calls"), pushed.calls);
-  const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages), call, pushed];
+  const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages), call];
+  if (inboxDeliver) all.push(inbox(contextFor("inbox"), messages, inboxDeliver));
+  all.push(pushed);
   const probed = testHooks ? probe(contextFor("probe")) : null;
   if (probed) all.push(probed);
   return { all, liveness: live, calls: call, probe: probed };

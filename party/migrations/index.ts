@@ -94,6 +94,23 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 5,
+    name: "inbox: unread index, removal bans, backfill",
+    statements: [
+      // Exact unread without a history scan: entries above a read position are (last seq − position),
+      // minus the reader's own there, which this index counts in O(own entries in that range).
+      "CREATE INDEX messages_user_seq ON messages (user, seq)",
+      // A member the host removed may not come back with a token naming the room until re-added.
+      "CREATE TABLE bans (user TEXT PRIMARY KEY, at INTEGER NOT NULL)",
+      // Backfill: a room made before the inbox pushes its state to every member's index on its first
+      // wake after the upgrade. The inbox feature's flush timer (due 0 = "as soon as the room runs"),
+      // set only in rooms that have members; party/features/inbox re-arms it at start.
+      `INSERT INTO timers (key, due, payload, attempts, rev)
+       SELECT 'inbox:flush', 0, '{"all":true,"users":[]}', 0, COALESCE((SELECT MAX(rev) FROM timers), 0) + 1
+       WHERE EXISTS (SELECT 1 FROM members)`,
+    ],
+  },
+  {
     version: 6,
     name: "push",
     statements: [

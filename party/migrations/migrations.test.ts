@@ -1,6 +1,7 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, connect, env, token } from "../../test/workerd/helpers.ts";
+import { eventually, row } from "../../test/workerd/inbox.ts";
 import type { Room } from "../room.ts";
 import fixture from "./fixtures/v1-room.sql?raw";
 import { MIGRATIONS, migrate } from "./index.ts";
@@ -78,6 +79,12 @@ describe("schema migrations", () => {
         { user: "seller", name: "Sam Seller", seq: 5 },
       ]),
     );
+    // Backfill (migration 5): the room pushed its state to every member's inbox on its first wake.
+    const modRow = await eventually(() => row("mod", ROOM), Boolean, "backfilled row");
+    expect(modRow).toMatchObject({ title: V1_ROOM.title, unread: 5, last_read: 0, last: { seq: 5, user: "buyer", text: "Deal." } });
+    expect(await eventually(() => row("buyer", ROOM), Boolean, "buyer row")).toMatchObject({ unread: 0, last_read: 4 });
+    expect(await eventually(() => row("seller", ROOM), Boolean, "seller row")).toMatchObject({ unread: 0, last_read: 5 });
+
     buyer.send({ type: "send", id: "after-upgrade", text: "still works" });
     expect(await buyer.next("ack")).toMatchObject({ seq: 6 });
     buyer.close();

@@ -57,6 +57,13 @@ describe("calls: a call from ring to hang-up", () => {
         if (kind === "video") {
           for (const wp of [alice, bob]) await expect(wp.part("remote-video").isVisible()).resolves.toBe(true);
         }
+        // The quality hint, from getStats(): a clean loopback path is "good", said in words too; the
+        // pair is direct (host), so no relay-protected badge.
+        for (const wp of [alice, bob]) {
+          await eventually(async () => expect(await wp.part("call-quality").getAttribute("data-level")).toBe("good"));
+          expect(await wp.part("call-quality").getAttribute("aria-label")).toBe("Connection: good");
+          expect(await wp.part("relay-badge").count()).toBe(0);
+        }
 
         // The callee hangs up one call, the caller the other: either side ends it for both.
         const hanger = kind === "video" ? alice : bob;

@@ -122,6 +122,39 @@ export const callStyles = css`
     color: var(--inapp-talk-success);
     font-size: 0.85em;
   }
+  .quality {
+    display: inline-flex;
+    align-items: flex-end;
+    gap: 2px;
+    height: 12px;
+  }
+  .quality i {
+    width: 3px;
+    background: var(--inapp-talk-muted);
+    opacity: 0.35;
+  }
+  .quality i:nth-child(1) {
+    height: 4px;
+  }
+  .quality i:nth-child(2) {
+    height: 8px;
+  }
+  .quality i:nth-child(3) {
+    height: 12px;
+  }
+  /* Filled bars: 3 good, 2 fair, 1 poor; the colour repeats what the label says. */
+  .quality[data-level="good"] i {
+    opacity: 1;
+    background: var(--inapp-talk-success);
+  }
+  .quality[data-level="fair"] i:nth-child(-n + 2) {
+    opacity: 1;
+    background: var(--inapp-talk-muted);
+  }
+  .quality[data-level="poor"] i:nth-child(1) {
+    opacity: 1;
+    background: var(--inapp-talk-danger);
+  }
   [part="incoming-call"] {
     display: flex;
     flex-wrap: wrap;
@@ -188,6 +221,28 @@ export const callStyles = css`
     margin: 0;
     padding: 0 var(--inapp-talk-spacing) 10px;
     color: var(--inapp-talk-danger);
+  }
+  .call-note {
+    margin: 0;
+    padding: 0 var(--inapp-talk-spacing) 10px;
+    color: var(--inapp-talk-muted);
+  }
+  .devices {
+    display: grid;
+    gap: 6px;
+    padding: 0 var(--inapp-talk-spacing) 10px;
+  }
+  .devices label {
+    display: grid;
+    gap: 2px;
+    font-size: 0.9em;
+  }
+  .devices select {
+    font: inherit;
+    padding: 4px;
+  }
+  .devices meter {
+    width: 100%;
   }
   .call-card .call-notice {
     padding: 0;

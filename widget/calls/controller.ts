@@ -10,10 +10,13 @@ import { emit, type CallPhaseName } from "../events.ts";
 import type { FeatureContext } from "../features/types.ts";
 import { t, type MessageKey } from "../i18n/index.ts";
 import { eventDetail, newCallId, refusal, sidePhase } from "./format.ts";
+import { listDevices, remember, remembered, type PickKind } from "./devices.ts";
+import { meterLevel } from "./level.ts";
 import { MediaError } from "./media.ts";
+import { readQuality, type QualityReading } from "./quality.ts";
 import { bindMedia } from "./media-elements.ts";
 import { Ringer } from "./ring.ts";
-import { iceServers } from "./rtc/ice.ts";
+import { iceRenewAt, iceServers } from "./rtc/ice.ts";
 import { CallSession } from "./session.ts";
 
 /** How long "Call ended · Declined" stays on screen. */
@@ -37,6 +40,19 @@ export class CallsController implements ReactiveController {
   needsTap = false;
   /** When this side heard that media connected (for the clock and the countdown). */
   connectedAt = 0;
+  /** The latest network-quality reading while media flows (null before the first). */
+  quality: QualityReading | null = null;
+  /** The devices panel is open, with these devices listed. */
+  devicesOpen = false;
+  devices: MediaDeviceInfo[] = [];
+  /** The speaker chosen on this site ("" = the system's). */
+  speaker = remembered().audiooutput ?? "";
+  /** What changed under the call ("Microphone: USB headset"), shown for a few seconds. */
+  deviceNote: string | null = null;
+  /** Cameras on this device (a switch-camera control with two or more), counted once media is granted. */
+  cameras = 0;
+  private stopMeter: (() => void) | null = null;
+  private noteTimer: ReturnType<typeof setTimeout> | undefined;
 
   private emitted: CallPhaseName | null = null;
   private ring = new Ringer();
@@ -66,7 +82,8 @@ export class CallsController implements ReactiveController {
       target.focus();
       this.focusNext = null;
     }
-    bindMedia(root, this.session, () => {
+    this.meter();
+    bindMedia(root, this.session, this.speaker, () => {
       this.needsTap = true;
       this.ctx.host.requestUpdate();
     });
@@ -142,6 +159,40 @@ export class CallsController implements ReactiveController {
     this.update();
   }
 
+  /** The devices control: opens the panel with the current device list (labels need the permission the call has). */
+  async toggleDevices(): Promise<void> {
+    this.devicesOpen = !this.devicesOpen;
+    if (this.devicesOpen) {
+      this.devices = await listDevices();
+      this.focusNext = '[part~="devices"] select';
+    }
+    this.update();
+  }
+
+  /** A device chosen in the panel: the speaker applies to the other person's media; the others replace our track. */
+  async pick(kind: PickKind, deviceId: string): Promise<void> {
+    if (kind === "audiooutput") {
+      this.speaker = deviceId;
+      remember(kind, deviceId);
+    } else {
+      await this.session?.useDevice(kind, deviceId).catch(() => {
+        this.notice = "call.device.failed";
+      });
+    }
+    this.update();
+  }
+
+  /** The microphone meter runs only while the panel shows it. */
+  private meter(): void {
+    const track = this.devicesOpen && this.active ? this.session?.local?.getAudioTracks()[0] : undefined;
+    const el = this.ctx.host.renderRoot.querySelector<HTMLMeterElement>('[part~="mic-level"]');
+    if (track && el && !this.stopMeter) this.stopMeter = meterLevel(track, (v) => (el.value = v));
+    else if ((!track || !el) && this.stopMeter) {
+      this.stopMeter();
+      this.stopMeter = null;
+    }
+  }
+
   /** "Tap to hear" played the other person's audio. */
   heard(): void {
     this.needsTap = false;
@@ -157,6 +208,13 @@ export class CallsController implements ReactiveController {
 
   stats(): Promise<RTCStatsReport | null> {
     return this.active && this.session ? this.session.stats() : Promise.resolve(null);
+  }
+
+  private async sampleQuality(): Promise<void> {
+    const session = this.session;
+    const report = await session?.stats().catch(() => null);
+    if (!report || session !== this.session || !this.active) return;
+    this.quality = readQuality(report as unknown as Map<string, { type: string; id: string }>, this.quality?.counters ?? null);
   }
 
   // ---- the room -----------------------------------------------------------------------------
@@ -184,6 +242,8 @@ export class CallsController implements ReactiveController {
     this.call = state;
     const phase = sidePhase(state, me);
     if (phase === "ended") return this.end(state.reason ?? "hangup", state.durationMs);
+    // The room does not know this side's path broke: `reconnecting` is ours until media flows again.
+    if (phase === "connected" && this.phase === "reconnecting") return;
     clearTimeout(this.clearTimer);
     this.phase = phase;
     if (phase === "outgoing") this.confirmed = true;
@@ -196,7 +256,12 @@ export class CallsController implements ReactiveController {
       this.connectedAt = Date.now();
       this.announcement = { key: "call.announce.connected" };
       clearInterval(this.tick);
-      this.tick = setInterval(() => this.ctx.host.requestUpdate(), 1000);
+      let second = 0;
+      this.tick = setInterval(() => {
+        // The clock every second; the quality hint every other one (getStats is not free).
+        if (++second % 2 === 0) void this.sampleQuality();
+        this.ctx.host.requestUpdate();
+      }, 1000);
     }
     this.emitPhase();
     this.update();
@@ -228,9 +293,36 @@ export class CallsController implements ReactiveController {
 
   private newSession(callId: string): CallSession {
     const ice = () => iceServers(this.ctx.server(), this.me, () => this.ctx.token());
-    const session = new CallSession(callId, (frame) => this.ctx.link.send(frame), ice, {
-      changed: () => this.update(),
+    const renewAt = () => iceRenewAt(this.ctx.server(), this.me);
+    const session = new CallSession(callId, (frame) => this.ctx.link.send(frame), ice, renewAt, {
+      changed: () => {
+        // Device labels and counts are readable only once the permission is granted: count cameras then.
+        if (this.cameras === 0 && session.local?.getVideoTracks().length)
+          void listDevices().then((d) => {
+            this.cameras = d.filter((x) => x.kind === "videoinput").length;
+            this.update();
+          });
+        this.update();
+      },
       connected: () => this.ctx.link.send({ type: "call_connected", callId }),
+      device: (kind, label) => {
+        if (session !== this.session) return;
+        this.deviceNote = t(this.ctx.host.language, kind === "audioinput" ? "call.device.mic" : "call.device.camera", { name: label });
+        this.announcement = { key: kind === "audioinput" ? "call.device.mic" : "call.device.camera", vars: { name: label } };
+        clearTimeout(this.noteTimer);
+        this.noteTimer = setTimeout(() => {
+          this.deviceNote = null;
+          this.update();
+        }, 6000);
+        this.update();
+      },
+      reconnecting: (on) => {
+        if (session !== this.session || (this.phase !== "connected" && this.phase !== "reconnecting")) return;
+        this.phase = on ? "reconnecting" : "connected";
+        this.announcement = { key: on ? "call.announce.reconnecting" : "call.announce.connected" };
+        this.emitPhase();
+        this.update();
+      },
       failed: (message, err) => {
         if (session !== this.session || !this.active) return;
         this.notice = err instanceof MediaError ? `call.media.${err.problem}` : "call.reason.failed";
@@ -278,6 +370,11 @@ export class CallsController implements ReactiveController {
     this.notice = null;
     this.needsTap = false;
     this.picker = null;
+    this.quality = null;
+    this.devicesOpen = false;
+    this.deviceNote = null;
+    this.stopMeter?.();
+    this.stopMeter = null;
   }
 
   private emitPhase(): void {

@@ -5,9 +5,12 @@
  */
 import type { CallSession } from "./session.ts";
 
-export function bindMedia(root: ParentNode, session: CallSession | null, onBlocked: () => void): void {
+export function bindMedia(root: ParentNode, session: CallSession | null, speaker: string, onBlocked: () => void): void {
   for (const el of root.querySelectorAll<HTMLMediaElement>("[data-stream]")) {
     const remote = el.dataset.stream === "remote";
+    // The chosen speaker, where the browser lets a page choose (devices.ts canPickSpeaker).
+    const sink = el as HTMLMediaElement & { sinkId?: string; setSinkId?(id: string): Promise<void> };
+    if (remote && sink.setSinkId && sink.sinkId !== speaker) sink.setSinkId(speaker).catch(() => {});
     const stream = (remote ? session?.remote : session?.local) ?? null;
     if (el.srcObject === stream) continue;
     el.srcObject = stream;

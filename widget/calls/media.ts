@@ -4,6 +4,7 @@
  * (or the host page's developer) can do about them.
  */
 import type { CallKind } from "../../protocol/index.ts";
+import { constraintsFor } from "./devices.ts";
 
 /** Why media could not be had; each has its own message (i18n `call.media.*`). */
 export type MediaProblem = "policy" | "denied" | "missing" | "busy" | "insecure";
@@ -22,15 +23,12 @@ function policyBlocks(kind: CallKind): boolean {
   return !policy.allowsFeature("microphone") || (kind === "video" && !policy.allowsFeature("camera"));
 }
 
-/** Microphone, plus the camera for a video call. */
+/** Microphone, plus the camera for a video call (the devices this site's user chose, if still there). */
 export async function getMedia(kind: CallKind): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) throw new MediaError(isSecureContext ? "missing" : "insecure");
   if (policyBlocks(kind)) throw new MediaError("policy");
   try {
-    return await navigator.mediaDevices.getUserMedia({
-      audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
-      video: kind === "video" ? { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" } : false,
-    });
+    return await navigator.mediaDevices.getUserMedia({ audio: constraintsFor("audioinput"), video: kind === "video" ? constraintsFor("videoinput") : false });
   } catch (err) {
     const name = err instanceof DOMException ? err.name : "";
     if (name === "NotAllowedError" || name === "SecurityError") throw new MediaError(policyBlocks(kind) ? "policy" : "denied");

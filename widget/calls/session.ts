@@ -5,6 +5,7 @@
  * room link, which this module never sees either.
  */
 import type { CallKind, CallState, ClientMessage } from "../../protocol/index.ts";
+import { constraintsFor, listDevices, pickAfterChange, remember, remembered } from "./devices.ts";
 import { dropVideo, getMedia, stopAll } from "./media.ts";
 import { canRelay } from "./rtc/ice.ts";
 import { Peer, type Signal } from "./rtc/peer.ts";
@@ -13,8 +14,12 @@ import { SignalCounter, SignalOrder } from "./signal-order.ts";
 export interface SessionEvents {
   /** Something changed that the screen shows (streams, mute…). */
   changed(): void;
-  /** Media flows: tell the room (`call_connected`). */
+  /** Media flows: tell the room (`call_connected`). Once. */
   connected(): void;
+  /** The path broke mid-call (`true`: ICE is being restarted) or came back (`false`). */
+  reconnecting(on: boolean): void;
+  /** A device changed under the call (a headset plugged in or out, a track that ended): now using `label`. */
+  device(kind: "audioinput" | "videoinput", label: string): void;
   /** This side cannot go on: tell the room (`call_failed`) with a message. */
   failed(message: string, mediaError?: unknown): void;
 }
@@ -33,12 +38,17 @@ export class CallSession {
   private early: Signal[] = [];
   private media: Promise<MediaStream | null> | null = null;
   private ice: Promise<RTCIceServer[]> | null = null;
+  /** Media has flowed at least once. */
+  private flowing = false;
+  private renewTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly callId: string,
     private send: (frame: ClientMessage) => boolean,
-    /** Our Worker's ICE servers (cached in rtc/ice.ts). */
+    /** Our Worker's ICE servers (cached in rtc/ice.ts until shortly before they expire). */
     private iceServers: () => Promise<RTCIceServer[]>,
+    /** When the cached servers' credentials are due for renewal, Unix ms (null: unknown). */
+    private iceDue: () => number | null,
     private events: SessionEvents,
   ) {}
 
@@ -59,6 +69,8 @@ export class CallSession {
           return null;
         }
         this.local = stream;
+        for (const track of stream.getTracks()) this.watchTrack(track);
+        navigator.mediaDevices.addEventListener?.("devicechange", this.onDeviceChange);
         this.events.changed();
         return stream;
       },
@@ -97,13 +109,20 @@ export class CallSession {
           iceServers,
           relay: call.relay,
           send: (signal) => this.send({ type: "call_signal", callId: this.callId, n: this.counter.take(), signal }),
+          freshIce: () => this.iceServers(),
         },
         {
           remote: (s) => {
             this.remote = s;
             this.events.changed();
           },
-          connected: () => this.events.connected(),
+          connected: () => {
+            if (this.flowing) return this.events.reconnecting(false);
+            this.flowing = true;
+            this.events.connected();
+            this.renewIce();
+          },
+          reconnecting: () => this.events.reconnecting(true),
           failed: (message) => this.events.failed(message),
         },
       );
@@ -128,9 +147,32 @@ export class CallSession {
     this.events.changed();
   }
 
-  toggleCamera(): void {
-    this.cameraOff = !this.cameraOff;
-    for (const t of this.local?.getVideoTracks() ?? []) t.enabled = !this.cameraOff;
+  /**
+   * Camera off stops the camera itself (its light goes out), not just the picture: the sender sends
+   * nothing. Camera on asks for it again (the chosen device) and puts it back on the same sender.
+   */
+  async toggleCamera(): Promise<void> {
+    const local = this.local;
+    if (!local || this.closed) return;
+    if (!this.cameraOff) {
+      this.cameraOff = true;
+      const tracks = local.getVideoTracks();
+      await this.peer?.replaceTrack("video", null);
+      for (const t of tracks) t.stop();
+      this.local = new MediaStream(local.getAudioTracks());
+      return this.events.changed();
+    }
+    try {
+      const fresh = await navigator.mediaDevices.getUserMedia({ video: constraintsFor("videoinput") });
+      const track = fresh.getVideoTracks()[0];
+      if (!track || this.closed || this.local !== local) return stopAll(fresh);
+      await this.peer?.replaceTrack("video", track);
+      this.local = new MediaStream([...local.getAudioTracks(), track]);
+      this.watchTrack(track);
+      this.cameraOff = false;
+    } catch {
+      // The camera is gone or refused now: it stays off (the call goes on with audio).
+    }
     this.events.changed();
   }
 
@@ -138,7 +180,85 @@ export class CallSession {
     return this.peer ? this.peer.stats() : Promise.resolve(null);
   }
 
-  /** The native connection (issue 10: ICE restart). */
+  /**
+   * TURN credentials expire (TURN_TTL): before they do, restart ICE with fresh ones. The restart
+   * keeps the current pair until a new one is chosen, so media does not stop.
+   */
+  private renewIce(): void {
+    const due = this.iceDue();
+    if (due === null || this.closed) return;
+    clearTimeout(this.renewTimer);
+    this.renewTimer = setTimeout(
+      () => {
+        if (this.closed || !this.peer) return;
+        void this.peer.restart().then(() => this.renewIce());
+      },
+      Math.max(1_000, due - Date.now()),
+    );
+  }
+
+  /**
+   * Moves the microphone or camera to `deviceId`: a new track replaces the old one on the
+   * connection's sender (no renegotiation), keeps its mute/camera-off state, and the old one stops.
+   */
+  async useDevice(kind: "audioinput" | "videoinput", deviceId: string, chosen = true): Promise<string | null> {
+    const local = this.local;
+    if (!local || this.closed) return null;
+    const old = kind === "audioinput" ? local.getAudioTracks()[0] : local.getVideoTracks()[0];
+    if (!old) {
+      // The camera is off: the choice applies when it is turned on.
+      if (chosen) remember(kind, deviceId);
+      return null;
+    }
+    const c = constraintsFor(kind, deviceId, chosen);
+    const fresh = await navigator.mediaDevices.getUserMedia(kind === "audioinput" ? { audio: c } : { video: c });
+    const track = kind === "audioinput" ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
+    if (!track || this.closed || this.local !== local) {
+      stopAll(fresh);
+      return null;
+    }
+    track.enabled = kind === "audioinput" ? !this.muted : !this.cameraOff;
+    await this.peer?.replaceTrack(track.kind as "audio" | "video", track);
+    // A new stream object, so the preview element is given it again.
+    this.local = new MediaStream([...local.getTracks().filter((t) => t !== old), track]);
+    old.stop();
+    this.watchTrack(track);
+    if (chosen) remember(kind, deviceId);
+    this.events.changed();
+    return track.label;
+  }
+
+  /** The next camera (front/back on phones); null with one camera. */
+  async nextCamera(): Promise<void> {
+    const cams = (await listDevices()).filter((d) => d.kind === "videoinput");
+    const current = this.local?.getVideoTracks()[0]?.getSettings().deviceId;
+    if (cams.length < 2) return;
+    const next = cams[(cams.findIndex((d) => d.deviceId === current) + 1) % cams.length]!;
+    await this.useDevice("videoinput", next.deviceId);
+  }
+
+  private watchTrack(track: MediaStreamTrack): void {
+    // `ended` fires when the browser ends it (device unplugged, permission revoked), not on our stop().
+    track.addEventListener("ended", () => void this.follow(track.kind === "audio" ? "audioinput" : "videoinput", true));
+  }
+
+  private onDeviceChange = (): void => {
+    void this.follow("audioinput", false);
+    void this.follow("videoinput", false);
+  };
+
+  /** After a device change or an ended track: move to the chosen device, or the default, and say so. */
+  private async follow(kind: "audioinput" | "videoinput", ended: boolean): Promise<void> {
+    const track = kind === "audioinput" ? this.local?.getAudioTracks()[0] : this.local?.getVideoTracks()[0];
+    if (!track || this.closed) return;
+    const current = ended ? undefined : track.getSettings().deviceId;
+    const target = pickAfterChange(kind, current, await listDevices(), remembered()[kind]);
+    if (target === null && !ended) return;
+    const label = await this.useDevice(kind, target ?? "", false).catch(() => null);
+    if (label) this.events.device(kind, label);
+  }
+
+  /** The native connection (getStats, tests). */
   get pc(): RTCPeerConnection | null {
     return this.peer?.pc ?? null;
   }
@@ -146,6 +266,8 @@ export class CallSession {
   /** Ends everything on this side: peer closed, every track stopped (preview included). */
   close(): void {
     this.closed = true;
+    clearTimeout(this.renewTimer);
+    navigator.mediaDevices?.removeEventListener?.("devicechange", this.onDeviceChange);
     this.peer?.destroy();
     this.peer = null;
     stopAll(this.local, this.remote);

@@ -9,11 +9,16 @@ import { t, type Lang } from "../i18n/index.ts";
 import type { CallsController } from "./controller.ts";
 import { callEntryView, countdown, formatClock, peerOf } from "./format.ts";
 import { playRemote } from "./media-elements.ts";
+import { canPickSpeaker, type PickKind } from "./devices.ts";
+import type { QualityLevel } from "./quality.ts";
 
 const icon = (d: string) => html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d} /></svg>`;
 const PHONE =
   "M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z";
 const VIDEO = "M4 6h11a2 2 0 0 1 2 2v1.5l4-2.5v10l-4-2.5V16a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2z";
+const GEAR =
+  "M19.4 13a7.5 7.5 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.6 7.6 0 0 0-1.7-1L15 3.3h-4l-.4 2.6a7.6 7.6 0 0 0-1.7 1l-2.5-1-2 3.5L6.6 11a7.5 7.5 0 0 0 0 2l-2.1 1.6 2 3.5 2.5-1a7.6 7.6 0 0 0 1.7 1l.4 2.6h4l.4-2.6a7.6 7.6 0 0 0 1.7-1l2.5 1 2-3.5zM13 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7z";
+const SWITCH = "M17 4l4 4-4 4V9H8V7h9V4zM7 20l-4-4 4-4v3h9v2H7v3z";
 const MIC = "M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1a7 7 0 0 0 6-6.9z";
 const HANGUP =
   "M12 9c-1.6 0-3.2.3-4.6.7v3.1c0 .4-.2.7-.6.9-1 .5-1.9 1.1-2.7 1.8-.2.2-.4.3-.7.3-.3 0-.5-.1-.7-.3L.3 13.1a1 1 0 0 1 0-1.4C3.3 8.8 7.5 7 12 7s8.7 1.8 11.7 4.7a1 1 0 0 1 0 1.4l-2.5 2.5c-.2.2-.4.3-.7.3-.3 0-.5-.1-.7-.3-.8-.7-1.7-1.3-2.7-1.8-.3-.2-.6-.5-.6-.9V9.7C15.2 9.3 13.6 9 12 9z";
@@ -69,6 +74,7 @@ function statusText(c: CallsController, lang: Lang, now: number): string {
     case "outgoing":
     case "incoming":
     case "connecting":
+    case "reconnecting":
       return t(lang, `call.status.${c.phase}`);
     case "connected":
       return formatClock(now - c.connectedAt);
@@ -104,13 +110,41 @@ function renderSurface(c: CallsController, lang: Lang): TemplateResult {
         <strong id="call-peer">${peer.name}</strong>
         <span part="call-status" data-phase=${phase}>${statusText(c, lang, now)}</span>
         ${left !== null ? html`<span part="call-countdown" role="timer">${t(lang, "call.left", { time: formatClock(left + 999) })}</span>` : nothing}
-        ${call.relay && phase !== "ended" ? html`<span class="relay" title=${t(lang, "call.relayHint")}>${t(lang, "call.relay")}</span>` : nothing}
+        ${(call.relay || c.quality?.relayed) && phase !== "ended" ? html`<span class="relay" part="relay-badge" title=${t(lang, "call.relayHint")}>${t(lang, "call.relay")}</span>` : nothing}
+        ${c.quality && (phase === "connected" || phase === "reconnecting") ? renderQuality(c.quality.level, lang) : nothing}
       </div>
       ${ringing ? renderIncoming(c, lang) : phase === "ended" ? html`<button type="button" class="ghost" @click=${() => c.dismiss()}>${t(lang, "call.close")}</button>` : renderControls(c, lang)}
     </div>
     ${c.needsTap ? html`<button part="unmute-audio" type="button" class="tap" @click=${(e: Event) => void playRemote((e.target as Element).closest(".call")!).then(() => c.heard())}>${t(lang, "call.tapToHear")}</button>` : nothing}
+    ${c.devicesOpen && c.active && phase !== "incoming" ? renderDevices(c, lang) : nothing}
+    ${c.deviceNote ? html`<p part="call-device-note" class="call-note">${c.deviceNote}</p>` : nothing}
     ${c.notice ? html`<p class="call-notice" role="alert">${t(lang, c.notice)}</p>` : nothing}
   </section>`;
+}
+
+/** Pickers for microphone, camera (video calls) and speaker (where the browser allows), and the microphone's level. */
+function renderDevices(c: CallsController, lang: Lang): TemplateResult {
+  const track = (kind: "audio" | "video") => (kind === "audio" ? c.session?.local?.getAudioTracks()[0] : c.session?.local?.getVideoTracks()[0]);
+  const select = (kind: PickKind, label: string, current: string) => {
+    const list = c.devices.filter((d) => d.kind === kind);
+    return html`<label>${label}
+      <select part=${kind === "audioinput" ? "microphone-select" : kind === "videoinput" ? "camera-select" : "speaker-select"} @change=${(e: Event) => void c.pick(kind, (e.target as HTMLSelectElement).value)}>
+        ${kind === "audiooutput" ? html`<option value="" ?selected=${current === ""}>${t(lang, "call.devices.default")}</option>` : nothing}
+        ${list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || `${label} ${i + 1}`}</option>`)}
+      </select></label>`;
+  };
+  return html`<div part="devices" class="devices" role="group" aria-label=${t(lang, "call.devices")}>
+    ${select("audioinput", t(lang, "call.devices.mic"), track("audio")?.getSettings().deviceId ?? "")}
+    <meter part="mic-level" min="0" max="1" value="0" aria-label=${t(lang, "call.devices.level")}></meter>
+    ${c.call?.kind === "video" && track("video") ? select("videoinput", t(lang, "call.devices.camera"), track("video")?.getSettings().deviceId ?? "") : nothing}
+    ${canPickSpeaker() ? select("audiooutput", t(lang, "call.devices.speaker"), c.speaker) : nothing}
+  </div>`;
+}
+
+/** Three bars, filled by level; the label says it in words. */
+function renderQuality(level: QualityLevel, lang: Lang): TemplateResult {
+  const label = t(lang, "call.quality", { level: t(lang, `call.quality.${level}`) });
+  return html`<span part="call-quality" class="quality" data-level=${level} role="img" aria-label=${label} title=${label}><i></i><i></i><i></i></span>`;
 }
 
 function renderIncoming(c: CallsController, lang: Lang): TemplateResult {
@@ -135,6 +169,12 @@ function renderControls(c: CallsController, lang: Lang): TemplateResult {
         ? html`<button part="camera" type="button" class="round" aria-pressed=${s?.cameraOff ? "true" : "false"} aria-label=${t(lang, "call.camera")} title=${t(lang, "call.camera")} ?disabled=${!s?.local} @click=${() => s?.toggleCamera()}>${icon(VIDEO)}</button>`
         : nothing
     }
+    ${
+      video && c.cameras > 1
+        ? html`<button part="switch-camera" type="button" class="round" aria-label=${t(lang, "call.switchCamera")} title=${t(lang, "call.switchCamera")} ?disabled=${!s?.local} @click=${() => void s?.nextCamera()}>${icon(SWITCH)}</button>`
+        : nothing
+    }
+    <button part="devices-button" type="button" class="round" aria-expanded=${c.devicesOpen ? "true" : "false"} aria-label=${t(lang, "call.devices")} title=${t(lang, "call.devices")} ?disabled=${!s?.local} @click=${() => void c.toggleDevices()}>${icon(GEAR)}</button>
     <button part="hangup" type="button" class="round end" aria-label=${t(lang, "call.hangup")} title=${t(lang, "call.hangup")} @click=${() => c.hangup()}>${icon(HANGUP)}</button>
   </div>`;
 }

@@ -32,6 +32,8 @@ export class ReadsController implements ReactiveController, ConnectionListener {
       list(): HTMLElement | null;
       /** The panel is open (always, inline; when expanded, launcher). */
       isOpen(): boolean;
+      /** Unread across every conversation (the inbox), which replaces this room's count when known. */
+      total?(): number | undefined;
     },
   ) {
     host.addController(this);
@@ -72,8 +74,10 @@ export class ReadsController implements ReactiveController, ConnectionListener {
     this.flush();
   }
 
-  /** Messages from others after our read position. */
+  /** Messages from others after our read position (in the inbox: across conversations). */
   unread(): number {
+    const total = this.ctx.total?.();
+    if (total !== undefined) return total;
     const me = this.ctx.self();
     let n = 0;
     for (const m of this.ctx.messages()) if (m.seq > this.myRead && m.user !== me) n++;

@@ -4,7 +4,7 @@
  * is needed, so the bundler makes it a chunk in dist/chunks/ that the browser fetches next to
  * wherever inapp-talk.js came from. Pages that never need it never download it.
  *
- * The launcher layout is the first feature; calls, the inbox and attachments come the same way:
+ * The launcher layout was the first feature; calls and the inbox came the same way, attachments will:
  * 1. `widget/<name>/index.ts`: `export default (ctx: FeatureContext): Feature => …` (types.ts)
  *    (controllers it needs call `ctx.host.addController`, and `ctx.link.listen` to hear the room);
  * 2. one line in FEATURES below;
@@ -20,6 +20,7 @@ import type { Feature, FeatureContext, Slot } from "./types.ts";
 
 /** Every feature chunk, by name: the only list to extend. Slots render in this order (call buttons before the launcher's close). */
 const FEATURES = {
+  inbox: () => import("../inbox/index.ts"),
   calls: () => import("../calls/index.ts"),
   launcher: () => import("../launcher/index.ts"),
 } satisfies Record<string, () => Promise<{ default: (ctx: FeatureContext) => Feature }>>;

@@ -11,6 +11,8 @@ import type { Catalog, Lang } from "../i18n/index.ts";
 
 /** Regions of the panel a feature renders into; a new one is added with the feature that needs it. */
 export type Slot =
+  /** The start of the header, before the title (the inbox's back control). */
+  | "start"
   /** The end of the header, after who is online (the launcher's close button). */
   | "header"
   /** Between the header and the messages (a call: ringing sheet, videos, controls). */
@@ -26,6 +28,15 @@ export interface Feature {
   slots?: Partial<Record<Slot, (lang: Lang) => unknown>>;
   /** Entry kinds it draws; any other entry shows its `text`. */
   kinds?: Record<string, (m: ChatMessage, lang: Lang) => unknown>;
+  /**
+   * Replaces the panel's content (the inbox's list while no conversation is open); undefined
+   * leaves the chat. `end` is what features add to the end of a header (the launcher's close).
+   */
+  panel?: (lang: Lang, end: unknown) => unknown;
+  /** The open conversation's name when the room has no title of its own (the inbox row's: the other member). */
+  title?: () => string | undefined;
+  /** Unread across conversations (the inbox): the badge and `inapp-talk-unread` carry it instead of this room's. */
+  unread?: () => number | undefined;
   /** The calls feature: the current call's `RTCPeerConnection.getStats()`, null outside a call. */
   callStats?: () => Promise<RTCStatsReport | null>;
 }
@@ -33,6 +44,12 @@ export interface Feature {
 /** The element as a feature sees it. */
 export interface FeatureHost extends ReactiveControllerHost, HTMLElement {
   layout: string;
+  /** The conversation shown; the inbox switches it ("" = its list). */
+  room: string;
+  inbox: boolean;
+  server: string;
+  token: string;
+  tokenUrl: string;
   open: boolean;
   /** `relay`: calls use TURN only. */
   privacy: string;

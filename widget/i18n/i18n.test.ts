@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { chat } from "./en/chat.ts";
+import { inbox } from "./en/inbox.ts";
 import { launcher } from "./en/launcher.ts";
 import koChat from "./ko/chat.ts";
+import koInbox from "./ko/inbox.ts";
 import koLauncher from "./ko/launcher.ts";
 import { formatDay, loadLang, resolveLang, t } from "./index.ts";
 
@@ -11,6 +13,7 @@ describe("i18n", () => {
     for (const [en, ko] of [
       [chat, koChat],
       [launcher, koLauncher],
+      [inbox, koInbox],
     ] as Array<[Record<string, string>, Record<string, string>]>) {
       expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
       for (const key of Object.keys(en)) {

@@ -44,7 +44,9 @@ export class LauncherController implements ReactiveController {
     if (first || !this.active) return;
     if (open) {
       // On touch screens focusing the input would pop up the keyboard over the conversation.
-      if (!matchMedia("(pointer: coarse)").matches) this.find("input")?.focus();
+      // The inbox's list has no input: its row with the tab stop takes focus.
+      if (!matchMedia("(pointer: coarse)").matches)
+        (this.find("input") ?? this.host.renderRoot.querySelector<HTMLElement>('[part~="conversation"][tabindex="0"]'))?.focus();
       this.onOpened();
     } else if (this.host.shadowRoot?.activeElement) {
       this.find("launcher")?.focus();

@@ -25,6 +25,21 @@ describe("config", () => {
     expect(sessionConfig(attrs({ guest: true }), server, describeErr, base)).toBeNull();
   });
 
+  it("in the inbox: no room is its list (no session), and token-url asks for the room's token", () => {
+    const server = "https://chat.example";
+    expect(sessionConfig(attrs({ room: "", token: "t", inbox: true }), server, describeErr, base)).toBeNull();
+    expect(sessionConfig(attrs({ room: "r 2", token: "t", inbox: true }), server, describeErr, base)).toMatchObject({ code: "config" });
+    expect(sessionConfig(attrs({ room: "r-2", tokenUrl: "/tok?user=7&room=old", inbox: true }), server, describeErr, base)).toMatchObject({
+      room: "r-2",
+      credentials: { kind: "url", url: "https://shop.example/tok?user=7&room=r-2" },
+    });
+    // Outside the inbox the host's URL is used as given.
+    expect(sessionConfig(attrs({ room: "r-2", tokenUrl: "/tok?user=7" }), server, describeErr, base)).toMatchObject({
+      credentials: { kind: "url", url: "https://shop.example/tok?user=7" },
+    });
+    expect(sessionKey(attrs({ token: "t", inbox: true }), "s")).not.toBe(sessionKey(attrs({ token: "t" }), "s"));
+  });
+
   it("reports what is missing or malformed", () => {
     const server = "https://chat.example";
     expect(sessionConfig(attrs({ room: "", token: "t" }), server, describeErr, base)).toEqual({ code: "config", message: "bad room" });

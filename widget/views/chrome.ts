@@ -14,6 +14,8 @@ export interface HeaderView {
   others: Array<{ user: string; name: string }>;
   /** The host's title for this conversation; the generic label otherwise. */
   title: string | null;
+  /** What installed features render before the title (the inbox's back control). */
+  start?: unknown;
   /** What installed features render at the end of the header (the launcher's close button). */
   end: unknown;
 }
@@ -24,6 +26,7 @@ export function renderHeader(v: HeaderView): TemplateResult {
   const shown = v.others.slice(0, MAX_AVATARS);
   const extra = v.others.length - shown.length;
   return html`<header part="header">
+    ${v.start}
     <div class="heading">
       <h2 class="title" id="title">${v.title ?? t(v.lang, "panel.label")}</h2>
       <div part="status" data-state=${v.state} role="status">${v.statusText}</div>
@@ -57,13 +60,13 @@ export function renderTyping(lang: Lang, names: string[]): TemplateResult {
  * One of eight avatar colours, stable per user. Classes rather than a style attribute, so the
  * widget works under a CSP without 'unsafe-inline' styles.
  */
-function colour(user: string): number {
+export function colour(user: string): number {
   let h = 0;
   for (let i = 0; i < user.length; i++) h = (h * 31 + user.charCodeAt(i)) % 8;
   return h;
 }
 
-function initial(name: string): string {
+export function initial(name: string): string {
   return (Array.from(name.trim())[0] ?? "?").toUpperCase();
 }
 

@@ -8,7 +8,7 @@ import { expect, inject } from "vitest";
 import { mintToken, type TokenRequest } from "./api.ts";
 import { eventually, openWidget, WAIT_MS, type OpenOptions, type WidgetPage } from "./browser.ts";
 
-export type Phase = "outgoing" | "incoming" | "connecting" | "connected" | "ended";
+export type Phase = "outgoing" | "incoming" | "connecting" | "connected" | "reconnecting" | "ended";
 
 export interface CallEvent {
   phase: Phase;

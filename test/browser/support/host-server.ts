@@ -25,7 +25,7 @@ export interface HostServer {
 
 const EVENT_RECORDER = `
 window.__events = [];
-for (const type of ["inapp-talk-ready", "inapp-talk-message", "inapp-talk-error", "inapp-talk-unread"]) {
+for (const type of ["inapp-talk-ready", "inapp-talk-message", "inapp-talk-error", "inapp-talk-unread", "inapp-talk-conversation"]) {
   document.addEventListener(type, (e) => {
     let detail = null;
     try { detail = JSON.parse(JSON.stringify(e.detail ?? null)); } catch { detail = String(e.detail); }
@@ -72,7 +72,7 @@ export function hostPageHtml(o: HostPageOptions): string {
 /**
  * The host's own token endpoint for `token-url`, as a host backend would write it: it knows its
  * user from a session cookie (so the widget must fetch it with credentials) and mints a room token
- * with the API key. `expiredFirst=1` answers the first request of a `key` with an expired token,
+ * with the API key, for the `room` asked (`rooms: ["*"]` without one). `expiredFirst=1` answers the first request of a `key` with an expired token,
  * as a backend with a stale cache would; the widget must recover by fetching again.
  */
 async function tokenEndpoint(
@@ -86,7 +86,8 @@ async function tokenEndpoint(
   const key = p.key ?? "";
   const n = (hits.get(key) ?? 0) + 1;
   hits.set(key, n);
-  const req = { user: p.user!, name: p.name!, rooms: [p.room!], ...(p.ttl ? { ttl: Number(p.ttl) } : {}) };
+  // Without `room` (the inbox asks so for its own socket): a token for every room of the user's.
+  const req = { user: p.user!, name: p.name!, rooms: [p.room || "*"], ...(p.ttl ? { ttl: Number(p.ttl) } : {}) };
   const token = p.expiredFirst === "1" && n === 1 ? await mintExpiredToken(p.server!, req) : await mintToken(p.server!, req);
   const exp = (JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { exp: number }).exp;
   log.set(key, [...(log.get(key) ?? []), { at: Date.now(), exp: exp * 1000 }]);

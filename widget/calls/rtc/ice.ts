@@ -16,6 +16,12 @@ const cache = new Map<string, { servers: Promise<RTCIceServer[]>; until: number 
 /** When cached credentials must be replaced, from when they were fetched and their TTL (seconds). */
 export const refreshAt = (fetchedAt: number, ttl: number): number => fetchedAt + Math.max(ttl * 500, ttl * 1000 - MARGIN_MS);
 
+/** When the cached servers for `server` and `key` are due for renewal, Unix ms (null: none cached). */
+export function iceRenewAt(server: string, key: string): number | null {
+  const hit = cache.get(`${server}|${key}`);
+  return hit && Number.isFinite(hit.until) ? hit.until : null;
+}
+
 /** The ICE servers for `server`, for the user of `token` (`key` tells users apart in the cache). */
 export function iceServers(server: string, key: string, token: () => Promise<string>, now = Date.now()): Promise<RTCIceServer[]> {
   const id = `${server}|${key}`;

@@ -13,6 +13,8 @@ declare module "simple-peer/simplepeer.min.js" {
     readonly _pc: RTCPeerConnection | null;
     readonly destroyed: boolean;
     signal(data: unknown): void;
+    /** Renegotiates: the initiator makes a new offer (after `restartIce()`, one with new ICE credentials). */
+    negotiate(): void;
     destroy(err?: Error): void;
     on(event: "signal", cb: (data: Record<string, unknown>) => void): this;
     on(event: "stream", cb: (stream: MediaStream) => void): this;
