@@ -7,6 +7,7 @@
 //                [--only call-cost] [--call-seconds 300]  (issue 10's CPU, memory and bitrate of a video call; 2 × the seconds)
 //                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
 //                [--only webhooks]            (issue 13: a room at its limit with webhooks on vs off; ~1 min)
+//                [--only push] [--push-rooms 200] [--push-rate 20]  (issue 12: entry stored → push received, ack with push on/off; ~1 min)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -30,6 +31,7 @@ import { runCalls } from "./scenarios/calls.mjs";
 import { runInbox } from "./scenarios/inbox.mjs";
 import { runInboxPage } from "./scenarios/inbox-page.mjs";
 import { runWebhooks } from "./scenarios/webhooks.mjs";
+import { runPush } from "./scenarios/push.mjs";
 import { ensureLoopbackNetns } from "../scripts/netns.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -73,6 +75,7 @@ const PLAN = QUICK
       "call-cost": { seconds: 60 },
       "inbox-page": { conversations: 300, withMessages: 60, reps: 2, apiReps: 5 },
       webhooks: { senders: 10, window: 4, seconds: 2, reps: 2 },
+      push: { rooms: 50, rate: 20 },
       ab: {
         fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 },
         throughput: {
@@ -108,6 +111,7 @@ const PLAN = QUICK
       "call-cost": { seconds: 300 },
       "inbox-page": { conversations: 2000, withMessages: 200, reps: 5, apiReps: 20 },
       webhooks: { senders: 10, window: 4, seconds: 4, reps: 3 },
+      push: { rooms: 200, rate: 20 },
       ab: {
         fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 },
         throughput: {
@@ -128,6 +132,8 @@ if (option("calls")) PLAN.calls.calls = Number(option("calls"));
 if (option("conversations")) PLAN.inbox.conversations = Number(option("conversations"));
 if (option("members")) PLAN.inbox.members = Number(option("members"));
 if (option("call-seconds")) PLAN["call-cost"].seconds = Number(option("call-seconds"));
+if (option("push-rooms")) PLAN.push.rooms = Number(option("push-rooms"));
+if (option("push-rate")) PLAN.push.rate = Number(option("push-rate"));
 
 const log = (s) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
 const started = performance.now();
@@ -243,6 +249,7 @@ async function main() {
     await step("call-cost", async () => await runCallCost(workDir, PLAN["call-cost"], log));
     await step("inbox-page", async () => await runInboxPage(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, PLAN["inbox-page"], log));
     await step("webhooks", async () => await runWebhooks(workDir, PLAN.webhooks, log));
+    await step("push", async () => await runPush(workDir, PLAN.push, log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
 
     await step("ab", async () => {

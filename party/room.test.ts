@@ -58,7 +58,8 @@ describe("write → ack → broadcast", () => {
     // Let the inbox's flush (a durable timer the entry set off) finish first: aborting the objects while
     // that alarm runs leaves the vitest workers pool hanging at the end of the file (seen here; cause not
     // found). What this test checks is the entry, not the inbox's restart mid-flush (its INFLIGHT timer).
-    for (let i = 0; i < 100 && (await roomStub("r-restart").probe()).timers.some((t) => t.key.startsWith("inbox:")); i++) await sleep(50);
+    const inboxPending = () => runInDurableObject(roomStub("r-restart"), (room: Room) => room.probe().timers.some((t) => t.key.startsWith("inbox:")));
+    for (let i = 0; i < 100 && (await inboxPending()); i++) await sleep(50);
     await abortAllDurableObjects();
     const again = await join("r-restart", "alice");
     const page = again.of("history")[0]!;

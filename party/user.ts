@@ -10,6 +10,7 @@ import { CLOSE_CODES, INBOX_PAGE_SIZE, parseInboxClientFrame, type ErrorCode, ty
 import type { UserRpc } from "./contract.ts";
 import { decodeIdentity, IDENTITY_HEADER, type Identity } from "./identity.ts";
 import { migrate, type Migration } from "./migrations/index.ts";
+import { PUSH_USER_MIGRATION, PushStore, type StoredSubscription } from "./user/push-store.ts";
 import { InboxStore, isInboxCursor, type InboxChange } from "./user/inbox-store.ts";
 import type { InboxUpdate } from "./user/inbox-types.ts";
 
@@ -44,6 +45,7 @@ export const USER_MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX inbox_activity ON inbox (removed, activity, room)",
     ],
   },
+  PUSH_USER_MIGRATION,
 ];
 
 type Env = Record<string, unknown>;
@@ -55,6 +57,7 @@ export class User extends Server<Env> implements UserRpc {
   private revokedBefore: number;
   /** Cool-downs by room, Unix ms (read on every upgrade: kept in memory, written through). */
   private readonly cooldowns = new Map<string, number>();
+  private readonly pushStore: PushStore;
   private readonly inbox: InboxStore;
   /** Test hooks only: updates received, and how many of the next ones to refuse. */
   private readonly test = { updates: 0, failed: 0, failNext: 0 };
@@ -63,6 +66,7 @@ export class User extends Server<Env> implements UserRpc {
     super(ctx, env);
     // Schema in the constructor, not onStart: the Worker and rooms reach this object by RPC, which skips onStart.
     migrate(ctx.storage, USER_MIGRATIONS);
+    this.pushStore = new PushStore(ctx.storage.sql);
     this.revokedBefore = ctx.storage.sql.exec<{ value: number }>("SELECT value FROM settings WHERE key = 'revoked_before'").toArray()[0]?.value ?? 0;
     const now = Date.now();
     for (const r of ctx.storage.sql.exec<{ room: string; until: number }>("SELECT room, until FROM cooldowns WHERE until > ?", now))
@@ -113,6 +117,30 @@ export class User extends Server<Env> implements UserRpc {
       .toArray()
       .map((r) => r.room);
     return { before: this.revokedBefore, rooms };
+  }
+
+  // ---- web push devices and mutes (RPC from the Worker and rooms) -----------------------------
+
+  pushSubscribe(subscription: StoredSubscription): number {
+    return this.pushStore.subscribe(subscription, Date.now());
+  }
+
+  pushUnsubscribe(endpoint: string): boolean {
+    return this.pushStore.unsubscribe(endpoint);
+  }
+
+  pushMute(room: string, muted: boolean): void {
+    this.pushStore.setMuted(room, muted, Date.now());
+  }
+
+  pushMuted(room: string): boolean {
+    return this.pushStore.muted(room);
+  }
+
+  /** Someone who is looking (the inbox open) or who muted the room gets no notification. */
+  pushTargets(room: string): StoredSubscription[] {
+    if (this.pushStore.muted(room) || this.inboxOpen()) return [];
+    return this.pushStore.list();
   }
 
   // ---- the inbox index (RPC from rooms and the Worker) ------------------------------------------

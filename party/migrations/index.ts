@@ -136,6 +136,14 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE TABLE webhook_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     ],
   },
+  {
+    version: 7,
+    name: "push",
+    statements: [
+      // When each member was last pushed a message (PUSH_MIN_INTERVAL); deliveries are timer rows.
+      "CREATE TABLE push_state (user TEXT PRIMARY KEY, last_at INTEGER NOT NULL)",
+    ],
+  },
 ];
 
 /** The storage a migration run needs (a Durable Object's, or a stand-in in tests). */
