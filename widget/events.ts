@@ -35,6 +35,9 @@ export interface CallEventDetail {
   durationMs?: number;
 }
 
+/** Web push on this device for this user: `on`, `off`, `denied` (blocked in the browser) or `unsupported`. */
+export type PushStateName = "on" | "off" | "denied" | "unsupported";
+
 export interface InappTalkEventMap {
   /** Connected and the first history page is on screen. */
   "inapp-talk-ready": { room: string; user: string };
@@ -45,6 +48,8 @@ export interface InappTalkEventMap {
   "inapp-talk-unread": { count: number };
   /** A call changed phase (outgoing, incoming, connecting, connected, ended). */
   "inapp-talk-call": CallEventDetail;
+  /** `push` attribute: the notification state changed (also once when it is first known); `muted` = this conversation. */
+  "inapp-talk-push": { state: PushStateName; muted: boolean };
 }
 
 export type InappTalkEventName = keyof InappTalkEventMap;
@@ -60,6 +65,7 @@ declare global {
     "inapp-talk-error": CustomEvent<InappTalkEventMap["inapp-talk-error"]>;
     "inapp-talk-unread": CustomEvent<InappTalkEventMap["inapp-talk-unread"]>;
     "inapp-talk-call": CustomEvent<InappTalkEventMap["inapp-talk-call"]>;
+    "inapp-talk-push": CustomEvent<InappTalkEventMap["inapp-talk-push"]>;
   }
   interface DocumentEventMap {
     "inapp-talk-ready": CustomEvent<InappTalkEventMap["inapp-talk-ready"]>;
@@ -67,5 +73,6 @@ declare global {
     "inapp-talk-error": CustomEvent<InappTalkEventMap["inapp-talk-error"]>;
     "inapp-talk-unread": CustomEvent<InappTalkEventMap["inapp-talk-unread"]>;
     "inapp-talk-call": CustomEvent<InappTalkEventMap["inapp-talk-call"]>;
+    "inapp-talk-push": CustomEvent<InappTalkEventMap["inapp-talk-push"]>;
   }
 }

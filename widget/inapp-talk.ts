@@ -33,6 +33,7 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @fires inapp-talk-error - detail: `{ code, message }`; `unauthorized` / `forbidden` / `expired` stop retrying
  * @fires inapp-talk-unread - detail: `{ count }` of messages from others not yet seen
  * @fires inapp-talk-call - A call changed phase. detail: `{ phase, callId, kind, peer: { user, name }, reason?, durationMs? }`
+ * @fires inapp-talk-push - `push` attribute: notification state. detail: `{ state: "on" | "off" | "denied" | "unsupported", muted }`
  *
  * @csspart panel - The chat surface (a dialog in the launcher layout).
  * @csspart header - Title, presence, status and (launcher) close button.
@@ -54,6 +55,9 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @csspart incoming-call - The ringing sheet (caller and kind), with `accept`, `accept-audio` (video calls), `decline`.
  * @csspart call-status - "Calling…", "Ringing", "4:12"…; `data-phase` = outgoing | incoming | connecting | connected | ended.
  * @csspart hangup - Ends (or cancels) the call. Also `mute`, `camera`, `remote-video`, `local-video`, `unmute-audio`.
+ * @csspart push-button - The bell (`push` attribute); `data-state` = on | muted | off | denied | unsupported.
+ * @csspart push-offer - "Get notified when Bob answers", after the user sends a message; `push-offer-accept`, `push-offer-dismiss`.
+ * @csspart push-panel - The bell's panel: `push-status` (the state in words), `push-toggle` (on/off), `push-mute` (aria-pressed).
  *
  * @cssproperty --inapp-talk-accent - Own bubbles, send button, launcher.
  * @cssproperty --inapp-talk-accent-text - Text on the accent colour.
@@ -89,6 +93,7 @@ export class InappTalk extends LitElement {
     open: { type: Boolean, reflect: true },
     muted: { type: Boolean },
     privacy: { type: String },
+    push: { type: Boolean },
     hint: { state: true },
     announcement: { state: true },
   };
@@ -111,6 +116,8 @@ export class InappTalk extends LitElement {
   declare muted: boolean;
   /** `relay`: calls go through TURN only, so neither side learns the other's IP address. */
   declare privacy: string;
+  /** Offer web push notifications (after a user action, never on load); `sw-url` / `sw-scope` place the worker. */
+  declare push: boolean;
   declare protected hint: string;
   declare protected announcement: string;
 
@@ -184,6 +191,7 @@ export class InappTalk extends LitElement {
     if (this.layout === "launcher") void this.features.use("launcher");
     // Calls ring through frames (registry.ts); the buttons come with the chunk once someone could be called.
     if (this.chat.self && this.presence.online.size > 1 && this.connection.claims?.call_seconds !== 0) void this.features.use("calls", false);
+    if (this.push && this.chat.self) void this.features.use("push", false);
   }
 
   /**

@@ -22,6 +22,7 @@ import type { Feature, FeatureContext, Slot } from "./types.ts";
 const FEATURES = {
   calls: () => import("../calls/index.ts"),
   launcher: () => import("../launcher/index.ts"),
+  push: () => import("../push/index.ts"),
 } satisfies Record<string, () => Promise<{ default: (ctx: FeatureContext) => Feature }>>;
 
 export type FeatureName = keyof typeof FEATURES;

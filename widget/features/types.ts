@@ -13,7 +13,7 @@ import type { Catalog, Lang } from "../i18n/index.ts";
 export type Slot =
   /** The end of the header, after who is online (the launcher's close button). */
   | "header"
-  /** Between the header and the messages (a call: ringing sheet, videos, controls). */
+  /** Between the header and the messages (a call: ringing sheet, videos, controls; push: its offer and panel). */
   | "call"
   /** After the panel, outside it (the launcher's bubble). */
   | "end";
@@ -32,6 +32,7 @@ export interface Feature {
 
 /** The element as a feature sees it. */
 export interface FeatureHost extends ReactiveControllerHost, HTMLElement {
+  room: string;
   layout: string;
   open: boolean;
   /** `relay`: calls use TURN only. */
@@ -53,6 +54,8 @@ export interface FeatureContext {
   self(): { user: string; name: string } | null;
   /** Others online now, sorted by name. */
   others(): Array<{ user: string; name: string }>;
+  /** The other person of the conversation: the latest other author shown, else someone online. */
+  peer(): { user: string; name: string } | null;
   /** The backend origin and a valid room token, for the Worker's HTTP API. */
   server(): string;
   token(): Promise<string>;
