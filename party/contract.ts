@@ -11,6 +11,7 @@ import type { Member } from "./members-store.ts";
 import type { RoomInfo } from "./room-api.ts";
 import type { RoomSettings } from "./settings-store.ts";
 import type { TimerRow } from "./timers.ts";
+import type { StoredSubscription } from "./user/push-store.ts";
 
 /** What the Worker asks of a user's object (party/user.ts). */
 export interface UserRpc {
@@ -22,6 +23,16 @@ export interface UserRpc {
   revoked(iat: number): boolean;
   /** Refuses this user's tokens issued until now; returns the boundary and the rooms to tell. */
   revoke(nowMs: number): { before: number; rooms: string[] };
+  /** Whether the user has the inbox open (then rooms do not push to them). */
+  inboxOpen(): boolean;
+  /** Web push (party/user/push-store.ts): adds or updates a device; returns how many the user has. */
+  pushSubscribe(subscription: StoredSubscription): number;
+  /** Removes a device (unsubscribed, or the push service answered 404/410); false when unknown. */
+  pushUnsubscribe(endpoint: string): boolean;
+  pushMute(room: string, muted: boolean): void;
+  pushMuted(room: string): boolean;
+  /** The devices a room should push to now: none when the room is muted or the inbox is open. */
+  pushTargets(room: string): StoredSubscription[];
 }
 
 export interface RoomRpc {
@@ -36,6 +47,8 @@ export interface RoomRpc {
   removeMember(user: string): boolean;
   /** Closes this user's sockets whose token was issued before `before` (Unix seconds) with 4401; returns how many. */
   revoke(user: string, before: number): number;
+  /** A callee declined a call from a push notification (signed action token checked by the Worker); false when it no longer rings. */
+  declineCall(callId: string, user: string): boolean;
   /** Test hooks only (INAPP_TALK_TEST_HOOKS=true; throws otherwise). */
   probe(set?: { key: string; at: number; payload: unknown }): { fired: ProbeFired[]; timers: TimerRow[] };
 }

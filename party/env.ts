@@ -11,6 +11,20 @@ export interface RoomEnv {
   /** Per-user budget for call signaling frames (offers, answers, ICE candidates come in bursts). */
   RATE_LIMIT_SIGNAL_PER_SEC?: string;
   RATE_LIMIT_SIGNAL_BURST?: string;
+  /** Calls to a member reached only by push ring this long instead (default 45 s: a phone must wake, show, be unlocked). */
+  CALL_PUSH_RING_TIMEOUT_SEC?: string;
+  /** Web push (RFC 8292): the VAPID key pair (base64url) and subject; `npm run vapid` makes them. */
+  VAPID_PUBLIC_KEY?: string;
+  VAPID_PRIVATE_KEY?: string;
+  VAPID_SUBJECT?: string;
+  /** "true" lets pushes go to http://127.0.0.1 endpoints (local tests); production refuses non-https. */
+  PUSH_ALLOW_HTTP?: string;
+  /** "false" turns pushes off while VAPID keys are set (benchmarks compare on and off). */
+  PUSH_ENABLED?: string;
+  /** At most one message push per room per member per this many seconds (default 30). */
+  PUSH_MIN_INTERVAL?: string;
+  /** HS256 key of room tokens; rooms derive the key of push action tokens (Decline) from it. */
+  TOKEN_SECRET?: string;
   /** "true" only in tests: registers the probe feature and its /api/_test routes. */
   INAPP_TALK_TEST_HOOKS?: string;
 }

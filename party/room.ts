@@ -61,7 +61,15 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     this.timers = new Timers(ctx.storage.sql, ctx.storage);
     this.api = new RoomApi(this.messages, this.members, this.settings);
     this.limiter = new UserLimiter(limitConfig(env), ctx.storage.sql);
-    this.features = createFeatures((name) => this.contextFor(name), this.messages, env.INAPP_TALK_TEST_HOOKS === "true");
+    const users = env.User;
+    this.features = createFeatures(
+      (name) => this.contextFor(name),
+      this.messages,
+      env.INAPP_TALK_TEST_HOOKS === "true",
+      users
+        ? { targets: (user, room) => users.getByName(user).pushTargets(room), gone: (user, endpoint) => users.getByName(user).pushUnsubscribe(endpoint) }
+        : null,
+    );
     for (const feature of this.features.all) this.register(feature);
     // Answered by the runtime without waking the room, so idle rooms still hibernate.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_PING, HEARTBEAT_PONG));
@@ -265,6 +273,10 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   }
 
   // ---- RPC for the Worker's host API ----------------------------------------------------------
+
+  declineCall(callId: string, user: string): boolean {
+    return this.features.calls.decline(callId, user);
+  }
 
   /** Test hooks (INAPP_TALK_TEST_HOOKS=true only): set a probe timer, list the probe timers that fired. */
   probe(set?: { key: string; at: number; payload: unknown }) {

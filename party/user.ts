@@ -7,6 +7,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { UserRpc } from "./contract.ts";
 import { migrate, type Migration } from "./migrations/index.ts";
+import { PUSH_USER_MIGRATION, PushStore, type StoredSubscription } from "./user/push-store.ts";
 
 export const USER_MIGRATIONS: readonly Migration[] = [
   {
@@ -23,16 +24,19 @@ export const USER_MIGRATIONS: readonly Migration[] = [
     // Rooms report a flooder here, so the Worker refuses their reconnects without waking the room.
     statements: ["CREATE TABLE cooldowns (room TEXT PRIMARY KEY, until INTEGER NOT NULL)"],
   },
+  PUSH_USER_MIGRATION,
 ];
 
 export class User extends DurableObject<Record<string, unknown>> implements UserRpc {
   private revokedBefore: number;
   /** Cool-downs by room, Unix ms (read on every upgrade: kept in memory, written through). */
   private readonly cooldowns = new Map<string, number>();
+  private readonly push: PushStore;
 
   constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
     super(ctx, env);
     migrate(ctx.storage, USER_MIGRATIONS);
+    this.push = new PushStore(ctx.storage.sql);
     this.revokedBefore = ctx.storage.sql.exec<{ value: number }>("SELECT value FROM settings WHERE key = 'revoked_before'").toArray()[0]?.value ?? 0;
     const now = Date.now();
     for (const r of ctx.storage.sql.exec<{ room: string; until: number }>("SELECT room, until FROM cooldowns WHERE until > ?", now))
@@ -75,5 +79,32 @@ export class User extends DurableObject<Record<string, unknown>> implements User
       .toArray()
       .map((r) => r.room);
     return { before: this.revokedBefore, rooms };
+  }
+
+  // inbox-backend provides this
+  inboxOpen(): boolean {
+    return false;
+  }
+
+  pushSubscribe(subscription: StoredSubscription): number {
+    return this.push.subscribe(subscription, Date.now());
+  }
+
+  pushUnsubscribe(endpoint: string): boolean {
+    return this.push.unsubscribe(endpoint);
+  }
+
+  pushMute(room: string, muted: boolean): void {
+    this.push.setMuted(room, muted, Date.now());
+  }
+
+  pushMuted(room: string): boolean {
+    return this.push.muted(room);
+  }
+
+  /** Someone who is looking (the inbox open) or who muted the room gets no notification. */
+  pushTargets(room: string): StoredSubscription[] {
+    if (this.push.muted(room) || this.inboxOpen()) return [];
+    return this.push.list();
   }
 }

@@ -26,12 +26,7 @@ export interface Env extends RoomEnv {
   /** Comma-separated stun: URLs, offered with or without TURN. */
   STUN_URLS?: string;
   RATE_LIMIT_ICE_PER_MIN?: string;
-  /** Web push (RFC 8292): the VAPID key pair (base64url) and subject; `npm run vapid` makes them. */
-  VAPID_PUBLIC_KEY?: string;
-  VAPID_PRIVATE_KEY?: string;
-  VAPID_SUBJECT?: string;
-  /** "true" lets pushes go to http://127.0.0.1 endpoints (local tests); production refuses non-https. */
-  PUSH_ALLOW_HTTP?: string;
+  // Web push settings (VAPID_*, PUSH_*) are in RoomEnv: rooms send the pushes.
   /** Call cap of guest tokens, seconds (default 600). */
   GUEST_CALL_SECONDS?: string;
   RATE_LIMIT_TOKEN_PER_MIN?: string;

@@ -9,7 +9,7 @@ import { withAddressLimit } from "./address-limits.ts";
 import { withApiKey, withRoomParams, type RoomRequest } from "./middleware.ts";
 import { issueGuestToken } from "./routes/guest.ts";
 import { getIceServers } from "./routes/ice.ts";
-import { getPushKey } from "./routes/push.ts";
+import { declineCall, getPushKey, mutes, subscribe, unsubscribe } from "./routes/push.ts";
 import { deleteMember, getMessages, getRoom, putMember, putRoom } from "./routes/rooms.ts";
 import { checkSession } from "./routes/session.ts";
 import { getTimers, setTimer, withTestHooks } from "./routes/test-hooks.ts";
@@ -36,6 +36,12 @@ const api = Router<IRequest, Args>({ base: "/api" })
   .post("/users/:user/revoke", withApiKey, revokeUser)
   .get("/ice", getIceServers)
   .get("/push/key", getPushKey)
+  .post("/push/subscribe", subscribe)
+  .post("/push/unsubscribe", unsubscribe)
+  .get("/push/mutes/:room", mutes)
+  .put("/push/mutes/:room", mutes)
+  .delete("/push/mutes/:room", mutes)
+  .post("/calls/decline", declineCall)
   .all("/_test/*", withTestHooks, withApiKey)
   .get<RoomRequest, Args>("/_test/rooms/:room/timers", withRoomParams, getTimers)
   .post<RoomRequest, Args>("/_test/rooms/:room/timers", withRoomParams, setTimer)

@@ -5,26 +5,39 @@
  */
 import type { RoomContext, RoomFeature } from "../feature.ts";
 import type { MessageStore } from "../messages-store.ts";
-import { calls } from "./calls/index.ts";
+import { calls, type Calls } from "./calls/index.ts";
 import { chat } from "./chat/index.ts";
 import { liveness, type Liveness } from "./liveness/index.ts";
 import { presence } from "./presence/index.ts";
 import { probe, type Probe } from "./probe/index.ts";
+import { push, type PushDirectory } from "./push/index.ts";
 import { reads } from "./reads/index.ts";
 
 export interface Features {
   all: RoomFeature[];
   /** Kept by name for the room's test and diagnostic face (heartbeat ticks). */
   liveness: Liveness;
+  /** The calls feature, for a decline that arrives from a push notification (not a socket). */
+  calls: Calls;
   /** Only with INAPP_TALK_TEST_HOOKS=true. */
   probe: Probe | null;
 }
 
-/** `contextFor(name)` gives each feature its own context (its timers are namespaced by name). */
-export function createFeatures(contextFor: (name: string) => RoomContext, messages: MessageStore, testHooks: boolean): Features {
+/**
+ * `contextFor(name)` gives each feature its own context (its timers are namespaced by name);
+ * `users` reaches users' objects (push subscriptions), null where there are none (some tests).
+ */
+export function createFeatures(
+  contextFor: (name: string) => RoomContext,
+  messages: MessageStore,
+  testHooks: boolean,
+  users: PushDirectory | null = null,
+): Features {
   const live = liveness(contextFor("liveness"), messages);
-  const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages), calls(contextFor("calls"))];
+  const pushed = push(contextFor("push"), users);
+  const call = calls(contextFor("calls"), pushed.calls);
+  const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages), call, pushed];
   const probed = testHooks ? probe(contextFor("probe")) : null;
   if (probed) all.push(probed);
-  return { all, liveness: live, probe: probed };
+  return { all, liveness: live, calls: call, probe: probed };
 }

@@ -93,6 +93,14 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX calls_active ON calls (phase) WHERE phase != 'ended'",
     ],
   },
+  {
+    version: 6,
+    name: "push",
+    statements: [
+      // When each member was last pushed a message (PUSH_MIN_INTERVAL); deliveries are timer rows.
+      "CREATE TABLE push_state (user TEXT PRIMARY KEY, last_at INTEGER NOT NULL)",
+    ],
+  },
 ];
 
 /** The storage a migration run needs (a Durable Object's, or a stand-in in tests). */

@@ -5,10 +5,11 @@
  * and connect timeouts and the token's `call_seconds` cap — the deadlines are durable timers, so a
  * restart does not leave a ghost call. Each ended call becomes a `call` entry in the history.
  */
-import type { CallEndReason, CallState } from "../../../protocol/index.ts";
+import type { CallEndReason, CallState, ClientMessage } from "../../../protocol/index.ts";
 import type { Conn, RoomContext, RoomFeature } from "../../feature.ts";
 import { numberVar } from "../../env.ts";
 import type { Identity } from "../../identity.ts";
+import type { CallPusher, PushRing } from "../push/index.ts";
 import { callEntry } from "./entry.ts";
 import { CallStore, publicState, type CallRecord } from "./store.ts";
 
@@ -16,15 +17,30 @@ const RING = "ring";
 const CONNECT = "connect";
 const LIMIT = "limit";
 
+type CallStart = Extract<ClientMessage, { type: "call_start" }>;
+
 /** The shortest of two caps, in ms (null = no cap). */
 function capMs(a: number | null, b: number | null): number | null {
   const caps = [a, b].filter((x): x is number => x !== null);
   return caps.length === 0 ? null : Math.min(...caps) * 1000;
 }
 
-export function calls(ctx: RoomContext): RoomFeature {
+export interface Calls extends RoomFeature {
+  /** The callee declined from a push notification (no socket); false when the call no longer rings. */
+  decline(callId: string, user: string): boolean;
+}
+
+/** The ring timer's payload: whether the callee was reached by push (then a missed call is pushed too). */
+type RingTimer = { push?: boolean } | null;
+
+/**
+ * `pusher` (null: push is off) rings a callee who has no open socket on their devices; the ring
+ * window then stretches (CALL_PUSH_RING_TIMEOUT_SEC, 45 s) since a phone must wake and be unlocked.
+ */
+export function calls(ctx: RoomContext, pusher: CallPusher | null = null): Calls {
   const store = new CallStore(ctx.sql);
   const ringMs = () => numberVar(ctx.env.CALL_RING_TIMEOUT_SEC, 30) * 1000;
+  const pushRingMs = () => numberVar(ctx.env.CALL_PUSH_RING_TIMEOUT_SEC, 45) * 1000;
   const connectMs = () => numberVar(ctx.env.CALL_CONNECT_TIMEOUT_SEC, 15) * 1000;
 
   const conn = (id: string | null): Conn | undefined => (id === null ? undefined : ctx.connection(id));
@@ -52,6 +68,7 @@ export function calls(ctx: RoomContext): RoomFeature {
 
   function end(call: CallRecord, reason: CallEndReason, now = Date.now()) {
     if (call.phase === "ended") return;
+    const rungByPush = (ctx.timers.get(`${RING}:${call.callId}`)?.payload as RingTimer)?.push === true;
     call.phase = "ended";
     call.reason = reason;
     call.endedAt = now;
@@ -60,6 +77,65 @@ export function calls(ctx: RoomContext): RoomFeature {
     // While it rang, every callee tab rang: announce() reaches each, so each stops.
     announce(call);
     ctx.appendEntry(callEntry(call));
+    // The callee's devices still show the ring (requireInteraction): turn it into "Missed call".
+    if (rungByPush && (reason === "missed" || reason === "cancelled")) pusher?.missed(pushRing(call, now));
+  }
+
+  const pushRing = (call: CallRecord, endsAt: number): PushRing => ({
+    callId: call.callId,
+    callee: call.callee.user,
+    caller: call.caller.name,
+    video: call.kind === "video",
+    endsAt,
+  });
+
+  /** Creates the call and rings: the callee's sockets, or (`byPush`) their devices. */
+  function start(c: Conn, identity: Identity, frame: CallStart, byPush: boolean): CallRecord | null {
+    const now = Date.now();
+    const callee = ctx.members.get(frame.to);
+    if (!callee) {
+      ctx.error(c, "callee_unavailable", "That person is not in this conversation.");
+      return null;
+    }
+    const call: CallRecord = {
+      callId: frame.callId,
+      kind: frame.kind,
+      caller: { user: identity.user, name: identity.name },
+      callee: { user: callee.user, name: callee.name },
+      callerConn: c.id,
+      calleeConn: null,
+      phase: "ringing",
+      reason: null,
+      relay: frame.relay === true || identity.relay,
+      // The caller's cap now; the callee's is applied when they answer.
+      limitMs: capMs(identity.callSeconds, null),
+      createdAt: now,
+      acceptedAt: null,
+      connectedAt: null,
+      endedAt: null,
+    };
+    store.insert(call);
+    if (store.activeFor(frame.to).length > 1) {
+      end(call, "busy", now);
+      return null;
+    }
+    ctx.timers.set(`${RING}:${call.callId}`, now + (byPush ? pushRingMs() : ringMs()), byPush ? ({ push: true } satisfies RingTimer) : null);
+    announce(call);
+    return call;
+  }
+
+  /**
+   * The callee has no socket here: ring their devices if push reaches them, else tell the caller
+   * they are not online (as before push). Re-checks after asking their user object: meanwhile the
+   * callee may have connected or the caller started another call.
+   */
+  async function ringByPush(c: Conn, identity: Identity, frame: CallStart, push: CallPusher) {
+    const devices = await push.devices(frame.to);
+    if (store.get(frame.callId) || store.activeFor(identity.user).length > 0 || c.readyState !== WebSocket.READY_STATE_OPEN) return;
+    if (calleeSockets(frame.to).length > 0) return void start(c, identity, frame, false);
+    if (devices.length === 0) return ctx.error(c, "callee_unavailable", "That person is not online.");
+    const call = start(c, identity, frame, true);
+    if (call) await push.ring(pushRing(call, call.createdAt + pushRingMs()), devices);
   }
 
   /** The call a participant's frame is about, or null after telling them why not. */
@@ -80,6 +156,13 @@ export function calls(ctx: RoomContext): RoomFeature {
 
   return {
     name: "calls",
+
+    decline(callId, user) {
+      const call = store.get(callId);
+      if (!call || call.phase !== "ringing" || call.callee.user !== user) return false;
+      end(call, "declined");
+      return true;
+    },
 
     /** A callee who reloads while it rings is rung again. */
     join(c, identity) {
@@ -110,33 +193,15 @@ export function calls(ctx: RoomContext): RoomFeature {
         if (store.activeFor(identity.user).length > 0) return ctx.error(c, "call_not_allowed", "You are already in a call.");
         if (calleeSockets(frame.to).length === 0) {
           const online = [...ctx.connections(frame.to)].some((s) => s.state && !s.state.dropped);
-          return online
-            ? ctx.error(c, "call_not_allowed", "That person cannot take calls here.")
-            : ctx.error(c, "callee_unavailable", "That person is not online.");
+          if (online) return ctx.error(c, "call_not_allowed", "That person cannot take calls here.");
+          if (!pusher) return ctx.error(c, "callee_unavailable", "That person is not online.");
+          ringByPush(c, identity, frame, pusher).catch((err) => {
+            console.error(`call ${frame.callId}: ringing by push failed`, err);
+            if (!store.get(frame.callId)) ctx.error(c, "callee_unavailable", "That person is not online.");
+          });
+          return;
         }
-        const now = Date.now();
-        const callee = ctx.members.get(frame.to)!;
-        const call: CallRecord = {
-          callId: frame.callId,
-          kind: frame.kind,
-          caller: { user: identity.user, name: identity.name },
-          callee: { user: callee.user, name: callee.name },
-          callerConn: c.id,
-          calleeConn: null,
-          phase: "ringing",
-          reason: null,
-          relay: frame.relay === true || identity.relay,
-          // The caller's cap now; the callee's is applied when they answer.
-          limitMs: capMs(identity.callSeconds, null),
-          createdAt: now,
-          acceptedAt: null,
-          connectedAt: null,
-          endedAt: null,
-        };
-        store.insert(call);
-        if (store.activeFor(frame.to).length > 1) return end(call, "busy", now);
-        ctx.timers.set(`${RING}:${call.callId}`, now + ringMs());
-        announce(call);
+        start(c, identity, frame, false);
       },
 
       call_accept(c, identity, frame) {

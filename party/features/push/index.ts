@@ -1,0 +1,190 @@
+/**
+ * Web push from the room: reach members who are not looking. It follows stored entries (never on
+ * the sender's ack path) and keeps everything it will do later in durable timers:
+ *   `n:<user>`  a member's next message push — at most one per PUSH_MIN_INTERVAL; messages arriving
+ *               meanwhile update the pending one, so a burst becomes one push with the latest text;
+ *   `m:<call>`  a call rung by push ended unanswered: "Missed call" replaces the ring;
+ *   `d:<user>:<device>:<topic>`  one delivery to one device, retried with backoff (429/5xx,
+ *               honouring Retry-After), deleted once the push service accepted it, so a restart
+ *               between a 503 and its retry still delivers exactly once.
+ * The devices come from the member's user object (subscriptions, mutes, whether the inbox is open).
+ */
+import type { ChatMessage } from "../../../protocol/index.ts";
+import type { RoomContext, RoomFeature } from "../../feature.ts";
+import type { StoredSubscription } from "../../user/push-store.ts";
+import { signDecline } from "./action-token.ts";
+import { pushConfig } from "./config.ts";
+import { attempt, type Delivery, RETRY_WINDOW_MS } from "./delivery.ts";
+import { fitPayload, messagePush, missedPush, ringPush, type DeclarativePush } from "./payload.ts";
+import { PushState } from "./state.ts";
+import { endpointKey, topicFor } from "./topic.ts";
+
+/** How a room reaches users' objects (party/user.ts) for their devices. */
+export interface PushDirectory {
+  /** The devices to push to now: none when the user muted this room or has the inbox open. */
+  targets(user: string, room: string): Promise<StoredSubscription[]>;
+  /** The push service says this device is gone (404/410). */
+  gone(user: string, endpoint: string): Promise<unknown>;
+}
+
+/** A call ringing a callee who has no open socket here. */
+export interface PushRing {
+  callId: string;
+  callee: string;
+  caller: string;
+  video: boolean;
+  /** Unix ms: when the ring times out (the push's TTL counts down to it). */
+  endsAt: number;
+}
+
+/** What the calls feature may ask of push. */
+export interface CallPusher {
+  /** The callee's devices, if push can reach them at all (empty: do not ring by push). */
+  devices(user: string): Promise<StoredSubscription[]>;
+  /** Sends the high-urgency ring to those devices. */
+  ring(call: PushRing, devices: StoredSubscription[]): Promise<void>;
+  /** The call ended unanswered: the ring notification becomes "Missed call" (durable, sent later). */
+  missed(call: PushRing): void;
+}
+
+export interface Push extends RoomFeature {
+  /** Null when push is off (no VAPID keys, PUSH_ENABLED=false, or no users' objects). */
+  readonly calls: CallPusher | null;
+}
+
+/** How long the push service keeps an undelivered message push. */
+const MESSAGE_TTL_MS = 24 * 3600_000;
+
+type Pending = { seq: number; name: string; text: string };
+type Missed = Omit<PushRing, "endsAt">;
+
+export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
+  const config = pushConfig(ctx.env);
+  const state = new PushState(ctx.sql);
+  const enabled = config !== null && directory !== null;
+
+  /** Someone with an open socket here sees the message; never push to someone who is looking. */
+  const looking = (user: string) => {
+    for (const c of ctx.connections(user)) if (!c.state?.dropped) return true;
+    return false;
+  };
+
+  /** Each member's newest entry by someone else, for the members who are not looking. */
+  function follow(entries: readonly ChatMessage[]) {
+    if (!enabled) return;
+    // Call records have their own pushes (ring, missed); they are not messages to announce.
+    const messages = entries.filter((e) => e.kind !== "call");
+    if (messages.length === 0) return;
+    const now = Date.now();
+    for (const member of ctx.members.list()) {
+      const entry = messages.findLast((e) => e.user !== member.user);
+      if (!entry || member.lastRead >= entry.seq || looking(member.user)) continue;
+      const key = `n:${member.user}`;
+      const pending: Pending = { seq: entry.seq, name: entry.name, text: entry.text };
+      const existing = ctx.timers.get(key);
+      const last = state.lastAt(member.user);
+      const due = existing?.due ?? Math.max(now, last === null ? now : last + config.minIntervalMs);
+      ctx.timers.set(key, due, pending);
+    }
+  }
+
+  /** Queues one delivery per device; the same device and topic replace a delivery not yet accepted. */
+  async function queue(
+    user: string,
+    devices: StoredSubscription[],
+    make: (d: StoredSubscription) => DeclarativePush,
+    d: Omit<Delivery, "id" | "user" | "subscription" | "payload" | "tries">,
+  ) {
+    const id = crypto.randomUUID();
+    for (const device of devices) {
+      const delivery: Delivery = {
+        ...d,
+        id,
+        user,
+        subscription: { endpoint: device.endpoint, keys: device.keys },
+        payload: fitPayload(make(device)),
+        tries: 0,
+      };
+      ctx.timers.set(`d:${user}:${await endpointKey(device.endpoint)}:${d.topic}`, Date.now(), delivery);
+    }
+  }
+
+  async function notify(user: string, p: Pending) {
+    const member = ctx.members.get(user);
+    // Read meanwhile (another device, the host API) or came back: nothing to tell.
+    if (!member || member.lastRead >= p.seq || looking(user) || !directory) return;
+    const now = Date.now();
+    const devices = await directory.targets(user, ctx.room);
+    state.mark(user, now);
+    if (devices.length === 0) return;
+    const settings = ctx.settings.get();
+    const tag = await topicFor("room", ctx.room);
+    await queue(
+      user,
+      devices,
+      (device) => messagePush({ room: ctx.room, roomTitle: settings.title, sender: p.name, text: p.text, navigate: settings.url ?? device.url, tag }),
+      { urgency: "normal", topic: tag, expires: now + MESSAGE_TTL_MS, giveUpAt: now + RETRY_WINDOW_MS },
+    );
+  }
+
+  async function deliver(key: string, d: Delivery) {
+    if (!config || !directory) return;
+    const next = await attempt(d, config);
+    if (next.kind === "gone") await directory.gone(d.user, d.subscription.endpoint);
+    else if (next.kind === "drop") console.warn(`push to ${d.user} dropped: ${next.reason}`);
+    else if (next.kind === "retry") {
+      // Unless a newer push to this device and topic replaced this one while it was in flight.
+      const current = ctx.timers.get(key)?.payload as Delivery | undefined;
+      if (current?.id === d.id) ctx.timers.set(key, next.at, { ...d, tries: d.tries + 1 });
+    }
+  }
+
+  async function missed(call: Missed) {
+    if (!directory) return;
+    const devices = await directory.targets(call.callee, ctx.room);
+    const now = Date.now();
+    const tag = await topicFor("call", call.callId);
+    const url = ctx.settings.get().url;
+    await queue(
+      call.callee,
+      devices,
+      (device) => missedPush({ room: ctx.room, callId: call.callId, caller: call.caller, video: call.video, navigate: url ?? device.url, tag }),
+      { urgency: "normal", topic: tag, expires: now + MESSAGE_TTL_MS, giveUpAt: now + RETRY_WINDOW_MS },
+    );
+  }
+
+  const calls: CallPusher | null = !enabled
+    ? null
+    : {
+        devices: (user) => directory.targets(user, ctx.room),
+        async ring(call, devices) {
+          const secret = ctx.env.TOKEN_SECRET;
+          if (!secret) throw new Error("TOKEN_SECRET is not set: cannot sign the Decline action");
+          const declineToken = await signDecline({ room: ctx.room, call: call.callId, user: call.callee, exp: call.endsAt + 60_000 }, secret);
+          const tag = await topicFor("call", call.callId);
+          const url = ctx.settings.get().url;
+          await queue(
+            call.callee,
+            devices,
+            (device) =>
+              ringPush({ room: ctx.room, callId: call.callId, caller: call.caller, video: call.video, navigate: url ?? device.url, tag, declineToken }),
+            // A ring is worthless once the call stopped ringing: no TTL or retry past its window.
+            { urgency: "high", topic: tag, expires: call.endsAt, giveUpAt: call.endsAt },
+          );
+        },
+        missed({ callId, callee, caller, video }) {
+          ctx.timers.set(`m:${callId}`, Date.now(), { callId, callee, caller, video } satisfies Missed);
+        },
+      };
+
+  return {
+    name: "push",
+    calls,
+    on: { stored: follow },
+    async timer(key, payload) {
+      if (key.startsWith("n:")) return notify(key.slice(2), payload as Pending);
+      if (key.startsWith("d:")) return deliver(key, payload as Delivery);
+      if (key.startsWith("m:")) return missed(payload as Missed);
+    },
+  };
+}

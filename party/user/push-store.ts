@@ -1,0 +1,86 @@
+/**
+ * A user's push subscriptions and muted conversations, kept in the user's object (party/user.ts):
+ * a subscription belongs to a person's device, not to a room or a tab, so every room the user is in
+ * reaches the same devices. Keyed by endpoint: a browser re-subscribing the same endpoint (new keys,
+ * another page) updates the row instead of adding a device.
+ */
+import type { Migration } from "../migrations/index.ts";
+
+/** A browser's PushSubscription (keys base64url) and the page a notification opens when the room has no `url`. */
+export interface StoredSubscription {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+  url: string;
+}
+
+/**
+ * How many devices one user may register. Beyond it the least recently updated one is dropped:
+ * a subscription the browser replaced is never reported to us until a push to it answers 410.
+ */
+export const MAX_SUBSCRIPTIONS = 20;
+
+/** User schema version 4 (the inbox takes 3). */
+export const PUSH_USER_MIGRATION: Migration = {
+  version: 4,
+  name: "push subscriptions, mutes",
+  statements: [
+    `CREATE TABLE push_subscriptions (
+       endpoint   TEXT PRIMARY KEY,
+       p256dh     TEXT NOT NULL,
+       auth       TEXT NOT NULL,
+       url        TEXT NOT NULL,
+       updated_at INTEGER NOT NULL
+     )`,
+    "CREATE TABLE push_mutes (room TEXT PRIMARY KEY, at INTEGER NOT NULL)",
+  ],
+};
+
+type Row = { endpoint: string; p256dh: string; auth: string; url: string };
+
+export class PushStore {
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** Adds or updates a device; returns how many the user has now. */
+  subscribe(sub: StoredSubscription, now: number): number {
+    this.sql.exec(
+      `INSERT INTO push_subscriptions (endpoint, p256dh, auth, url, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth, url = excluded.url, updated_at = excluded.updated_at`,
+      sub.endpoint,
+      sub.keys.p256dh,
+      sub.keys.auth,
+      sub.url,
+      now,
+    );
+    this.sql.exec(
+      `DELETE FROM push_subscriptions WHERE endpoint NOT IN
+         (SELECT endpoint FROM push_subscriptions ORDER BY updated_at DESC, endpoint LIMIT ?)`,
+      MAX_SUBSCRIPTIONS,
+    );
+    return this.count();
+  }
+
+  /** Removes a device; false when it was not registered. */
+  unsubscribe(endpoint: string): boolean {
+    return this.sql.exec("DELETE FROM push_subscriptions WHERE endpoint = ?", endpoint).rowsWritten > 0;
+  }
+
+  list(): StoredSubscription[] {
+    return this.sql
+      .exec<Row>("SELECT endpoint, p256dh, auth, url FROM push_subscriptions ORDER BY updated_at DESC, endpoint")
+      .toArray()
+      .map((r) => ({ endpoint: r.endpoint, keys: { p256dh: r.p256dh, auth: r.auth }, url: r.url }));
+  }
+
+  count(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_subscriptions").one().n;
+  }
+
+  setMuted(room: string, muted: boolean, now: number): void {
+    if (muted) this.sql.exec("INSERT INTO push_mutes (room, at) VALUES (?, ?) ON CONFLICT (room) DO NOTHING", room, now);
+    else this.sql.exec("DELETE FROM push_mutes WHERE room = ?", room);
+  }
+
+  muted(room: string): boolean {
+    return this.sql.exec("SELECT 1 FROM push_mutes WHERE room = ?", room).toArray().length > 0;
+  }
+}
