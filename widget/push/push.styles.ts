@@ -63,7 +63,7 @@ export const pushStyles = css`
     color: var(--inapp-talk-text);
     border-color: var(--inapp-talk-border);
   }
-  .push-bar button:disabled {
+  .push-bar button[aria-disabled="true"] {
     opacity: 0.6;
     cursor: default;
   }

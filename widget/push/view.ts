@@ -2,6 +2,8 @@
  * The push feature's UI: a bell in the header (`push-button`, `data-state`), its panel
  * (`push-panel`: the state in words, how to undo it, the mute toggle) and the in-context offer
  * (`push-offer`) shown after the user sends a message.
+ * Buttons are never `disabled` while a request runs (that would drop the keyboard focus): they say
+ * `aria-disabled` and the controller ignores presses until it is done.
  */
 import { html, nothing, type TemplateResult } from "lit";
 import { t, type Lang, type MessageKey } from "../i18n/index.ts";
@@ -40,7 +42,7 @@ export function renderPushArea(c: PushController, lang: Lang, peer: string | nul
 function renderOffer(c: PushController, lang: Lang, peer: string | null): TemplateResult {
   return html`<div part="push-offer" class="push-bar" role="group" aria-labelledby="push-offer-text">
     <p id="push-offer-text">${peer ? t(lang, "push.offer", { name: peer }) : t(lang, "push.offerAnyone")}</p>
-    <button part="push-offer-accept" type="button" ?disabled=${c.busy} @click=${() => c.turnOn()}>${t(lang, "push.offerOn")}</button>
+    <button part="push-offer-accept" type="button" aria-disabled=${c.busy ? "true" : "false"} @click=${() => c.turnOn()}>${t(lang, "push.offerOn")}</button>
     <button part="push-offer-dismiss" type="button" class="quiet" @click=${() => c.declineOffer()}>${t(lang, "push.notNow")}</button>
     ${c.error ? html`<p class="push-error" role="alert">${t(lang, c.error)}</p>` : nothing}
   </div>`;
@@ -66,14 +68,14 @@ function renderPanel(c: PushController, lang: Lang): TemplateResult {
     <p part="push-status" role="status" data-state=${c.state}>${c.busy ? t(lang, "push.busy") : t(lang, stateText(c))}</p>
     ${
       canToggle
-        ? html`<button part="push-toggle" type="button" ?disabled=${c.busy} @click=${() => (c.state === "on" ? c.turnOff() : c.turnOn())}>
+        ? html`<button part="push-toggle" type="button" aria-disabled=${c.busy ? "true" : "false"} @click=${() => (c.state === "on" ? c.turnOff() : c.turnOn())}>
             ${t(lang, c.state === "on" ? "push.turnOff" : "push.turnOn")}
           </button>`
         : nothing
     }
     ${
       c.state === "on"
-        ? html`<button part="push-mute" type="button" aria-pressed=${c.muted ? "true" : "false"} ?disabled=${c.busy} @click=${() => c.toggleMute()}>
+        ? html`<button part="push-mute" type="button" aria-pressed=${c.muted ? "true" : "false"} aria-disabled=${c.busy ? "true" : "false"} @click=${() => c.toggleMute()}>
             ${t(lang, "push.mute")}
           </button>`
         : nothing

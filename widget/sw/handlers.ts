@@ -87,7 +87,8 @@ export async function clickNotice(notification: Notification, action: string, pa
   if (open) {
     const message: OpenMessage = { type: "inapp-talk-open", room: data.room, ...(answer ? { answer } : {}) };
     open.postMessage(message);
-    await open.focus();
+    // A browser may refuse focus (it allows it only during a real click): the tab still got the message.
+    await open.focus().catch(() => undefined);
     return;
   }
   await parts.clients.openWindow(url);
