@@ -218,6 +218,8 @@ describe("web push in the browser (push attribute, service worker)", () => {
   let ctx: BrowserContext;
   let aliceToken: string;
   let pageUrl: string;
+  /** A real ring payload from the chat server, reused to show a ring for a call that rings in a tab. */
+  let ringPayload: any;
 
   beforeAll(async () => {
     endpoint = await startPushEndpoint();
@@ -273,7 +275,17 @@ describe("web push in the browser (push attribute, service worker)", () => {
   });
 
   it("while the user is away the chat server pushes to that subscription; the worker shows it, and the next message replaces it (same tag)", async () => {
-    await seedMessages(server(), room, bob, ["Yes, 20 000 won, firm."]);
+    // Alice's tab just closed: write once the room has seen her leave (pushes go only to members who are away).
+    const writer = await rawMember(room, bob);
+    await eventually(() => {
+      const snapshot = writer.frames.find((f) => f.type === "presence");
+      const online = new Set<string>((snapshot?.online ?? []).map((p: { user: string }) => p.user));
+      for (const f of writer.frames) if (f.type === "presence_diff") for (const u of f.left) online.delete(u);
+      if (!snapshot || online.has(alice.user)) throw new Error("alice still online");
+    });
+    writer.send({ type: "send", id: "away_msg_1", text: "Yes, 20 000 won, firm." });
+    await writer.waitFor((f) => f.type === "ack" && f.id === "away_msg_1", "ack");
+    writer.close();
     const first = await received(endpoint, (p) => p?.notification?.body?.includes("20 000 won"));
     expect(first.payload).toMatchObject({ web_push: 8030, notification: { navigate: pageUrl, data: { room, kind: "message" } } });
     await deliver(ctx, first.payload);
@@ -364,6 +376,7 @@ describe("web push in the browser (push attribute, service worker)", () => {
     const id = callId();
     caller.send({ type: "call_start", callId: id, to: alice.user, kind: "audio" });
     const ring = await received(endpoint, (p) => p?.notification?.data?.call === id && p.notification.data.kind === "ring");
+    ringPayload = ring.payload;
     await deliver(ctx, ring.payload);
     const worker = await ourWorker(ctx);
     await eventually(async () => expect((await shownNotifications(worker)).some((n) => n.data?.call === id)).toBe(true));
@@ -389,6 +402,31 @@ describe("web push in the browser (push attribute, service worker)", () => {
     expect(accepted.call.phase).not.toBe("ended");
     // The hint is used once and leaves the URL.
     await eventually(async () => expect(await page.evaluate(() => location.hash)).toBe(""));
+    caller.send({ type: "call_hangup", callId: id });
+    await page.close();
+    caller.close();
+  });
+
+  it("Answer with the page already open in a tab: the worker finds the tab (uncontrolled), tells it, and the ringing widget answers", async () => {
+    const page = await openHost(ctx, pageUrl);
+    const caller = await rawMember(room, bob);
+    const id = callId();
+    caller.send({ type: "call_start", callId: id, to: alice.user, kind: "audio" });
+    // The tab is connected, so the room rings it directly (no push): the notification is the real ring payload for this call.
+    await part(page, "incoming-call").waitFor();
+    const ring = structuredClone(ringPayload);
+    ring.notification.data.call = id;
+    await deliver(ctx, ring);
+    const worker = await ourWorker(ctx);
+    await eventually(async () => expect((await shownNotifications(worker)).some((n) => n.data?.call === id)).toBe(true));
+    await worker.evaluate(async (call) => {
+      const t = (self as any).inappTalk;
+      const n = ((await (self as any).registration.getNotifications()) as Notification[]).find((x) => (x.data as any)?.call === call)!;
+      await t.clickNotice(n, "answer", t.parts());
+    }, id);
+    const accepted = await caller.waitFor((f) => f.type === "call" && f.call.callId === id && f.call.phase !== "ringing", "the call answered");
+    expect(accepted.call.phase).not.toBe("ended");
+    expect(await page.evaluate(() => location.hash)).toBe("");
     caller.send({ type: "call_hangup", callId: id });
     await page.close();
     caller.close();

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { chat } from "./en/chat.ts";
 import { launcher } from "./en/launcher.ts";
+import { push } from "./en/push.ts";
 import koChat from "./ko/chat.ts";
 import koLauncher from "./ko/launcher.ts";
+import koPush from "./ko/push.ts";
 import { formatDay, loadLang, resolveLang, t } from "./index.ts";
 
 describe("i18n", () => {
@@ -11,6 +13,7 @@ describe("i18n", () => {
     for (const [en, ko] of [
       [chat, koChat],
       [launcher, koLauncher],
+      [push, koPush],
     ] as Array<[Record<string, string>, Record<string, string>]>) {
       expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
       for (const key of Object.keys(en)) {
