@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { base64url, workerPlace } from "./browser.ts";
+import { base64url, madeWithKey, workerPlace } from "./browser.ts";
 
 describe("where the push worker lives", () => {
   const page = "https://shop.example/items/7?x=1";
@@ -30,5 +30,15 @@ describe("where the push worker lives", () => {
         .replace(/\//g, "_")
         .replace(/=+$/, ""),
     ).toBe(key);
+  });
+
+  it("tells a subscription made with another VAPID key (the server's keys were replaced)", () => {
+    const key = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+    const sub = (k: Uint8Array | null) => ({ options: { applicationServerKey: k?.buffer ?? null } }) as unknown as PushSubscription;
+    expect(madeWithKey(sub(base64url(key)), key)).toBe(true);
+    const other = base64url(key);
+    other[10] = other[10]! ^ 1;
+    expect(madeWithKey(sub(other), key)).toBe(false);
+    expect(madeWithKey(sub(null), key)).toBe(true);
   });
 });

@@ -106,6 +106,18 @@ export function base64url(s: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 }
 
+/**
+ * False when the subscription was made with another VAPID key (the server's keys were replaced): the
+ * push service refuses the server's pushes for it, so it must be made again.
+ */
+export function madeWithKey(sub: PushSubscription, publicKey: string): boolean {
+  const key = sub.options?.applicationServerKey;
+  if (!key) return true; // not reported by this browser: trust it
+  const bytes = new Uint8Array(key);
+  const wanted = base64url(publicKey);
+  return bytes.length === wanted.length && bytes.every((b, i) => b === wanted[i]);
+}
+
 /** Closes the notifications of this room (the user is looking at it now). */
 export async function clearNotifications(path: PushPath, place: WorkerPlace, room: string): Promise<void> {
   if (path !== "worker") return;

@@ -10,7 +10,7 @@ import type { FeatureContext } from "../features/types.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import { ANSWER_HASH } from "../sw/payload.ts";
 import { mute, postSubscription, postUnsubscribe, publicKey } from "./api.ts";
-import { clearNotifications, manager, pushPath, subscribe, workerPlace, type WorkerPlace } from "./browser.ts";
+import { clearNotifications, madeWithKey, manager, pushPath, subscribe, workerPlace, type WorkerPlace } from "./browser.ts";
 import { dismissOffer, forgetEndpoint, offerDismissed, postedEndpoint, recordPosted } from "./record.ts";
 
 /** `unavailable`: the server has no web push configured, so nothing is shown. */
@@ -81,13 +81,12 @@ export class PushController implements ReactiveController {
       const pm = await manager(this.path, this.place, false);
       const sub = Notification.permission === "granted" ? await pm?.getSubscription() : null;
       const posted = postedEndpoint(this.ctx.server(), this.user);
-      if (!sub || !posted) return this.set("off");
+      if (!sub || !posted || !madeWithKey(sub, this.key)) return this.set("off");
       // The browser replaced the subscription since this user turned notifications on: post the new one.
       if (posted !== sub.endpoint) await this.post(sub);
-      this.set("on");
       this.muted = await mute(this.ctx, this.room).catch(() => false);
-      void clearNotifications(this.path, this.place, this.room);
       this.set("on");
+      void clearNotifications(this.path, this.place, this.room);
     } catch (err) {
       console.warn("[inapp-talk] push state unknown:", err);
       if (this.state === "loading") this.set("unavailable");
@@ -114,6 +113,12 @@ export class PushController implements ReactiveController {
         pm = await manager(this.path, this.place, true);
       }
       if (!pm) throw new Error("no push manager");
+      // A subscription made with the server's old keys cannot be reused (subscribe() would refuse).
+      const old = await pm.getSubscription();
+      if (old && !madeWithKey(old, this.key)) {
+        forgetEndpoint(old.endpoint);
+        await old.unsubscribe();
+      }
       await this.post(await subscribe(pm, this.key));
       this.offer = false;
       this.muted = await mute(this.ctx, this.room).catch(() => false);
