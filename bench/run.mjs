@@ -2,6 +2,7 @@
 // npm run bench [-- --quick] [--only fanout,throughput,resume,rooms,weight,load] [--no-proxy] [--keep]
 //                [--rooms 1000] [--idle 45]   (many-rooms size and idle seconds)
 //                [--only calls] [--calls 10]  (issue 9's call setup bench: Chromium, coturn, root; ~4 min)
+//                [--only push] [--push-rooms 200] [--push-rate 20]  (issue 12: entry stored → push received, ack with push on/off; ~1 min)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -20,6 +21,7 @@ import { runLoad } from "./scenarios/load.mjs";
 import { runFlood } from "./scenarios/flood.mjs";
 import { VARIANTS } from "./lib/variants.mjs";
 import { runCalls } from "./scenarios/calls.mjs";
+import { runPush } from "./scenarios/push.mjs";
 import { ensureLoopbackNetns } from "../scripts/netns.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -58,6 +60,7 @@ const PLAN = QUICK
       load: { reps: 2 },
       flood: { seconds: 6, rate: 4, sockets: 8 },
       calls: { calls: 5, settleMs: 1000 },
+      push: { rooms: 50, rate: 20 },
       ab: {
         fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 },
         throughput: {
@@ -88,6 +91,7 @@ const PLAN = QUICK
       load: { reps: 5 },
       flood: { seconds: 12, rate: 4, sockets: 16 },
       calls: { calls: 10, settleMs: 1000 },
+      push: { rooms: 200, rate: 20 },
       ab: {
         fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 },
         throughput: {
@@ -105,6 +109,8 @@ const PLAN = QUICK
 if (option("idle")) PLAN.rooms.idleSeconds = Number(option("idle"));
 if (option("rooms")) PLAN.rooms.rooms = Number(option("rooms"));
 if (option("calls")) PLAN.calls.calls = Number(option("calls"));
+if (option("push-rooms")) PLAN.push.rooms = Number(option("push-rooms"));
+if (option("push-rate")) PLAN.push.rate = Number(option("push-rate"));
 
 const log = (s) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
 const started = performance.now();
@@ -215,6 +221,7 @@ async function main() {
     await step("weight", async () => await runWeight(workDir, log));
     await step("flood", async () => await runFlood(workDir, PLAN.flood, log));
     await step("calls", async () => await runCalls(workDir, PLAN.calls, log));
+    await step("push", async () => await runPush(workDir, PLAN.push, log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
 
     await step("ab", async () => {

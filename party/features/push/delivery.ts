@@ -26,6 +26,8 @@ export interface Delivery {
 /** Bounded retries: at most this many tries, within RETRY_WINDOW_MS of the first. */
 export const MAX_TRIES = 5;
 export const RETRY_WINDOW_MS = 10 * 60_000;
+/** A push service that has not answered by then is treated as unreachable (retried). */
+export const SEND_TIMEOUT_MS = 10_000;
 /** Without Retry-After: 5 s, 10 s, 20 s, 40 s. */
 export const backoffMs = (tries: number) => 5000 * 2 ** Math.max(0, tries - 1);
 
@@ -65,7 +67,7 @@ export async function attempt(d: Delivery, config: PushConfig, now = Date.now(),
   }
   let res: Response;
   try {
-    res = await send(request.url, request.init);
+    res = await send(request.url, { ...request.init, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
   } catch {
     // Unreachable push service: like a 503 with no Retry-After.
     return retry(backoffMs(tries));

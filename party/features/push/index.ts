@@ -4,7 +4,7 @@
  *   `n:<user>`  a member's next message push — at most one per PUSH_MIN_INTERVAL; messages arriving
  *               meanwhile update the pending one, so a burst becomes one push with the latest text;
  *   `m:<call>`  a call rung by push ended unanswered: "Missed call" replaces the ring;
- *   `d:<user>:<device>:<topic>`  one delivery to one device, retried with backoff (429/5xx,
+ *   `d:<user>:<device>:<topic>`  one delivery to one device, tried at once, retried with backoff (429/5xx,
  *               honouring Retry-After), deleted once the push service accepted it, so a restart
  *               between a 503 and its retry still delivers exactly once.
  * The devices come from the member's user object (subscriptions, mutes, whether the inbox is open).
@@ -52,6 +52,12 @@ export interface Push extends RoomFeature {
   readonly calls: CallPusher | null;
 }
 
+/**
+ * A delivery's row is due this long after its first try starts: longer than a try can take (the
+ * request times out sooner), so it fires only if the object died during the try.
+ */
+const GUARD_MS = 30_000;
+
 /** How long the push service keeps an undelivered message push. */
 const MESSAGE_TTL_MS = 24 * 3600_000;
 
@@ -83,12 +89,18 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
       const pending: Pending = { seq: entry.seq, name: entry.name, text: entry.text };
       const existing = ctx.timers.get(key);
       const last = state.lastAt(member.user);
-      const due = existing?.due ?? Math.max(now, last === null ? now : last + config.minIntervalMs);
+      // A pending push keeps its time; one whose turn came (even one being sent right now) makes the next wait the interval.
+      const due = Math.max(existing?.due ?? now, last === null ? now : last + config.minIntervalMs);
       ctx.timers.set(key, due, pending);
     }
   }
 
-  /** Queues one delivery per device; the same device and topic replace a delivery not yet accepted. */
+  /**
+   * One delivery per device, first tried at once. Its timer row is written first with a due time
+   * past the try (a guard): if the object dies mid-try, the row fires later and the push still goes;
+   * when the try ends, the row is cleared or moved to the retry time. The same device and topic
+   * replace a delivery not yet accepted.
+   */
   async function queue(
     user: string,
     devices: StoredSubscription[],
@@ -96,6 +108,7 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
     d: Omit<Delivery, "id" | "user" | "subscription" | "payload" | "tries">,
   ) {
     const id = crypto.randomUUID();
+    const tries: Promise<void>[] = [];
     for (const device of devices) {
       const delivery: Delivery = {
         ...d,
@@ -105,17 +118,24 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
         payload: fitPayload(make(device)),
         tries: 0,
       };
-      ctx.timers.set(`d:${user}:${await endpointKey(device.endpoint)}:${d.topic}`, Date.now(), delivery);
+      const key = `d:${user}:${await endpointKey(device.endpoint)}:${d.topic}`;
+      ctx.timers.set(key, Date.now() + GUARD_MS, delivery);
+      tries.push(deliver(key, delivery));
     }
+    await Promise.all(tries);
   }
+
+  /** Whether `key`'s row still holds this delivery (not replaced by a newer push meanwhile). */
+  const current = (key: string, d: Delivery) => (ctx.timers.get(key)?.payload as Delivery | undefined)?.id === d.id;
 
   async function notify(user: string, p: Pending) {
     const member = ctx.members.get(user);
     // Read meanwhile (another device, the host API) or came back: nothing to tell.
     if (!member || member.lastRead >= p.seq || looking(user) || !directory) return;
     const now = Date.now();
-    const devices = await directory.targets(user, ctx.room);
+    // Marked before asking for devices: messages stored while this push is under way wait an interval.
     state.mark(user, now);
+    const devices = await directory.targets(user, ctx.room);
     if (devices.length === 0) return;
     const settings = ctx.settings.get();
     const tag = await topicFor("room", ctx.room);
@@ -127,16 +147,16 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
     );
   }
 
+  /** One try; then the row is cleared (accepted, gone, given up) or moved to the retry time. */
   async function deliver(key: string, d: Delivery) {
     if (!config || !directory) return;
     const next = await attempt(d, config);
+    // A newer push to this device and topic replaced this one while it was in flight: leave it be.
+    if (!current(key, d)) return;
+    if (next.kind === "retry") return ctx.timers.set(key, next.at, { ...d, tries: d.tries + 1 });
+    ctx.timers.clear(key);
     if (next.kind === "gone") await directory.gone(d.user, d.subscription.endpoint);
     else if (next.kind === "drop") console.warn(`push to ${d.user} dropped: ${next.reason}`);
-    else if (next.kind === "retry") {
-      // Unless a newer push to this device and topic replaced this one while it was in flight.
-      const current = ctx.timers.get(key)?.payload as Delivery | undefined;
-      if (current?.id === d.id) ctx.timers.set(key, next.at, { ...d, tries: d.tries + 1 });
-    }
   }
 
   async function missed(call: Missed) {
