@@ -262,6 +262,11 @@ describe("web push in the browser (push attribute, service worker)", () => {
     });
     await pushState(page, "on", false);
     await offer.waitFor({ state: "detached" });
+    // The offer is gone: keyboard focus went to the bell, and a screen reader hears the outcome.
+    await eventually(async () =>
+      expect(await page.evaluate(() => document.querySelector("inapp-talk")!.shadowRoot!.activeElement?.getAttribute("part"))).toBe("push-button"),
+    );
+    expect(await page.locator("inapp-talk").locator("[data-push-said]").textContent()).toContain("Notifications are on for this device");
 
     const { publicKey } = (await (await fetch(`${server().replace("localhost", "127.0.0.1")}/api/push/key`)).json()) as { publicKey: string };
     expect(await pushCalls(page)).toMatchObject({ requestPermission: 1, subscribe: 1, keys: [publicKey], on: "registration" });

@@ -27,6 +27,8 @@ export class PushController implements ReactiveController {
   offer = false;
   /** A control to focus after the next render. */
   focusNext: string | null = null;
+  /** What a screen reader is told after the offer was answered (the offer itself is gone by then). */
+  said: MessageKey | null = null;
 
   private readonly path = pushPath();
   private key: string | null = null;
@@ -93,8 +95,11 @@ export class PushController implements ReactiveController {
     }
   }
 
-  /** "Turn on" / "Notify me": must run straight from the click (browsers ask only then). */
-  async turnOn(): Promise<void> {
+  /**
+   * "Turn on" / "Notify me": must run straight from the click (browsers ask only then). From the
+   * offer, which then goes away, the keyboard focus moves to the bell and the outcome is announced.
+   */
+  async turnOn(fromOffer = false): Promise<void> {
     if (this.busy || !this.key) return;
     this.busy = true;
     this.error = null;
@@ -129,6 +134,10 @@ export class PushController implements ReactiveController {
       else this.error = "push.error.failed";
     } finally {
       this.busy = false;
+      if (fromOffer && !this.offer) {
+        this.said = this.state === "on" ? "push.state.on" : this.state === "denied" ? "push.state.denied" : null;
+        this.focusNext = '[part~="push-button"]';
+      }
       this.update();
     }
   }
@@ -175,6 +184,7 @@ export class PushController implements ReactiveController {
 
   togglePanel(): void {
     this.panelOpen = !this.panelOpen;
+    this.said = null;
     this.error = null;
     this.focusNext = this.panelOpen ? '[part~="push-panel"] button' : '[part~="push-button"]';
     if (this.panelOpen && this.state !== "loading") void this.refresh();

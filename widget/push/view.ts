@@ -34,15 +34,14 @@ export function renderBell(c: PushController, lang: Lang): unknown {
 /** Between the header and the messages: the panel when open, else the offer when due. */
 export function renderPushArea(c: PushController, lang: Lang, peer: string | null): unknown {
   if (!shown(c)) return nothing;
-  if (c.panelOpen) return renderPanel(c, lang);
-  if (c.offer && c.state === "off") return renderOffer(c, lang, peer);
-  return nothing;
+  const area = c.panelOpen ? renderPanel(c, lang) : c.offer && c.state === "off" ? renderOffer(c, lang, peer) : nothing;
+  return html`${area}<div class="sr-only" role="status" data-push-said>${c.said ? t(lang, c.said) : ""}</div>`;
 }
 
 function renderOffer(c: PushController, lang: Lang, peer: string | null): TemplateResult {
   return html`<div part="push-offer" class="push-bar" role="group" aria-labelledby="push-offer-text">
     <p id="push-offer-text">${peer ? t(lang, "push.offer", { name: peer }) : t(lang, "push.offerAnyone")}</p>
-    <button part="push-offer-accept" type="button" aria-disabled=${c.busy ? "true" : "false"} @click=${() => c.turnOn()}>${t(lang, "push.offerOn")}</button>
+    <button part="push-offer-accept" type="button" aria-disabled=${c.busy ? "true" : "false"} @click=${() => c.turnOn(true)}>${t(lang, "push.offerOn")}</button>
     <button part="push-offer-dismiss" type="button" class="quiet" @click=${() => c.declineOffer()}>${t(lang, "push.notNow")}</button>
     ${c.error ? html`<p class="push-error" role="alert">${t(lang, c.error)}</p>` : nothing}
   </div>`;
