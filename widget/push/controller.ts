@@ -33,11 +33,26 @@ export class PushController implements ReactiveController {
   private readonly path = pushPath();
   private key: string | null = null;
   private emitted = "";
+  private stale = false;
 
   constructor(private ctx: FeatureContext) {
     ctx.host.addController(this);
-    // The user's own message was stored: the moment to offer, in context.
-    ctx.link.listen({ frame: (f) => f.type === "ack" && this.sent() });
+    ctx.link.listen({
+      frame: (f) => {
+        // The user's own message was stored: the moment to offer, in context.
+        if (f.type === "ack") this.sent();
+        else if (f.type === "welcome" && this.stale) {
+          this.stale = false;
+          void this.refresh();
+        }
+      },
+      // Another room or server: its mute and the user's subscription are read again once joined.
+      reset: () => {
+        this.stale = true;
+        this.offer = this.panelOpen = false;
+        this.key = null;
+      },
+    });
     void this.refresh();
   }
 
