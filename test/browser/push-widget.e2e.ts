@@ -499,6 +499,32 @@ describe("web push: blocked, Safari's declarative path, the demo's worker", () =
     await endpoint.close();
   });
 
+  it("'Not now' hides the offer for this room, also after a reload, and asks nothing", async () => {
+    const endpoint = await startPushEndpoint();
+    const ctx = await profile("not-now");
+    await fakePush(ctx, endpoint.subscription);
+    const room = uniqueRoom("push");
+    const url = hostUrl(room, await mintToken(server(), { ...alice, rooms: [room] }));
+    const page = await openHost(ctx, url);
+    await pushState(page, "off");
+    await sendText(page, "first");
+    await part(page, "push-offer-dismiss").click();
+    await part(page, "push-offer").waitFor({ state: "detached" });
+    expect(await page.evaluate(() => document.querySelector("inapp-talk")!.shadowRoot!.activeElement?.getAttribute("part"))).toBe("input");
+    await page.reload();
+    await pushState(page, "off");
+    await sendText(page, "second");
+    // Stored (acked): the moment the offer would have come.
+    await page.locator("inapp-talk").locator('[part~="message"][data-status="sent"]', { hasText: "second" }).waitFor();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await part(page, "push-offer").count()).toBe(0);
+    expect(await pushCalls(page)).toMatchObject({ requestPermission: 0, subscribe: 0 });
+    // The bell still offers it.
+    expect(await part(page, "push-button").getAttribute("data-state")).toBe("off");
+    await ctx.close();
+    await endpoint.close();
+  });
+
   it("window.pushManager (Safari 18.4+ declarative push): subscribes there, registers no worker", async () => {
     const endpoint = await startPushEndpoint();
     const ctx = await profile("declarative");
