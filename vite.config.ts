@@ -112,4 +112,24 @@ const demo: UserConfig = {
   },
 };
 
-export default defineConfig(({ mode }) => (mode === "demo" ? demo : widget));
+/**
+ * `dist/inapp-talk-sw.js` (`--mode sw`, built last): the push service worker as one classic script
+ * (IIFE, not a module) so that hosts with a worker of their own can `importScripts` it. Served by the
+ * demo at /inapp-talk-sw.js; other hosts copy it to their own origin (a worker must be same-origin).
+ */
+const sw: UserConfig = {
+  root,
+  publicDir: false,
+  logLevel: "warn",
+  build: {
+    outDir: resolve(root, "dist"),
+    emptyOutDir: false,
+    target: "es2022",
+    reportCompressedSize: false,
+    sourcemap: false,
+    lib: { entry: resolve(root, "widget/sw/index.ts"), formats: ["iife"], name: "inappTalkSw", fileName: () => "inapp-talk-sw.js" },
+    rolldownOptions: { output: { minify: true, comments: false } },
+  },
+};
+
+export default defineConfig(({ mode }) => (mode === "demo" ? demo : mode === "sw" ? sw : widget));

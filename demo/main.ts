@@ -65,6 +65,8 @@ function enterRoom(room: string, name: string): void {
   el.setAttribute("lang", lang);
   el.setAttribute("theme", theme);
   el.setAttribute("layout", layout);
+  // Web push: a bell, and an offer after the first message; the worker is served at /inapp-talk-sw.js.
+  el.setAttribute("push", "");
   if (layout === "launcher") el.setAttribute("open", "");
   el.addEventListener("inapp-talk-unread", (e) => {
     const { count } = (e as CustomEvent<{ count: number }>).detail;

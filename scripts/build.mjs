@@ -14,6 +14,7 @@ const vite = (/** @type {string[]} */ ...args) =>
   execFileSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn", ...args], { cwd: ROOT, stdio: "inherit" });
 vite(); // the widget: dist/inapp-talk.js + dist/chunks/ (empties dist/ first)
 vite("--mode", "demo"); // the demo page: dist/index.html + dist/assets/
+vite("--mode", "sw"); // the push service worker: dist/inapp-talk-sw.js (the demo serves it at /inapp-talk-sw.js)
 
 /**
  * Every .js file under dist/, relative path → [minified bytes, gzip bytes].

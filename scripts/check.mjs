@@ -22,6 +22,7 @@ export const PROJECTS = [
   "party", // workers types
   "worker", // workers types
   "widget", // DOM (its *.test.ts run in plain node and need nothing more)
+  "widget/sw", // the push service worker: WebWorker, no DOM
   "test/workerd", // party/ and worker/ *.test.ts: workers types + cloudflare:test
   "test/browser", // node + DOM (page functions)
   "demo", // DOM

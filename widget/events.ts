@@ -35,6 +35,9 @@ export interface CallEventDetail {
   durationMs?: number;
 }
 
+/** Web push on this device for this user: `on`, `off`, `denied` (blocked in the browser) or `unsupported`. */
+export type PushStateName = "on" | "off" | "denied" | "unsupported";
+
 export interface InappTalkEventMap {
   /** Connected and the first history page is on screen. */
   "inapp-talk-ready": { room: string; user: string };
@@ -47,6 +50,8 @@ export interface InappTalkEventMap {
   "inapp-talk-call": CallEventDetail;
   /** With `inbox`: the conversation now showing, or null for the list (sync the host page's URL with it). */
   "inapp-talk-conversation": { room: string | null };
+  /** `push` attribute: the notification state changed (also once when it is first known); `muted` = this conversation. */
+  "inapp-talk-push": { state: PushStateName; muted: boolean };
 }
 
 export type InappTalkEventName = keyof InappTalkEventMap;
@@ -63,6 +68,7 @@ declare global {
     "inapp-talk-unread": CustomEvent<InappTalkEventMap["inapp-talk-unread"]>;
     "inapp-talk-call": CustomEvent<InappTalkEventMap["inapp-talk-call"]>;
     "inapp-talk-conversation": CustomEvent<InappTalkEventMap["inapp-talk-conversation"]>;
+    "inapp-talk-push": CustomEvent<InappTalkEventMap["inapp-talk-push"]>;
   }
   interface DocumentEventMap {
     "inapp-talk-ready": CustomEvent<InappTalkEventMap["inapp-talk-ready"]>;
@@ -71,5 +77,6 @@ declare global {
     "inapp-talk-unread": CustomEvent<InappTalkEventMap["inapp-talk-unread"]>;
     "inapp-talk-call": CustomEvent<InappTalkEventMap["inapp-talk-call"]>;
     "inapp-talk-conversation": CustomEvent<InappTalkEventMap["inapp-talk-conversation"]>;
+    "inapp-talk-push": CustomEvent<InappTalkEventMap["inapp-talk-push"]>;
   }
 }

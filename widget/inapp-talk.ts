@@ -34,6 +34,7 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @fires inapp-talk-unread - detail: `{ count }` of messages from others not yet seen
  * @fires inapp-talk-call - A call changed phase. detail: `{ phase, callId, kind, peer: { user, name }, reason?, durationMs? }`
  * @fires inapp-talk-conversation - With `inbox`: what shows now. detail: `{ room }`, `{ room: null }` for the list
+ * @fires inapp-talk-push - `push` attribute: notification state. detail: `{ state: "on" | "off" | "denied" | "unsupported", muted }`
  *
  * @csspart panel - The chat surface (a dialog in the launcher layout).
  * @csspart header - Title, presence, status and (launcher) close button.
@@ -59,6 +60,9 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @csspart conversation - One row of it (a button): `data-room`, `data-unread`.
  * @csspart conversation-title - Also `conversation-preview`, `conversation-time`, `unread` (absent when 0), `online`.
  * @csspart back - Back from a conversation to the list.
+ * @csspart push-button - The bell (`push` attribute); `data-state` = on | muted | off | denied | unsupported.
+ * @csspart push-offer - "Get notified when Bob answers", after the user sends a message; `push-offer-accept`, `push-offer-dismiss`.
+ * @csspart push-panel - The bell's panel: `push-status` (the state in words), `push-toggle` (on/off), `push-mute` (aria-pressed).
  *
  * @cssproperty --inapp-talk-accent - Own bubbles, send button, launcher.
  * @cssproperty --inapp-talk-accent-text - Text on the accent colour.
@@ -95,6 +99,7 @@ export class InappTalk extends LitElement {
     open: { type: Boolean, reflect: true },
     muted: { type: Boolean },
     privacy: { type: String },
+    push: { type: Boolean },
     hint: { state: true },
     announcement: { state: true },
   };
@@ -119,6 +124,8 @@ export class InappTalk extends LitElement {
   declare muted: boolean;
   /** `relay`: calls go through TURN only, so neither side learns the other's IP address. */
   declare privacy: string;
+  /** Offer web push notifications (after a user action, never on load); `sw-url` / `sw-scope` place the worker. */
+  declare push: boolean;
   declare protected hint: string;
   declare protected announcement: string;
 
@@ -194,6 +201,7 @@ export class InappTalk extends LitElement {
     if (this.inbox) void this.features.use("inbox");
     // Calls ring through frames (registry.ts); the buttons come with the chunk once someone could be called.
     if (this.chat.self && this.presence.online.size > 1 && this.connection.claims?.call_seconds !== 0) void this.features.use("calls", false);
+    if (this.push && this.chat.self) void this.features.use("push", false);
   }
 
   /**

@@ -9,6 +9,7 @@ import type { CallEndReason, CallKind, CallState, ErrorFrame, ServerMessage } fr
 import { emit, type CallPhaseName } from "../events.ts";
 import type { FeatureContext } from "../features/types.ts";
 import { t, type MessageKey } from "../i18n/index.ts";
+import { takeAnswerHint } from "./answer-hint.ts";
 import { eventDetail, newCallId, refusal, sidePhase } from "./format.ts";
 import { listDevices, remember, remembered, type PickKind } from "./devices.ts";
 import { meterLevel } from "./level.ts";
@@ -69,7 +70,12 @@ export class CallsController implements ReactiveController {
     ctx.link.listen({ frame: (f) => f.type === "error" && this.error(f), close: () => this.lost(), reset: () => this.lost() });
   }
 
+  hostConnected(): void {
+    addEventListener("hashchange", this.answerFromHint);
+  }
+
   hostDisconnected(): void {
+    removeEventListener("hashchange", this.answerFromHint);
     if (this.active && this.call) this.ctx.link.send({ type: "call_hangup", callId: this.call.callId });
     this.lost();
   }
@@ -247,7 +253,10 @@ export class CallsController implements ReactiveController {
     clearTimeout(this.clearTimer);
     this.phase = phase;
     if (phase === "outgoing") this.confirmed = true;
-    if (phase === "incoming") this.ringIn(state);
+    if (phase === "incoming") {
+      this.ringIn(state);
+      queueMicrotask(this.answerFromHint);
+    }
     if (phase === "connecting") {
       this.ring.stop();
       void this.session?.connect(state, me);
@@ -266,6 +275,14 @@ export class CallsController implements ReactiveController {
     this.emitPhase();
     this.update();
   }
+
+  /** Answer on a ring notification (the URL hint, answer-hint.ts) accepts the call it names. */
+  private answerFromHint = () => {
+    if (this.call && this.phase === "incoming" && takeAnswerHint(this.call.callId)) {
+      this.accept();
+      this.update();
+    }
+  };
 
   private ringIn(call: CallState): void {
     const name = call.caller.name;

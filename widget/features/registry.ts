@@ -23,6 +23,7 @@ const FEATURES = {
   inbox: () => import("../inbox/index.ts"),
   calls: () => import("../calls/index.ts"),
   launcher: () => import("../launcher/index.ts"),
+  push: () => import("../push/index.ts"),
 } satisfies Record<string, () => Promise<{ default: (ctx: FeatureContext) => Feature }>>;
 
 export type FeatureName = keyof typeof FEATURES;

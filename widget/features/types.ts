@@ -15,7 +15,7 @@ export type Slot =
   | "start"
   /** The end of the header, after who is online (the launcher's close button). */
   | "header"
-  /** Between the header and the messages (a call: ringing sheet, videos, controls). */
+  /** Between the header and the messages (a call: ringing sheet, videos, controls; push: its offer and panel). */
   | "call"
   /** After the panel, outside it (the launcher's bubble). */
   | "end";
@@ -70,6 +70,8 @@ export interface FeatureContext {
   self(): { user: string; name: string } | null;
   /** Others online now, sorted by name. */
   others(): Array<{ user: string; name: string }>;
+  /** The other person of the conversation: the latest other author shown, else someone online. */
+  peer(): { user: string; name: string } | null;
   /** The backend origin and a valid room token, for the Worker's HTTP API. */
   server(): string;
   token(): Promise<string>;

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import { chat } from "./en/chat.ts";
 import { inbox } from "./en/inbox.ts";
 import { launcher } from "./en/launcher.ts";
+import { push } from "./en/push.ts";
 import koChat from "./ko/chat.ts";
 import koInbox from "./ko/inbox.ts";
 import koLauncher from "./ko/launcher.ts";
+import koPush from "./ko/push.ts";
 import { formatDay, loadLang, resolveLang, t } from "./index.ts";
 
 describe("i18n", () => {
@@ -14,6 +16,7 @@ describe("i18n", () => {
       [chat, koChat],
       [launcher, koLauncher],
       [inbox, koInbox],
+      [push, koPush],
     ] as Array<[Record<string, string>, Record<string, string>]>) {
       expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
       for (const key of Object.keys(en)) {

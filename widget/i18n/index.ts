@@ -9,11 +9,12 @@ import { chat } from "./en/chat.ts";
 import type { calls } from "./en/calls.ts";
 import type { inbox } from "./en/inbox.ts";
 import type { launcher } from "./en/launcher.ts";
+import type { push } from "./en/push.ts";
 
 export type Lang = "en" | "ko";
 
 /** Every key `t()` accepts: each feature's English set (a new feature adds its type here). */
-export type MessageKey = keyof typeof chat | keyof typeof launcher | keyof typeof calls | keyof typeof inbox;
+export type MessageKey = keyof typeof chat | keyof typeof launcher | keyof typeof calls | keyof typeof inbox | keyof typeof push;
 
 /**
  * One feature's strings: English inline, every other language as a loader (an `import()` of its

@@ -2,8 +2,11 @@
 // exactly as the README tells hosts to — a module script tag from the chat server's origin
 // (localhost:<port>) and an <inapp-talk> element. Every inapp-talk-* event is recorded in
 // window.__events by a classic script that runs before the widget module.
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { join } from "node:path";
 import { mintExpiredToken, mintToken } from "./api.ts";
+import { REPO_ROOT } from "./paths.ts";
 
 export interface HostPageOptions {
   /** Origin the widget script is loaded from, e.g. http://localhost:8787. */
@@ -25,7 +28,7 @@ export interface HostServer {
 
 const EVENT_RECORDER = `
 window.__events = [];
-for (const type of ["inapp-talk-ready", "inapp-talk-message", "inapp-talk-error", "inapp-talk-unread", "inapp-talk-conversation"]) {
+for (const type of ["inapp-talk-ready", "inapp-talk-message", "inapp-talk-error", "inapp-talk-unread", "inapp-talk-conversation", "inapp-talk-push"]) {
   document.addEventListener(type, (e) => {
     let detail = null;
     try { detail = JSON.parse(JSON.stringify(e.detail ?? null)); } catch { detail = String(e.detail); }
@@ -112,6 +115,11 @@ export function startHostServer(port: number): Promise<HostServer> {
     if (url.pathname === "/token-hits") {
       const key = url.searchParams.get("key") ?? "";
       json(200, { hits: hits.get(key) ?? 0, tokens: log.get(key) ?? [] });
+      return;
+    }
+    // The push service worker, served by the host from its own origin as the README tells hosts to.
+    if (url.pathname === "/inapp-talk-sw.js") {
+      res.writeHead(200, { "content-type": "text/javascript", "cache-control": "no-cache" }).end(readFileSync(join(REPO_ROOT, "dist/inapp-talk-sw.js")));
       return;
     }
     if (url.pathname !== "/") {

@@ -1,0 +1,556 @@
+// Issue 12, the browser side of web push (widget + service worker), in real Chromium against
+// `wrangler dev`. The server side has its own suite, push.e2e.ts.
+//
+// Real here: the widget and its permission flow (the permission is granted through the DevTools
+// protocol, `Browser.grantPermissions`: headless Chromium denies a prompt at once), our service
+// worker registered from /inapp-talk-sw.js on the host's origin, the chat server's push feature
+// (it encrypts to the subscription's endpoint), the decrypted payload delivered to the worker with
+// `ServiceWorker.deliverPushMessage`, the notifications it shows (`getNotifications()`), the
+// decline request it sends and the call the widget answers.
+// Injected: `PushManager.subscribe()`/`getSubscription()` return a subscription whose endpoint is a
+// local push endpoint holding the private key (support/push-endpoint.ts) — Chromium here reaches
+// no push service and a real `subscribe()` never settles. `notificationclick` cannot be produced
+// through the DevTools protocol: the worker's click handler (`self.inappTalk.clickNotice`) is
+// called in the real worker with the Notification it showed; `focus()`/`openWindow()` need a real
+// click's user activation, so the no-tab case records the URL it would open.
+// Persistent profiles: Chromium has no Push API in incognito contexts (what newContext() makes).
+// Safari (declarative push, `window.pushManager`) cannot run here: that branch of the widget runs
+// against an injected `window.pushManager`.
+import { chromium, type BrowserContext, type Page, type Worker } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import WebSocket from "ws";
+import { PROTOCOL_VERSION } from "../../protocol/index.ts";
+import { mintToken, seedMessages, uniqueRoom } from "./support/api.ts";
+import { CHROMIUM_ARGS, eventually, userTmp, waitForEvent, WAIT_MS } from "./support/browser.ts";
+import { startPushEndpoint, type FakeSubscription, type PushEndpoint } from "./support/push-endpoint.ts";
+
+const server = () => inject("serverOrigin");
+const host = () => inject("hostOrigin");
+const alice = { user: "alice", name: "Alice" };
+const bob = { user: "bob", name: "Bob" };
+const SCOPE = () => `${host()}/inapp-talk-sw/`;
+
+/** A fresh non-incognito Chromium profile. */
+async function profile(name: string): Promise<BrowserContext> {
+  const ctx = await chromium.launchPersistentContext(userTmp(`push-${name}-${Date.now()}`), {
+    executablePath: inject("chromiumPath"),
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1100, height: 800 },
+    locale: "en-US",
+  });
+  ctx.setDefaultTimeout(WAIT_MS);
+  return ctx;
+}
+
+/** Runs before every page script: counts permission requests and injects the subscription. */
+const FAKE_PUSH = ({ sub, declarative }: { sub: FakeSubscription; declarative: boolean }) => {
+  const w = window as any;
+  const calls = { requestPermission: 0, subscribe: 0, unsubscribe: 0, keys: [] as string[], on: "" };
+  w.__push = calls;
+  const ask = Notification.requestPermission.bind(Notification);
+  Notification.requestPermission = ((cb?: NotificationPermissionCallback) => {
+    calls.requestPermission++;
+    return ask(cb);
+  }) as typeof Notification.requestPermission;
+  const KEY = "__fakePushSubscribed";
+  const make = () => ({
+    endpoint: sub.endpoint,
+    expirationTime: null,
+    options: { userVisibleOnly: true },
+    getKey: () => null,
+    toJSON: () => ({ endpoint: sub.endpoint, expirationTime: null, keys: sub.keys }),
+    unsubscribe: async () => {
+      calls.unsubscribe++;
+      localStorage.removeItem(KEY);
+      return true;
+    },
+  });
+  const manager = {
+    async subscribe(this: unknown, o: PushSubscriptionOptionsInit) {
+      calls.subscribe++;
+      calls.on = this === w.pushManager ? "window" : "registration";
+      const k = new Uint8Array(o.applicationServerKey as ArrayBuffer);
+      calls.keys.push(
+        btoa(String.fromCharCode(...k))
+          .replace(/\+/g, "-")
+          .replace(/\//g, "_")
+          .replace(/=+$/, ""),
+      );
+      localStorage.setItem(KEY, "1");
+      return make();
+    },
+    async getSubscription() {
+      return localStorage.getItem(KEY) ? make() : null;
+    },
+  };
+  if (declarative) w.pushManager = manager;
+  else Object.assign(PushManager.prototype, manager);
+};
+
+async function fakePush(ctx: BrowserContext, sub: FakeSubscription, declarative = false): Promise<void> {
+  await ctx.addInitScript(FAKE_PUSH, { sub, declarative });
+}
+
+const hostUrl = (room: string, token: string, attrs: Record<string, string> = {}) =>
+  `${host()}/?o=${encodeURIComponent(JSON.stringify({ widgetOrigin: server(), attrs: { room, token, push: "", lang: "en", ...attrs } }))}`;
+
+async function openHost(ctx: BrowserContext, url: string): Promise<Page> {
+  const page = await ctx.newPage();
+  const logs: string[] = [];
+  page.on("console", (m) => logs.push(`[${m.type()}] ${m.text()}`));
+  (page as Page & { __logs?: string[] }).__logs = logs;
+  await page.goto(url);
+  await waitForEvent(page, "inapp-talk-ready");
+  return page;
+}
+
+const part = (page: Page, name: string) => page.locator("inapp-talk").locator(`[part~="${name}"]`);
+
+/** Waits until the latest inapp-talk-push event says `state` (and `muted`, when given). */
+async function pushState(page: Page, state: string, muted?: boolean): Promise<void> {
+  await page.waitForFunction(
+    ([s, m]) => {
+      const e = ((window as any).__events as Array<{ type: string; detail: any }>).filter((x) => x.type === "inapp-talk-push").at(-1);
+      return e?.detail.state === s && (m === null || e.detail.muted === m);
+    },
+    [state, muted ?? null] as const,
+  );
+}
+
+const pushCalls = (page: Page) =>
+  page.evaluate(() => (window as any).__push as { requestPermission: number; subscribe: number; unsubscribe: number; keys: string[]; on: string });
+
+/**
+ * Allows notifications for the host page, as a user answering the prompt would. Playwright's
+ * grantPermissions sends the DevTools protocol's `Browser.grantPermissions` for its own browser
+ * context id (the one Playwright tracks; a raw CDP call with the page's context id did not apply).
+ */
+async function grant(ctx: BrowserContext): Promise<void> {
+  await ctx.grantPermissions(["notifications"], { origin: host() });
+}
+
+async function sendText(page: Page, text: string): Promise<void> {
+  await part(page, "input").fill(text);
+  await part(page, "send").click();
+}
+
+/** Hands a payload to our worker's registration as the browser would on a push (DevTools protocol). */
+async function deliver(ctx: BrowserContext, payload: unknown): Promise<void> {
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const cdp = await ctx.newCDPSession(page);
+  const regs: Array<{ registrationId: string; scopeURL: string; isDeleted: boolean }> = [];
+  cdp.on("ServiceWorker.workerRegistrationUpdated", (e) => regs.push(...e.registrations));
+  await cdp.send("ServiceWorker.enable");
+  const id = await eventually(() => {
+    const r = regs.filter((x) => x.scopeURL === SCOPE() && !x.isDeleted).at(-1);
+    if (!r) throw new Error(`no registration at ${SCOPE()} (${JSON.stringify(regs)})`);
+    return r.registrationId;
+  });
+  await cdp.send("ServiceWorker.deliverPushMessage", { origin: host(), registrationId: id, data: JSON.stringify(payload) });
+  await cdp.detach();
+}
+
+async function ourWorker(ctx: BrowserContext): Promise<Worker> {
+  return eventually(() => {
+    const w = ctx.serviceWorkers().find((x) => x.url().startsWith(`${host()}/inapp-talk-sw.js`));
+    if (!w) throw new Error("our service worker is not running");
+    return w;
+  });
+}
+
+interface Shown {
+  title: string;
+  body: string;
+  tag: string;
+  data: any;
+  requireInteraction: boolean;
+  actions: string[];
+}
+
+const shownNotifications = (w: Worker): Promise<Shown[]> =>
+  w.evaluate(async () =>
+    ((await (self as any).registration.getNotifications()) as any[]).map((n) => ({
+      title: n.title,
+      body: n.body,
+      tag: n.tag,
+      data: n.data,
+      requireInteraction: n.requireInteraction,
+      actions: (n.actions as Array<{ action: string }>).map((a) => a.action),
+    })),
+  );
+
+/** The next push the endpoint receives matching `pred`. */
+function received(endpoint: PushEndpoint, pred: (p: any) => boolean) {
+  return eventually(() => {
+    const r = endpoint.received.find((x) => pred(x.payload));
+    if (!r) throw new Error(`no such push yet; received ${JSON.stringify(endpoint.received.map((x) => x.payload?.notification?.data))}`);
+    return r;
+  });
+}
+
+/** A member on a plain WebSocket (calls an offline user; no browser needed on that side). */
+async function rawMember(room: string, who: { user: string; name: string }) {
+  const token = await mintToken(server(), { ...who, rooms: [room] });
+  const ws = new WebSocket(
+    `${server().replace("http://localhost:", "ws://127.0.0.1:")}/parties/room/${room}?token=${encodeURIComponent(token)}&v=${PROTOCOL_VERSION}`,
+  );
+  const frames: any[] = [];
+  ws.on("message", (d) => frames.push(JSON.parse(String(d))));
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  const waitFor = (pred: (f: any) => boolean, what: string) =>
+    eventually(() => {
+      const f = frames.find(pred);
+      if (!f) throw new Error(`no ${what}; frames: ${JSON.stringify(frames).slice(-600)}`);
+      return f;
+    });
+  await waitFor((f) => f.type === "welcome", "welcome");
+  return { frames, waitFor, send: (f: unknown) => ws.send(JSON.stringify(f)), close: () => ws.close() };
+}
+
+const callId = () => `cpush${Math.random().toString(36).slice(2, 12)}`;
+
+describe("web push in the browser (push attribute, service worker)", () => {
+  const room = uniqueRoom("push");
+  let endpoint: PushEndpoint;
+  let ctx: BrowserContext;
+  let aliceToken: string;
+  let pageUrl: string;
+  /** A real ring payload from the chat server, reused to show a ring for a call that rings in a tab. */
+  let ringPayload: any;
+
+  beforeAll(async () => {
+    endpoint = await startPushEndpoint();
+    ctx = await profile("flow");
+    await fakePush(ctx, endpoint.subscription);
+    await seedMessages(server(), room, bob, ["Is it still for sale?"]);
+    aliceToken = await mintToken(server(), { ...alice, rooms: [room] });
+    pageUrl = hostUrl(room, aliceToken);
+  });
+
+  afterAll(async () => {
+    await ctx?.close();
+    await endpoint?.close();
+  });
+
+  it("asks nothing on load; after the user's message it offers, in context; the click asks, registers the narrow worker and posts the subscription", async () => {
+    const page = await openHost(ctx, pageUrl);
+    await pushState(page, "off");
+    expect(await pushCalls(page)).toMatchObject({ requestPermission: 0, subscribe: 0 });
+    expect(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length))).toBe(0);
+    expect(await part(page, "push-offer").count()).toBe(0);
+    expect(await part(page, "push-button").getAttribute("data-state")).toBe("off");
+
+    await sendText(page, "Hello, is the price firm?");
+    const offer = part(page, "push-offer");
+    await offer.waitFor();
+    expect(await offer.locator("p").textContent()).toBe("Get notified when Bob answers");
+    expect(await pushCalls(page)).toMatchObject({ requestPermission: 0, subscribe: 0 });
+
+    await grant(ctx);
+    const posted = page.waitForRequest((r) => r.url() === `${server()}/api/push/subscribe` && r.method() === "POST");
+    await part(page, "push-offer-accept").click();
+    const req = await posted;
+    expect((await req.response())?.status()).toBe(201);
+    expect(req.headers().authorization).toBe(`Bearer ${aliceToken}`);
+    expect(req.postDataJSON()).toEqual({
+      subscription: { endpoint: endpoint.subscription.endpoint, expirationTime: null, keys: endpoint.subscription.keys },
+      url: pageUrl,
+    });
+    await pushState(page, "on", false);
+    await offer.waitFor({ state: "detached" });
+    // The offer is gone: keyboard focus went to the bell, and a screen reader hears the outcome.
+    await eventually(async () =>
+      expect(await page.evaluate(() => document.querySelector("inapp-talk")!.shadowRoot!.activeElement?.getAttribute("part"))).toBe("push-button"),
+    );
+    expect(await page.locator("inapp-talk").locator("[data-push-said]").textContent()).toContain("Notifications are on for this device");
+
+    const { publicKey } = (await (await fetch(`${server().replace("localhost", "127.0.0.1")}/api/push/key`)).json()) as { publicKey: string };
+    expect(await pushCalls(page)).toMatchObject({ requestPermission: 1, subscribe: 1, keys: [publicKey], on: "registration" });
+    const regs = await page.evaluate(async () =>
+      (await navigator.serviceWorker.getRegistrations()).map((r) => ({ scope: r.scope, script: r.active?.scriptURL })),
+    );
+    expect(regs).toEqual([{ scope: SCOPE(), script: `${host()}/inapp-talk-sw.js?server=${encodeURIComponent(server())}` }]);
+    // The narrow scope controls no page: a host's own worker keeps its pages.
+    expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+    expect(await part(page, "push-button").getAttribute("data-state")).toBe("on");
+    await page.close();
+  });
+
+  it("while the user is away the chat server pushes to that subscription; the worker shows it, and the next message replaces it (same tag)", async () => {
+    // Alice's tab just closed: write once the room has seen her leave (pushes go only to members who are away).
+    const writer = await rawMember(room, bob);
+    await eventually(() => {
+      const snapshot = writer.frames.find((f) => f.type === "presence");
+      const online = new Set<string>((snapshot?.online ?? []).map((p: { user: string }) => p.user));
+      for (const f of writer.frames) if (f.type === "presence_diff") for (const u of f.left) online.delete(u);
+      if (!snapshot || online.has(alice.user)) throw new Error("alice still online");
+    });
+    writer.send({ type: "send", id: "away_msg_1", text: "Yes, 20 000 won, firm." });
+    await writer.waitFor((f) => f.type === "ack" && f.id === "away_msg_1", "ack");
+    writer.close();
+    const first = await received(endpoint, (p) => p?.notification?.body?.includes("20 000 won"));
+    expect(first.payload).toMatchObject({ web_push: 8030, notification: { navigate: pageUrl, data: { room, kind: "message" } } });
+    await deliver(ctx, first.payload);
+    const worker = await ourWorker(ctx);
+    const shown = await eventually(async () => {
+      const n = await shownNotifications(worker);
+      if (n.length !== 1) throw new Error(`notifications: ${JSON.stringify(n)}`);
+      return n[0]!;
+    });
+    expect(shown).toMatchObject({
+      title: first.payload.notification.title,
+      body: first.payload.notification.body,
+      tag: first.payload.notification.tag,
+      actions: [],
+    });
+    expect(shown.data).toEqual({ room, kind: "message", navigate: pageUrl });
+
+    // A second push with the same tag replaces it (crafted from the real one: the server waits PUSH_MIN_INTERVAL between pushes).
+    const next = structuredClone(first.payload);
+    next.notification.body = "Bob: still there?";
+    await deliver(ctx, next);
+    await eventually(async () => expect((await shownNotifications(worker)).map((n) => n.body)).toEqual(["Bob: still there?"]));
+
+    // Not ours (another payload a host's worker might get): ignored by our listeners.
+    await deliver(ctx, { web_push: 8030, notification: { title: "x", navigate: "javascript:alert(1)", tag: "t", data: { room, kind: "message" } } });
+    await deliver(ctx, { hello: "world" });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await shownNotifications(worker)).map((n) => n.body)).toEqual(["Bob: still there?"]);
+    await worker.evaluate(async () => ((await (self as any).registration.getNotifications()) as Notification[]).forEach((n) => n.close()));
+  });
+
+  it("a call to the away user rings by push (Answer/Decline, high urgency); Decline in the worker posts the token and the caller sees 'declined'", async () => {
+    const caller = await rawMember(room, bob);
+    const id = callId();
+    caller.send({ type: "call_start", callId: id, to: alice.user, kind: "audio" });
+    const ring = await received(endpoint, (p) => p?.notification?.data?.call === id && p.notification.data.kind === "ring");
+    expect(ring.urgency).toBe("high");
+    await deliver(ctx, ring.payload);
+    const worker = await ourWorker(ctx);
+    const shown = await eventually(async () => {
+      const n = (await shownNotifications(worker)).find((x) => x.data?.call === id);
+      if (!n) throw new Error("no ring shown");
+      return n;
+    });
+    expect(shown).toMatchObject({ requireInteraction: true, actions: ["answer", "decline"], data: { kind: "ring", room, call: id } });
+    // The worker knows the chat server from its registration URL.
+    expect(await worker.evaluate(() => (self as any).inappTalk.parts().server)).toBe(server());
+
+    await worker.evaluate(async (call) => {
+      const t = (self as any).inappTalk;
+      const n = ((await (self as any).registration.getNotifications()) as Notification[]).find((x) => (x.data as any)?.call === call)!;
+      await t.clickNotice(n, "decline", t.parts());
+    }, id);
+    const ended = await caller.waitFor((f) => f.type === "call" && f.call.callId === id && f.call.phase === "ended", "the call's end");
+    expect(ended.call.reason).toBe("declined");
+    expect((await shownNotifications(worker)).filter((n) => n.data?.call === id)).toEqual([]);
+    caller.close();
+  });
+
+  it("a ring the caller gives up on turns into 'Missed call' under the same tag", async () => {
+    const caller = await rawMember(room, bob);
+    const id = callId();
+    caller.send({ type: "call_start", callId: id, to: alice.user, kind: "video" });
+    const ring = await received(endpoint, (p) => p?.notification?.data?.call === id && p.notification.data.kind === "ring");
+    await deliver(ctx, ring.payload);
+    const worker = await ourWorker(ctx);
+    await eventually(async () => expect((await shownNotifications(worker)).map((n) => n.data?.kind)).toEqual(["ring"]));
+    caller.send({ type: "call_hangup", callId: id });
+    const missed = await received(endpoint, (p) => p?.notification?.data?.call === id && p.notification.data.kind === "missed");
+    expect(missed.payload.notification.tag).toBe(ring.payload.notification.tag);
+    await deliver(ctx, missed.payload);
+    await eventually(async () =>
+      expect(await shownNotifications(worker)).toEqual([
+        expect.objectContaining({
+          tag: ring.payload.notification.tag,
+          requireInteraction: false,
+          actions: [],
+          data: expect.objectContaining({ kind: "missed" }),
+        }),
+      ]),
+    );
+    await worker.evaluate(async () => ((await (self as any).registration.getNotifications()) as Notification[]).forEach((n) => n.close()));
+    caller.close();
+  });
+
+  it("Answer: with no tab open the worker opens the page with the answer hint; the page opened that way answers the ringing call", async () => {
+    const caller = await rawMember(room, bob);
+    const id = callId();
+    caller.send({ type: "call_start", callId: id, to: alice.user, kind: "audio" });
+    const ring = await received(endpoint, (p) => p?.notification?.data?.call === id && p.notification.data.kind === "ring");
+    ringPayload = ring.payload;
+    await deliver(ctx, ring.payload);
+    const worker = await ourWorker(ctx);
+    await eventually(async () => expect((await shownNotifications(worker)).some((n) => n.data?.call === id)).toBe(true));
+    // openWindow needs a real click's user activation: record what it would open.
+    const opened = await worker.evaluate(async (call) => {
+      const t = (self as any).inappTalk;
+      const n = ((await (self as any).registration.getNotifications()) as Notification[]).find((x) => (x.data as any)?.call === call)!;
+      let url = "";
+      const clients = {
+        matchAll: (o: unknown) => (self as any).clients.matchAll(o),
+        openWindow: async (u: string) => {
+          url = u;
+          return null;
+        },
+      };
+      await t.clickNotice(n, "answer", { ...t.parts(), clients });
+      return url;
+    }, id);
+    expect(opened).toBe(`${pageUrl}#inapp-talk-answer=${id}`);
+
+    const page = await openHost(ctx, opened);
+    const accepted = await caller.waitFor((f) => f.type === "call" && f.call.callId === id && f.call.phase !== "ringing", "the call answered");
+    expect(accepted.call.phase).not.toBe("ended");
+    // The hint is used once and leaves the URL.
+    await eventually(async () => expect(await page.evaluate(() => location.hash)).toBe(""));
+    caller.send({ type: "call_hangup", callId: id });
+    await page.close();
+    caller.close();
+  });
+
+  it("Answer with the page already open in a tab: the worker finds the tab (uncontrolled), tells it, and the ringing widget answers", async () => {
+    const page = await openHost(ctx, pageUrl);
+    const caller = await rawMember(room, bob);
+    const id = callId();
+    caller.send({ type: "call_start", callId: id, to: alice.user, kind: "audio" });
+    // The tab is connected, so the room rings it directly (no push): the notification is the real ring payload for this call.
+    await part(page, "incoming-call").waitFor();
+    const ring = structuredClone(ringPayload);
+    ring.notification.data.call = id;
+    await deliver(ctx, ring);
+    const worker = await ourWorker(ctx);
+    await eventually(async () => expect((await shownNotifications(worker)).some((n) => n.data?.call === id)).toBe(true));
+    await worker.evaluate(async (call) => {
+      const t = (self as any).inappTalk;
+      const n = ((await (self as any).registration.getNotifications()) as Notification[]).find((x) => (x.data as any)?.call === call)!;
+      await t.clickNotice(n, "answer", t.parts());
+    }, id);
+    const accepted = await caller.waitFor((f) => f.type === "call" && f.call.callId === id && f.call.phase !== "ringing", "the call answered");
+    expect(accepted.call.phase).not.toBe("ended");
+    expect(await page.evaluate(() => location.hash)).toBe("");
+    caller.send({ type: "call_hangup", callId: id });
+    await page.close();
+    caller.close();
+  });
+
+  it("the bell's panel: the state in words, mute this conversation (kept by the server), keyboard only; then turn off on this device", async () => {
+    const page = await openHost(ctx, pageUrl);
+    await pushState(page, "on", false);
+    const bell = part(page, "push-button");
+    await bell.focus();
+    await page.keyboard.press("Enter");
+    const panel = part(page, "push-panel");
+    await panel.waitFor();
+    expect(await bell.getAttribute("aria-expanded")).toBe("true");
+    expect(await part(page, "push-status").textContent()).toContain("Notifications are on for this device");
+    // Focus moved into the panel; the mute toggle is reachable by Tab.
+    const mute = part(page, "push-mute");
+    await mute.focus();
+    await page.keyboard.press("Enter");
+    await pushState(page, "on", true);
+    expect(await mute.getAttribute("aria-pressed")).toBe("true");
+    expect(await bell.getAttribute("data-state")).toBe("muted");
+    const muted = await fetch(`${server().replace("localhost", "127.0.0.1")}/api/push/mutes/${room}`, { headers: { authorization: `Bearer ${aliceToken}` } });
+    expect(await muted.json()).toEqual({ room, muted: true });
+    await page.keyboard.press("Enter");
+    await pushState(page, "on", false);
+    expect(await mute.getAttribute("aria-pressed")).toBe("false");
+
+    await page.keyboard.press("Escape");
+    await panel.waitFor({ state: "detached" });
+    expect(await page.evaluate(() => document.querySelector("inapp-talk")!.shadowRoot!.activeElement?.getAttribute("part"))).toBe("push-button");
+
+    await page.keyboard.press("Enter");
+    const off = page.waitForRequest((r) => r.url() === `${server()}/api/push/unsubscribe` && r.method() === "POST");
+    await part(page, "push-toggle").click();
+    const req = await off;
+    expect((await req.response())?.status()).toBe(200);
+    expect(req.postDataJSON()).toEqual({ endpoint: endpoint.subscription.endpoint });
+    await pushState(page, "off");
+    expect(await pushCalls(page)).toMatchObject({ unsubscribe: 1 });
+    expect(await part(page, "push-status").textContent()).toContain("Notifications are off");
+    await page.close();
+  });
+});
+
+describe("web push: blocked, Safari's declarative path, the demo's worker", () => {
+  it("a denied prompt shows the state and how to undo it (site settings)", async () => {
+    const endpoint = await startPushEndpoint();
+    const ctx = await profile("denied");
+    await fakePush(ctx, endpoint.subscription);
+    const room = uniqueRoom("push");
+    const page = await openHost(ctx, hostUrl(room, await mintToken(server(), { ...alice, rooms: [room] })));
+    await pushState(page, "off");
+    await sendText(page, "hi");
+    // No grant: headless Chromium answers the prompt with "denied", as a user blocking it would.
+    await part(page, "push-offer-accept").click();
+    await pushState(page, "denied");
+    expect(await pushCalls(page)).toMatchObject({ requestPermission: 1, subscribe: 0 });
+    expect(await part(page, "push-button").getAttribute("data-state")).toBe("denied");
+    await part(page, "push-button").click();
+    expect(await part(page, "push-status").textContent()).toContain("open the site settings");
+    expect(await part(page, "push-toggle").count()).toBe(0);
+    await ctx.close();
+    await endpoint.close();
+  });
+
+  it("'Not now' hides the offer for this room, also after a reload, and asks nothing", async () => {
+    const endpoint = await startPushEndpoint();
+    const ctx = await profile("not-now");
+    await fakePush(ctx, endpoint.subscription);
+    const room = uniqueRoom("push");
+    const url = hostUrl(room, await mintToken(server(), { ...alice, rooms: [room] }));
+    const page = await openHost(ctx, url);
+    await pushState(page, "off");
+    await sendText(page, "first");
+    await part(page, "push-offer-dismiss").click();
+    await part(page, "push-offer").waitFor({ state: "detached" });
+    expect(await page.evaluate(() => document.querySelector("inapp-talk")!.shadowRoot!.activeElement?.getAttribute("part"))).toBe("input");
+    await page.reload();
+    await pushState(page, "off");
+    await sendText(page, "second");
+    // Stored (acked): the moment the offer would have come.
+    await page.locator("inapp-talk").locator('[part~="message"][data-status="sent"]', { hasText: "second" }).waitFor();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await part(page, "push-offer").count()).toBe(0);
+    expect(await pushCalls(page)).toMatchObject({ requestPermission: 0, subscribe: 0 });
+    // The bell still offers it.
+    expect(await part(page, "push-button").getAttribute("data-state")).toBe("off");
+    await ctx.close();
+    await endpoint.close();
+  });
+
+  it("window.pushManager (Safari 18.4+ declarative push): subscribes there, registers no worker", async () => {
+    const endpoint = await startPushEndpoint();
+    const ctx = await profile("declarative");
+    await fakePush(ctx, endpoint.subscription, true);
+    const room = uniqueRoom("push");
+    const page = await openHost(ctx, hostUrl(room, await mintToken(server(), { ...alice, rooms: [room] }), { lang: "ko" }));
+    await pushState(page, "off");
+    await grant(ctx);
+    await part(page, "push-button").click();
+    expect(await part(page, "push-status").textContent()).toMatch(/[\uac00-\ud7a3]/);
+    const posted = page.waitForRequest((r) => r.url() === `${server()}/api/push/subscribe`);
+    await part(page, "push-toggle").click();
+    expect((await (await posted).response())?.status()).toBe(201);
+    await pushState(page, "on");
+    expect(await pushCalls(page)).toMatchObject({ subscribe: 1, on: "window" });
+    expect(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length))).toBe(0);
+    await ctx.close();
+    await endpoint.close();
+  });
+
+  it("the chat server (and so the demo) serves the worker at /inapp-talk-sw.js as a classic script", async () => {
+    const res = await fetch(`${server().replace("localhost", "127.0.0.1")}/inapp-talk-sw.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/javascript/);
+    const text = await res.text();
+    expect(text).toContain("notificationclick");
+    expect(text).not.toMatch(/^\s*(import|export)\b/m);
+  });
+});
