@@ -40,5 +40,8 @@ export default defineConfig({
     // party/notify/ is pure Web Crypto tested in node (vitest.protocol.config.ts); only its *.workerd.test.ts run here.
     exclude: [...configDefaults.exclude, "party/notify/**/!(*.workerd).test.ts"],
     testTimeout: 20_000,
+    // One file at a time: several tests abort every Durable Object (a restart), and an abort that lands
+    // in another file's running alarm (the inbox flush) left the pool hanging at the end of the run.
+    fileParallelism: false,
   },
 });
