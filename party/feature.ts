@@ -61,8 +61,8 @@ export interface RoomEvents {
   stored(entries: readonly ChatMessage[]): void;
   /** A member's read position moved forward to `seq`. */
   read(user: string, seq: number): void;
-  /** The host changed the room's settings (title, modes) or its members. */
-  changed(what: "settings" | "members", user?: string): void;
+  /** The room's settings (title, modes) or members changed: by the host (default), or `self` when a join with a token naming the room made (or renamed) the member. */
+  changed(what: "settings" | "members", user?: string, by?: "host" | "self"): void;
   /** A call started ringing; it rings until `until` (Unix ms). Its end is a stored `call` entry. */
   ringing(call: CallState, until: number): void;
 }

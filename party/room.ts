@@ -50,7 +50,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   private readonly events: RoomEvents = {
     stored: (entries) => this.raise("stored", (on) => on.stored?.(entries)),
     read: (user, seq) => this.raise("read", (on) => on.read?.(user, seq)),
-    changed: (what, user) => this.raise("changed", (on) => on.changed?.(what, user)),
+    changed: (what, user, by) => this.raise("changed", (on) => on.changed?.(what, user, by)),
     ringing: (call, until) => this.raise("ringing", (on) => on.ringing?.(call, until)),
   };
   private readonly limiter: UserLimiter;
@@ -182,7 +182,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     const before = this.members.get(identity.user);
     this.members.upsert(identity.user, identity.name, identity.role, now);
     // Joining with a token naming the room makes a member; the inbox follows (a name shows in titles).
-    if (before?.name !== identity.name) this.events.changed("members", identity.user);
+    if (before?.name !== identity.name) this.events.changed("members", identity.user, "self");
     const settings = this.settings.get();
     send(conn, {
       type: "welcome",

@@ -219,12 +219,12 @@ export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
       ringing(call, until) {
         enqueue([callStarted(ctx.room, call, until, Date.now())], until);
       },
-      changed(what, user) {
+      changed(what, user, by = "host") {
         if (what !== "members") return;
         if (user === undefined) members(mirror.all(ctx.members.list()), "host");
         else {
           const change = mirror.one(user, ctx.members.get(user));
-          if (change) members([change], "host");
+          if (change) members([change], by);
         }
       },
     },
