@@ -1,7 +1,7 @@
 import { SELF, abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../protocol/index.ts";
-import { api, connect, join, ORIGIN, token } from "../test/workerd/helpers.ts";
+import { api, connect, inboxIdle, join, ORIGIN, token } from "../test/workerd/helpers.ts";
 
 const guest = (body: unknown, ip = "203.0.113.7") =>
   SELF.fetch(`${ORIGIN}/api/guest`, { method: "POST", headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip }, body: JSON.stringify(body) });
@@ -208,6 +208,7 @@ describe("presence and read receipts", () => {
     const reads = await a.until((f) => f.find((x) => x.type === "reads" && x.reads.length > 0), "reads");
     expect(reads).toEqual({ type: "reads", reads: [{ user: "bob", name: "bob name", seq: 1 }] });
     b.send({ type: "read", seq: 0 });
+    await inboxIdle("r-read");
     await abortAllDurableObjects();
     const later = await join("r-read", "carol");
     expect(later.of("reads")[0]!.reads).toEqual([{ user: "bob", name: "bob name", seq: 1 }]);

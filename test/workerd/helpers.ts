@@ -1,4 +1,5 @@
-import { env, SELF } from "cloudflare:test";
+import { env, runInDurableObject, SELF } from "cloudflare:test";
+import type { Room } from "../../party/room.ts";
 import type { ServerMessage } from "../../protocol/index.ts";
 
 export const API_KEY = "test-api-key";
@@ -92,3 +93,18 @@ export async function join(room: string, user: string, query: Record<string, str
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export { env };
+
+/**
+ * Waits until a room has no inbox flush pending or running (its `inbox:` durable timers; the flush
+ * calls members' user objects). Aborting every object while that alarm runs leaves the workers test
+ * pool hanging at the end of the run (seen here; cause not found), so tests that restart the objects
+ * call this first.
+ */
+export async function inboxIdle(room: string): Promise<void> {
+  const rooms = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room;
+  for (let i = 0; i < 100; i++) {
+    const busy = await runInDurableObject(rooms.getByName(room), (r: Room) => r.probe().timers.some((t) => t.key.startsWith("inbox:")));
+    if (!busy) return;
+    await sleep(50);
+  }
+}

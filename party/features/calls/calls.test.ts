@@ -2,7 +2,7 @@
 import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { CallState, ChatMessage } from "../../../protocol/index.ts";
-import { api, connect, join, sleep, token, type Client } from "../../../test/workerd/helpers.ts";
+import { api, connect, inboxIdle, join, sleep, token, type Client } from "../../../test/workerd/helpers.ts";
 
 let seq = 0;
 const callId = () => `call-${Date.now()}-${seq++}`;
@@ -153,6 +153,7 @@ describe("call flow", () => {
     const id = callId();
     a.send({ type: "call_start", callId: id, to: "bob", kind: "video" });
     await phaseOf(b, id, "ringing");
+    await inboxIdle("c-restart");
     await abortAllDurableObjects();
     // No socket survives the restart, so only the durable ring timer can end it.
     await sleep(2500);
