@@ -12,10 +12,8 @@ import { startCallPages } from "../lib/call-pages.mjs";
 import { commName, cpuMicros, descendants, freePort, rssBytes, sleep } from "../lib/proc.mjs";
 import { fmt, printTable } from "../lib/stats.mjs";
 import { startOurs } from "../lib/targets.mjs";
-import { CHROMIUM_ARGS, CHROMIUM_MEDIA_ARGS } from "../../scripts/find-browser.mjs";
+import { CHROMIUM, launchChromium } from "../lib/chromium.mjs";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const WAIT = 45_000;
 
 /** CPU (µs) and RSS (bytes) of every Chromium process this bench started (its whole process tree). */
@@ -73,14 +71,7 @@ export async function runCallCost(workDir, plan, log) {
   const ours = await startOurs(dir, { label: " (call cost)", extraVars: { CALL_RING_TIMEOUT_SEC: "60", CALL_CONNECT_TIMEOUT_SEC: "30" } });
   const serverPort = ours.directPort ?? ours.port;
   const pages = await startCallPages(await freePort(), `http://localhost:${serverPort}`);
-  const { chromium } = await import("playwright-core");
-  const home = join(ROOT, ".tmp", "bench-chromium");
-  mkdirSync(home, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [...CHROMIUM_ARGS, ...CHROMIUM_MEDIA_ARGS],
-    env: { ...process.env, HOME: home, TMPDIR: home, XDG_CONFIG_HOME: join(home, "config"), XDG_CACHE_HOME: join(home, "cache") },
-  });
+  const browser = await launchChromium();
   const contexts = [];
   try {
     const room = `bench-cost-${Date.now().toString(36)}`;

@@ -14,10 +14,8 @@ import { startCallPages } from "../lib/call-pages.mjs";
 import { freePort, sleep } from "../lib/proc.mjs";
 import { fmt, median, printTable } from "../lib/stats.mjs";
 import { startOurs } from "../lib/targets.mjs";
-import { CHROMIUM_ARGS, CHROMIUM_MEDIA_ARGS } from "../../scripts/find-browser.mjs";
+import { CHROMIUM, launchChromium } from "../lib/chromium.mjs";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const WAIT = 45_000;
 
 /** In the page: records when call-status shows each phase (Date.now()), into window.__phases. */
@@ -70,14 +68,7 @@ export async function runCallRecovery(workDir, plan, log) {
   });
   const serverPort = ours.directPort ?? ours.port;
   const pages = await startCallPages(await freePort(), `http://localhost:${serverPort}`);
-  const { chromium } = await import("playwright-core");
-  const home = join(ROOT, ".tmp", "bench-chromium");
-  mkdirSync(home, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [...CHROMIUM_ARGS, ...CHROMIUM_MEDIA_ARGS],
-    env: { ...process.env, HOME: home, TMPDIR: home, XDG_CONFIG_HOME: join(home, "config"), XDG_CACHE_HOME: join(home, "cache") },
-  });
+  const browser = await launchChromium();
   const trials = [];
   const contexts = [];
   try {

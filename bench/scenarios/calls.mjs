@@ -20,12 +20,9 @@ import { INSTRUMENT, startCallPages } from "../lib/call-pages.mjs";
 import { freePort, sleep } from "../lib/proc.mjs";
 import { fmt, median, medSpread, printTable } from "../lib/stats.mjs";
 import { startOurs } from "../lib/targets.mjs";
-import { CHROMIUM_ARGS, CHROMIUM_MEDIA_ARGS } from "../../scripts/find-browser.mjs";
+import { CHROMIUM, launchChromium } from "../lib/chromium.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// The same flags as the browser tests.
-const ARGS = [...CHROMIUM_ARGS, ...CHROMIUM_MEDIA_ARGS];
 const WAIT = 30_000;
 
 /** Sizes of what a call downloads: the main bundle, the calls chunk and the peer library's chunk. */
@@ -213,14 +210,7 @@ export async function runCalls(workDir, plan, log) {
   const { iceServers } = /** @type {{ iceServers: RTCIceServer[] }} */ (await iceRes.json());
   log(`calls: coturn ${turn.url}; widget from ${widgetOrigin} (${via}); pages ${pages.origin}; ICE servers ${JSON.stringify(iceServers.map((s) => s.urls))}`);
 
-  const { chromium } = await import("playwright-core");
-  const home = join(ROOT, ".tmp", "bench-chromium");
-  mkdirSync(home, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ARGS,
-    env: { ...process.env, HOME: home, TMPDIR: home, XDG_CONFIG_HOME: join(home, "config"), XDG_CACHE_HOME: join(home, "cache") },
-  });
+  const browser = await launchChromium();
   const variants = [
     { name: "ours direct", run: (i) => oursCall(browser, pages, ours, false, i) },
     { name: "bare direct", run: (i) => bareCall(browser, pages, iceServers, false, i) },
