@@ -182,13 +182,27 @@ export class User extends Server<Env> implements UserRpc {
 
   /** The host API's pages: the first reads large rooms first (later pages follow the same sort). */
   async inboxPage(before: string | null, limit: number) {
-    if (before === null) await this.pull.refresh();
+    if (before === null) await this.readRooms();
     return this.inbox.page(before, limit);
   }
 
   async inboxUnread(): Promise<number> {
-    await this.pull.refresh();
+    await this.readRooms();
     return this.inbox.total;
+  }
+
+  /** Before the inbox is shown: once, the rooms this user opened that have no row yet; always, large rooms' current rows. */
+  private async readRooms() {
+    const sql = this.ctx.storage.sql;
+    if (sql.exec("SELECT 1 FROM settings WHERE key = 'inbox_backfilled'").toArray().length === 0) {
+      const missing = sql
+        .exec<{ room: string }>("SELECT room FROM rooms WHERE room NOT IN (SELECT room FROM inbox)")
+        .toArray()
+        .map((r) => r.room);
+      await this.pull.backfill(missing);
+      sql.exec("INSERT INTO settings (key, value) VALUES ('inbox_backfilled', ?) ON CONFLICT (key) DO NOTHING", Date.now());
+    }
+    await this.pull.refresh();
   }
 
   /** Whether an inbox socket of this user is open now (a push can be skipped when the user is looking). */
@@ -231,10 +245,33 @@ export class User extends Server<Env> implements UserRpc {
     const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
     if (!identity) return conn.close(CLOSE_CODES.forbidden, "unauthorized");
     conn.setState(identity);
+    await this.expireAt(identity.exp * 1000);
     // Large rooms: live rows from now on, then their current rows, then the page (no message falls between).
     await this.pull.watch(Date.now() + WATCH_MS);
-    await this.pull.refresh();
+    await this.readRooms();
     send(conn, JSON.stringify(this.pageFrame(null, true)));
+  }
+
+  /** Arms the alarm for the earliest token expiry among open inbox sockets. */
+  private async expireAt(at: number) {
+    const armed = await this.ctx.storage.getAlarm();
+    if (armed === null || armed > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** A socket whose token expired is closed when it expires, not on its next frame; the next expiry is armed. */
+  override async onAlarm(): Promise<void> {
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const conn of this.getConnections<Identity>()) {
+      const exp = (conn.state?.exp ?? 0) * 1000;
+      if (exp > now) {
+        next = Math.min(next, exp);
+        continue;
+      }
+      sendError(conn, "expired", "Your session expired; reconnect with a fresh token.");
+      conn.close(CLOSE_CODES.expired, "expired");
+    }
+    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
   }
 
   override async onClose(conn: InboxConn): Promise<void> {

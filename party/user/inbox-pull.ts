@@ -48,6 +48,14 @@ export class InboxPull {
     return this.reading;
   }
 
+  /**
+   * Reads the rows of `rooms` this object has none for (the user's side of the backfill: rooms made
+   * before the inbox existed that have not woken since, see room migration 5).
+   */
+  backfill(rooms: readonly string[]): Promise<void> {
+    return this.each(rooms, async (reader) => this.changed(this.store.apply(await reader.inboxRow(this.user()))));
+  }
+
   /** Asks large rooms for live rows until `until` (an inbox socket opened), or to stop (null: the last one closed). */
   watch(until: number | null, rooms: readonly string[] = this.store.pulled()): Promise<void> {
     return this.each(rooms, (reader) => reader.inboxWatch(this.user(), until));
