@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, join, sleep } from "../../../test/workerd/helpers.ts";
-import { anyRoomToken, eventually, InboxClient, openInbox, row, unreadTotal, userObject } from "../../../test/workerd/inbox.ts";
+import { anyRoomToken, eventually, type InboxClient, openInbox, row, unreadTotal, userObject } from "../../../test/workerd/inbox.ts";
 
 // INBOX_FANOUT_LIMIT is 6 in the test vars (vitest.workers.config.ts): 8 members make a large room.
 const put = (path: string, body: unknown) => api(path, { method: "PUT", body: JSON.stringify(body) });
