@@ -11,8 +11,8 @@ import type { FeatureContext } from "../features/types.ts";
 import { t, type MessageKey } from "../i18n/index.ts";
 import { takeAnswerHint } from "./answer-hint.ts";
 import { eventDetail, newCallId, refusal, sidePhase } from "./format.ts";
-import { listDevices, remember, remembered, type PickKind } from "./devices.ts";
-import { meterLevel } from "./level.ts";
+import { DevicePanel } from "./device-panel.ts";
+import type { PickKind } from "./devices.ts";
 import { MediaError } from "./media.ts";
 import { readQuality, type QualityReading } from "./quality.ts";
 import { bindMedia } from "./media-elements.ts";
@@ -43,17 +43,8 @@ export class CallsController implements ReactiveController {
   connectedAt = 0;
   /** The latest network-quality reading while media flows (null before the first). */
   quality: QualityReading | null = null;
-  /** The devices panel is open, with these devices listed. */
-  devicesOpen = false;
-  devices: MediaDeviceInfo[] = [];
-  /** The speaker chosen on this site ("" = the system's). */
-  speaker = remembered().audiooutput ?? "";
-  /** What changed under the call ("Microphone: USB headset"), shown for a few seconds. */
-  deviceNote: string | null = null;
-  /** Cameras on this device (a switch-camera control with two or more), counted once media is granted. */
-  cameras = 0;
-  private stopMeter: (() => void) | null = null;
-  private noteTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The devices panel, the microphone meter, the device note and the camera count. */
+  readonly devices = new DevicePanel(() => this.update());
 
   private emitted: CallPhaseName | null = null;
   private ring = new Ringer();
@@ -88,8 +79,9 @@ export class CallsController implements ReactiveController {
       target.focus();
       this.focusNext = null;
     }
-    this.meter();
-    bindMedia(root, this.session, this.speaker, () => {
+    const track = this.devices.open && this.active ? this.session?.local?.getAudioTracks()[0] : undefined;
+    this.devices.meter(track, root.querySelector<HTMLMeterElement>('[part~="mic-level"]'));
+    bindMedia(root, this.session, this.devices.speaker, () => {
       this.needsTap = true;
       this.ctx.host.requestUpdate();
     });
@@ -167,36 +159,16 @@ export class CallsController implements ReactiveController {
 
   /** The devices control: opens the panel with the current device list (labels need the permission the call has). */
   async toggleDevices(): Promise<void> {
-    this.devicesOpen = !this.devicesOpen;
-    if (this.devicesOpen) {
-      this.devices = await listDevices();
-      this.focusNext = '[part~="devices"] select';
-    }
+    if (await this.devices.toggle()) this.focusNext = '[part~="devices"] select';
     this.update();
   }
 
   /** A device chosen in the panel: the speaker applies to the other person's media; the others replace our track. */
   async pick(kind: PickKind, deviceId: string): Promise<void> {
-    if (kind === "audiooutput") {
-      this.speaker = deviceId;
-      remember(kind, deviceId);
-    } else {
-      await this.session?.useDevice(kind, deviceId).catch(() => {
-        this.notice = "call.device.failed";
-      });
-    }
+    await this.devices.pick(kind, deviceId, this.session).catch(() => {
+      this.notice = "call.device.failed";
+    });
     this.update();
-  }
-
-  /** The microphone meter runs only while the panel shows it. */
-  private meter(): void {
-    const track = this.devicesOpen && this.active ? this.session?.local?.getAudioTracks()[0] : undefined;
-    const el = this.ctx.host.renderRoot.querySelector<HTMLMeterElement>('[part~="mic-level"]');
-    if (track && el && !this.stopMeter) this.stopMeter = meterLevel(track, (v) => (el.value = v));
-    else if ((!track || !el) && this.stopMeter) {
-      this.stopMeter();
-      this.stopMeter = null;
-    }
   }
 
   /** "Tap to hear" played the other person's audio. */
@@ -313,24 +285,15 @@ export class CallsController implements ReactiveController {
     const renewAt = () => iceRenewAt(this.ctx.server(), this.me);
     const session = new CallSession(callId, (frame) => this.ctx.link.send(frame), ice, renewAt, {
       changed: () => {
-        // Device labels and counts are readable only once the permission is granted: count cameras then.
-        if (this.cameras === 0 && session.local?.getVideoTracks().length)
-          void listDevices().then((d) => {
-            this.cameras = d.filter((x) => x.kind === "videoinput").length;
-            this.update();
-          });
+        this.devices.count(session);
         this.update();
       },
       connected: () => this.ctx.link.send({ type: "call_connected", callId }),
       device: (kind, label) => {
         if (session !== this.session) return;
-        this.deviceNote = t(this.ctx.host.language, kind === "audioinput" ? "call.device.mic" : "call.device.camera", { name: label });
-        this.announcement = { key: kind === "audioinput" ? "call.device.mic" : "call.device.camera", vars: { name: label } };
-        clearTimeout(this.noteTimer);
-        this.noteTimer = setTimeout(() => {
-          this.deviceNote = null;
-          this.update();
-        }, 6000);
+        const key = kind === "audioinput" ? "call.device.mic" : "call.device.camera";
+        this.devices.noted(t(this.ctx.host.language, key, { name: label }));
+        this.announcement = { key, vars: { name: label } };
         this.update();
       },
       reconnecting: (on) => {
@@ -388,10 +351,7 @@ export class CallsController implements ReactiveController {
     this.needsTap = false;
     this.picker = null;
     this.quality = null;
-    this.devicesOpen = false;
-    this.deviceNote = null;
-    this.stopMeter?.();
-    this.stopMeter = null;
+    this.devices.reset();
   }
 
   private emitPhase(): void {

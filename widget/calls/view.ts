@@ -116,8 +116,8 @@ function renderSurface(c: CallsController, lang: Lang): TemplateResult {
       ${ringing ? renderIncoming(c, lang) : phase === "ended" ? html`<button type="button" class="ghost" @click=${() => c.dismiss()}>${t(lang, "call.close")}</button>` : renderControls(c, lang)}
     </div>
     ${c.needsTap ? html`<button part="unmute-audio" type="button" class="tap" @click=${(e: Event) => void playRemote((e.target as Element).closest(".call")!).then(() => c.heard())}>${t(lang, "call.tapToHear")}</button>` : nothing}
-    ${c.devicesOpen && c.active && phase !== "incoming" ? renderDevices(c, lang) : nothing}
-    ${c.deviceNote ? html`<p part="call-device-note" class="call-note">${c.deviceNote}</p>` : nothing}
+    ${c.devices.open && c.active && phase !== "incoming" ? renderDevices(c, lang) : nothing}
+    ${c.devices.note ? html`<p part="call-device-note" class="call-note">${c.devices.note}</p>` : nothing}
     ${c.notice ? html`<p class="call-notice" role="alert">${t(lang, c.notice)}</p>` : nothing}
   </section>`;
 }
@@ -126,7 +126,7 @@ function renderSurface(c: CallsController, lang: Lang): TemplateResult {
 function renderDevices(c: CallsController, lang: Lang): TemplateResult {
   const track = (kind: "audio" | "video") => (kind === "audio" ? c.session?.local?.getAudioTracks()[0] : c.session?.local?.getVideoTracks()[0]);
   const select = (kind: PickKind, label: string, current: string) => {
-    const list = c.devices.filter((d) => d.kind === kind);
+    const list = c.devices.list.filter((d) => d.kind === kind);
     return html`<label>${label}
       <select part=${kind === "audioinput" ? "microphone-select" : kind === "videoinput" ? "camera-select" : "speaker-select"} @change=${(e: Event) => void c.pick(kind, (e.target as HTMLSelectElement).value)}>
         ${kind === "audiooutput" ? html`<option value="" ?selected=${current === ""}>${t(lang, "call.devices.default")}</option>` : nothing}
@@ -137,7 +137,7 @@ function renderDevices(c: CallsController, lang: Lang): TemplateResult {
     ${select("audioinput", t(lang, "call.devices.mic"), track("audio")?.getSettings().deviceId ?? "")}
     <meter part="mic-level" min="0" max="1" value="0" aria-label=${t(lang, "call.devices.level")}></meter>
     ${c.call?.kind === "video" && track("video") ? select("videoinput", t(lang, "call.devices.camera"), track("video")?.getSettings().deviceId ?? "") : nothing}
-    ${canPickSpeaker() ? select("audiooutput", t(lang, "call.devices.speaker"), c.speaker) : nothing}
+    ${canPickSpeaker() ? select("audiooutput", t(lang, "call.devices.speaker"), c.devices.speaker) : nothing}
   </div>`;
 }
 
@@ -170,11 +170,11 @@ function renderControls(c: CallsController, lang: Lang): TemplateResult {
         : nothing
     }
     ${
-      video && c.cameras > 1
+      video && c.devices.cameras > 1
         ? html`<button part="switch-camera" type="button" class="round" aria-label=${t(lang, "call.switchCamera")} title=${t(lang, "call.switchCamera")} ?disabled=${!s?.local} @click=${() => void s?.nextCamera()}>${icon(SWITCH)}</button>`
         : nothing
     }
-    <button part="devices-button" type="button" class="round" aria-expanded=${c.devicesOpen ? "true" : "false"} aria-label=${t(lang, "call.devices")} title=${t(lang, "call.devices")} ?disabled=${!s?.local} @click=${() => void c.toggleDevices()}>${icon(GEAR)}</button>
+    <button part="devices-button" type="button" class="round" aria-expanded=${c.devices.open ? "true" : "false"} aria-label=${t(lang, "call.devices")} title=${t(lang, "call.devices")} ?disabled=${!s?.local} @click=${() => void c.toggleDevices()}>${icon(GEAR)}</button>
     <button part="hangup" type="button" class="round end" aria-label=${t(lang, "call.hangup")} title=${t(lang, "call.hangup")} @click=${() => c.hangup()}>${icon(HANGUP)}</button>
   </div>`;
 }
