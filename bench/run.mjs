@@ -2,7 +2,7 @@
 // npm run bench [-- --quick] [--only fanout,throughput,resume,rooms,weight,load] [--no-proxy] [--keep]
 //                [--rooms 1000] [--idle 45]   (many-rooms size and idle seconds)
 //                [--only calls] [--calls 10]  (issue 9's call setup bench: Chromium, coturn, root; ~4 min)
-//                [--only inbox] [--conversations 2000] [--members 1000]  (issue 11: 2,000 conversations; a 1,000-member room with the index on vs off; ~3 min)
+//                [--only inbox] [--conversations 2000] [--members 1000] [--watchers 10]  (issue 11: 2,000 conversations; a 1,000-member room with the index on vs off; ~3 min)
 //                [--only call-recovery]       (issue 10's ICE restart after a TURN outage: Chromium, coturn, root; ~2 min)
 //                [--only call-cost] [--call-seconds 300]  (issue 10's CPU, memory and bitrate of a video call; 2 × the seconds)
 //                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
@@ -131,6 +131,7 @@ if (option("rooms")) PLAN.rooms.rooms = Number(option("rooms"));
 if (option("calls")) PLAN.calls.calls = Number(option("calls"));
 if (option("conversations")) PLAN.inbox.conversations = Number(option("conversations"));
 if (option("members")) PLAN.inbox.members = Number(option("members"));
+if (option("watchers")) PLAN.inbox.watchers = Number(option("watchers"));
 if (option("call-seconds")) PLAN["call-cost"].seconds = Number(option("call-seconds"));
 if (option("push-rooms")) PLAN.push.rooms = Number(option("push-rooms"));
 if (option("push-rate")) PLAN.push.rate = Number(option("push-rate"));
