@@ -13,6 +13,18 @@ export interface StoredSubscription {
   url: string;
 }
 
+/** What a room may know of a user's reachability, without the devices' keys. */
+export interface Reach {
+  /** The user muted this room's notifications. */
+  muted: boolean;
+  /** An inbox socket of theirs is open: they are looking (as push treats it). */
+  inboxOpen: boolean;
+  /** Push subscriptions (devices) the user has. */
+  devices: number;
+  /** The page of the most recently updated subscription (a notification's fallback URL), or null. */
+  url: string | null;
+}
+
 /**
  * How many devices one user may register. Beyond it the least recently updated one is dropped:
  * a subscription the browser replaced is never reported to us until a push to it answers 410.
