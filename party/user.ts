@@ -10,7 +10,7 @@ import { CLOSE_CODES, INBOX_PAGE_SIZE, parseInboxClientFrame, type ErrorCode, ty
 import type { UserRpc } from "./contract.ts";
 import { decodeIdentity, IDENTITY_HEADER, type Identity } from "./identity.ts";
 import { migrate, type Migration } from "./migrations/index.ts";
-import { PUSH_USER_MIGRATION, PushStore, type Reach, type StoredSubscription } from "./user/push-store.ts";
+import { PUSH_LANG_USER_MIGRATION, PUSH_USER_MIGRATION, PushStore, type Reach, type StoredSubscription } from "./user/push-store.ts";
 import { InboxStore, isInboxCursor, type InboxChange } from "./user/inbox-store.ts";
 import type { InboxUpdate } from "./user/inbox-types.ts";
 
@@ -46,6 +46,7 @@ export const USER_MIGRATIONS: readonly Migration[] = [
     ],
   },
   PUSH_USER_MIGRATION,
+  PUSH_LANG_USER_MIGRATION,
 ];
 
 type Env = Record<string, unknown>;

@@ -259,6 +259,7 @@ describe("web push in the browser (push attribute, service worker)", () => {
     expect(req.postDataJSON()).toEqual({
       subscription: { endpoint: endpoint.subscription.endpoint, expirationTime: null, keys: endpoint.subscription.keys },
       url: pageUrl,
+      lang: "en",
     });
     await pushState(page, "on", false);
     await offer.waitFor({ state: "detached" });
@@ -537,7 +538,10 @@ describe("web push: blocked, Safari's declarative path, the demo's worker", () =
     expect(await part(page, "push-status").textContent()).toMatch(/[\uac00-\ud7a3]/);
     const posted = page.waitForRequest((r) => r.url() === `${server()}/api/push/subscribe`);
     await part(page, "push-toggle").click();
-    expect((await (await posted).response())?.status()).toBe(201);
+    const req = await posted;
+    expect((await req.response())?.status()).toBe(201);
+    // The page shows Korean: its notifications are written in Korean.
+    expect(req.postDataJSON()).toMatchObject({ lang: "ko" });
     await pushState(page, "on");
     expect(await pushCalls(page)).toMatchObject({ subscribe: 1, on: "window" });
     expect(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length))).toBe(0);
