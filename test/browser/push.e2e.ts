@@ -71,9 +71,9 @@ async function room(names: string[], settings: { title?: string; url?: string } 
   return { id, people };
 }
 
-async function subscribe(p: Person, url = "https://host.example/page"): Promise<Device> {
+async function subscribe(p: Person, url = "https://host.example/page", lang?: string): Promise<Device> {
   const device = push.device();
-  const res = await call("/api/push/subscribe", { method: "POST", token: p.token, body: { subscription: device.subscription, url } });
+  const res = await call("/api/push/subscribe", { method: "POST", token: p.token, body: { subscription: device.subscription, url, lang } });
   expect(res).toEqual({ status: 201, body: { ok: true } });
   return device;
 }
@@ -264,25 +264,35 @@ describe("web push for calls", () => {
     await alice.close();
   });
 
-  it("answered on one device: every device the ring reached gets 'Call answered' with the same topic and tag, quietly, and no missed call", async () => {
+  it("answered on one device: every device the ring reached gets 'Call answered' with the same topic and tag, quietly, in its language", async () => {
     const { id, people } = await room(["Alice", "Bob"]);
-    const [phone, laptop] = [await subscribe(people.Bob!), await subscribe(people.Bob!)];
+    // The phone's widget showed Korean when it subscribed; the laptop's English.
+    const [phone, laptop] = [await subscribe(people.Bob!, undefined, "ko"), await subscribe(people.Bob!, undefined, "en")];
     const alice = await openRoomSocket(server.origin, id, people.Alice!.token);
     alice.send({ type: "call_start", callId: "call-push-4", to: people.Bob!.user, kind: "audio" });
     const rings = await push.until((all) => of(phone)(all).length >= 1 && of(laptop)(all).length >= 1, 15_000, "ring pushes");
     const topic = of(phone)(rings)[0]!.topic;
+    expect(of(phone)(rings)[0]!.payload?.notification).toMatchObject({ body: "음성 통화 수신", lang: "ko", actions: [{ title: "받기" }, { title: "거절" }] });
+    expect(of(laptop)(rings)[0]!.payload?.notification).toMatchObject({
+      body: "Incoming call",
+      lang: "en",
+      actions: [{ title: "Answer" }, { title: "Decline" }],
+    });
     // Bob opens the page from the ring (the room rings his new socket) and answers there.
     const bob = await openRoomSocket(server.origin, id, people.Bob!.token);
     await bob.waitFor((f) => f.type === "call" && f.call.phase === "ringing", "ringing on Bob's page");
     bob.send({ type: "call_accept", callId: "call-push-4" });
     await alice.waitFor((f) => f.type === "call" && f.call.phase === "connecting", "answered");
     const all = await push.until((got) => of(phone)(got).length >= 2 && of(laptop)(got).length >= 2, 15_000, "answered pushes");
-    for (const device of [phone, laptop]) {
+    for (const [device, words] of [
+      [phone, "통화를 받았습니다"],
+      [laptop, "Call answered"],
+    ] as const) {
       const [, answered] = of(device)(all);
       expect(answered).toMatchObject({ status: 201, vapid: true, urgency: "high", topic });
       expect(answered!.ttl).toBeLessThanOrEqual(60);
       const n = answered!.payload?.notification;
-      expect(n).toMatchObject({ title: "Alice", body: "Call answered", tag: topic, silent: true, data: { room: id, kind: "answered", call: "call-push-4" } });
+      expect(n).toMatchObject({ title: "Alice", body: words, tag: topic, silent: true, data: { room: id, kind: "answered", call: "call-push-4" } });
       expect(n.requireInteraction).toBeUndefined();
       expect(n.actions).toBeUndefined();
     }
