@@ -5,8 +5,10 @@
  * It follows stored entries (messages by others; a call the member missed) for members who are not
  * looking (no open socket here) and keeps one durable timer per member, `f:<user>`, due
  * FALLBACK_AFTER after the first entry they have not read. Entries arriving meanwhile join the same
- * window (the notice counts them and shows the newest); a read covering them all cancels it; a read
- * of part of them restarts the window for the rest. When it fires, the room checks again: still
+ * window without writing anything (a busy room would otherwise rewrite a row per member per message):
+ * when it fires, the notice counts the unread and shows the newest entry that concerns the member,
+ * read from the history then. A read covering everything cancels it; a read of part restarts the
+ * window for the rest. When it fires, the room checks again: still
  * unread, not looking, not muted, no inbox socket open (an open inbox counts as looking, as for push)
  * — then it raises the `fallback` room event, which the webhooks feature sends. Reason: `unread` when
  * push reached a device (the member has one and push is on), else `no_subscription`. Since a window
@@ -20,7 +22,7 @@ import { numberVar } from "../../env.ts";
 import type { MessageStore } from "../../messages-store.ts";
 import type { Reach } from "../../user/push-store.ts";
 import { webhookConfig } from "../../webhooks/config.ts";
-import { concerns, DEFAULT_FALLBACK_AFTER_SEC, extend, notice, type Pending } from "./notice.ts";
+import { concerns, DEFAULT_FALLBACK_AFTER_SEC, extend, notice, type Pending, opening } from "./notice.ts";
 
 /** How a room asks a user's object whether (and how) a notification reaches them. */
 export interface ReachDirectory {
@@ -29,6 +31,8 @@ export interface ReachDirectory {
 
 /** Without a directory (some tests) nobody has devices, mutes or an inbox. */
 const NOBODY: Reach = { muted: false, inboxOpen: false, devices: 0, url: null };
+/** How far back from the newest entry the notice looks for the newest one concerning the member. */
+const NEWEST_SCAN = 20;
 
 /**
  * `pushOn`: whether this room pushes (VAPID keys set and users' objects reachable); without push
@@ -50,13 +54,11 @@ export function fallback(ctx: RoomContext, messages: MessageStore, directory: Re
     for (const member of ctx.members.list()) {
       const mine = entries.filter((e) => e.seq > member.lastRead && concerns(e, member.user));
       if (mine.length === 0 || looking(member.user)) continue;
-      // A row already due is firing now (its notice covers its own entries): these start a new window.
+      // A window is open: these join it (read back when it fires). A row already due is firing now
+      // (its notice covers the entries up to its start): these start the next window.
       const row = ctx.timers.get(key(member.user));
-      const open = row && row.due > now ? row : null;
-      let pending = (open?.payload as Pending | undefined) ?? null;
-      for (const e of mine) pending = extend(pending, e);
-      // A new window is due FALLBACK_AFTER from now; a pending one keeps its time.
-      ctx.timers.set(key(member.user), open?.due ?? now + windowMs(), pending);
+      if (row && row.due > now) continue;
+      ctx.timers.set(key(member.user), now + windowMs(), opening(mine));
     }
   }
 
@@ -64,21 +66,36 @@ export function fallback(ctx: RoomContext, messages: MessageStore, directory: Re
     const row = ctx.timers.get(key(user));
     if (!row) return;
     const pending = row.payload as Pending;
-    if (seq >= pending.seq) return ctx.timers.clear(key(user));
+    if (messages.othersAfter(user, seq) === 0) return ctx.timers.clear(key(user));
     // They read part of it: they were here now; the rest gets a window of its own from this moment.
     if (seq >= pending.firstSeq) ctx.timers.set(key(user), Date.now() + windowMs(), { ...pending, firstSeq: seq + 1 });
   }
 
-  async function fire(user: string, pending: Pending) {
-    const stillUnread = () => {
-      const m = ctx.members.get(user);
-      return m !== null && m.lastRead < pending.seq && !looking(user);
-    };
+  /**
+   * The newest entry up to `upTo` that concerns `user` and is above their read position: among the
+   * latest entries, else the window's own first one; null when nothing concerning is unread.
+   */
+  function newest(user: string, upTo: number, pending: Pending): Pending | null {
+    const lastRead = ctx.members.get(user)?.lastRead ?? Number.POSITIVE_INFINITY;
+    const recent = messages.before(upTo + 1, NEWEST_SCAN).messages;
+    for (let i = recent.length - 1; i >= 0; i--) {
+      const e = recent[i]!;
+      if (e.seq <= lastRead) break;
+      if (concerns(e, user)) return extend(pending, e);
+    }
+    return pending.seq > lastRead ? pending : null;
+  }
+
+  async function fire(user: string, first: Pending) {
+    // Entries stored from now on start the next window: this notice covers those up to here.
+    const upTo = messages.lastSeq;
+    const stillUnread = () => !looking(user) && newest(user, upTo, first) !== null;
     if (!enabled || !stillUnread()) return;
     // Throws when the user's object cannot be reached: the timer retries, nothing was sent yet.
     const reach = directory ? await directory.reach(user, ctx.room) : NOBODY;
     // Read, came back, or muted while we asked.
-    if (reach.muted || reach.inboxOpen || !stillUnread()) return;
+    const pending = newest(user, upTo, first);
+    if (reach.muted || reach.inboxOpen || looking(user) || !pending) return;
     const member = ctx.members.get(user)!;
     const settings = ctx.settings.get();
     ctx.emit.fallback(

@@ -13,11 +13,11 @@ export const FALLBACK_PREVIEW_LENGTH = 140;
 /** A call ended this way without the callee taking it: for them it is a missed call (push says "Missed call" for the first two). */
 const MISSED = new Set(["missed", "cancelled", "busy"]);
 
-/** A member's pending fallback: the timer `f:<user>`'s payload. */
+/** A member's pending fallback: the timer `f:<user>`'s payload, written when its window opens. */
 export interface Pending {
   /** The first entry of the window (still unread when it ends → the fallback goes). */
   firstSeq: number;
-  /** The newest entry it covers, its author and text. */
+  /** The newest entry it covers (when written: the window's opening entries; the notice reads newer ones back), its author and text. */
   seq: number;
   kind: string;
   sender: { user: string; name: string };
@@ -36,15 +36,14 @@ export function concerns(entry: ChatMessage, member: string): boolean {
   return callee === member && typeof d?.outcome === "string" && MISSED.has(d.outcome);
 }
 
-/** The pending fallback after `entry`: a new one, or `existing` keeping its window and taking the newest entry. */
-export function extend(existing: Pending | null, entry: ChatMessage): Pending {
-  return {
-    firstSeq: existing?.firstSeq ?? entry.seq,
-    seq: entry.seq,
-    kind: entry.kind,
-    sender: { user: entry.user, name: entry.name },
-    text: entry.text,
-  };
+/** A new window's payload from the entries that opened it: its first seq, and its newest entry. */
+export function opening(entries: readonly ChatMessage[]): Pending {
+  return extend({ firstSeq: entries[0]!.seq } as Pending, entries.at(-1)!);
+}
+
+/** `pending`'s window with `entry` as its newest entry. */
+export function extend(pending: Pending, entry: ChatMessage): Pending {
+  return { firstSeq: pending.firstSeq, seq: entry.seq, kind: entry.kind, sender: { user: entry.user, name: entry.name }, text: entry.text };
 }
 
 /** One line of plain text, at most FALLBACK_PREVIEW_LENGTH code points (never half a character). */
