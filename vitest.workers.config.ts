@@ -22,6 +22,8 @@ export const TEST_VARS = {
   RATE_LIMIT_TOKEN_PER_MIN: "100000",
   RATE_LIMIT_SESSION_PER_MIN: "100000",
   INAPP_TALK_TEST_HOOKS: "true",
+  // Rooms above 6 members are read on demand by members' objects (party/features/inbox/large.test.ts).
+  INBOX_FANOUT_LIMIT: "6",
   // Calls: short timeouts so the tests see them fire.
   CALL_RING_TIMEOUT_SEC: "1.5",
   CALL_CONNECT_TIMEOUT_SEC: "1.5",

@@ -27,9 +27,9 @@ export interface UserRpc {
   /** A room's latest state for this user (rooms' inbox feature); an older `rev` than the stored one is ignored. */
   inboxUpdate(update: InboxUpdate): void;
   /** Inbox rows, newest activity first, after cursor `before`; `next` is the following page's cursor or null. */
-  inboxPage(before: string | null, limit: number): { conversations: Conversation[]; next: string | null };
+  inboxPage(before: string | null, limit: number): Promise<{ conversations: Conversation[]; next: string | null }>;
   /** Unread across the user's conversations. */
-  inboxUnread(): number;
+  inboxUnread(): Promise<number>;
   /** Whether the user has an inbox socket open now. */
   inboxOpen(): boolean;
   /** Test hooks only (INAPP_TALK_TEST_HOOKS=true; throws otherwise): update counts; `fail` refuses the next n updates. */
@@ -60,6 +60,10 @@ export interface RoomRpc {
   revoke(user: string, before: number): number;
   /** A callee declined a call from a push notification (signed action token checked by the Worker); false when it no longer rings. */
   declineCall(callId: string, user: string): boolean;
+  /** A member's inbox row as of now (a user's object reading a large room, see party/features/inbox); conversation null for a non-member. */
+  inboxRow(user: string): InboxUpdate;
+  /** The user has an inbox open until `until` (Unix ms), or closed it (null): a large room sends them live rows meanwhile. */
+  inboxWatch(user: string, until: number | null): void;
   /** Test hooks only (INAPP_TALK_TEST_HOOKS=true; throws otherwise). */
   probe(set?: { key: string; at: number; payload: unknown }): { fired: ProbeFired[]; timers: TimerRow[] };
 }

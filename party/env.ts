@@ -32,6 +32,8 @@ export interface RoomEnv extends WebhookVars {
   TOKEN_SECRET?: string;
   /** "off" turns the rooms' inbox feature off (a bench/diagnostic switch: members' inbox indexes stop following rooms). */
   INBOX_INDEX?: string;
+  /** Rooms with more members than this (default 100) are read by members' objects on demand, not written to on every message (party/features/inbox). */
+  INBOX_FANOUT_LIMIT?: string;
   /** "true" only in tests: registers the probe feature and its /api/_test routes. */
   INAPP_TALK_TEST_HOOKS?: string;
   /** The deployment's log of failed webhook deliveries (party/webhook-log.ts). */

@@ -32,6 +32,7 @@ import { RoomApi } from "./room-api.ts";
 import { SettingsStore, type RoomSettings } from "./settings-store.ts";
 import { Timers } from "./timers.ts";
 import { inboxDelivery } from "./user/inbox-delivery.ts";
+import type { InboxUpdate } from "./user/inbox-types.ts";
 
 type Handler = (conn: Conn, identity: Identity, frame: ClientMessage) => void;
 
@@ -291,6 +292,17 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
 
   declineCall(callId: string, user: string): boolean {
     return this.features.calls.decline(callId, user);
+  }
+
+  // ---- RPC for users' objects (their inbox reads a large room on demand) ----------------------
+
+  inboxRow(user: string): InboxUpdate {
+    if (!this.features.inbox) throw new Error("the inbox is off here (INBOX_INDEX=off)");
+    return this.features.inbox.row(user);
+  }
+
+  inboxWatch(user: string, until: number | null): void {
+    this.features.inbox?.watch(user, until);
   }
 
   /** Test hooks (INAPP_TALK_TEST_HOOKS=true only): set a probe timer, list the probe timers that fired. */

@@ -7,11 +7,12 @@
  */
 import { Server, type Connection, type ConnectionContext } from "partyserver";
 import { CLOSE_CODES, INBOX_PAGE_SIZE, parseInboxClientFrame, type ErrorCode, type InboxServerFrame, type ErrorFrame } from "../protocol/index.ts";
-import type { UserRpc } from "./contract.ts";
+import type { RoomRpc, UserRpc } from "./contract.ts";
 import { decodeIdentity, IDENTITY_HEADER, type Identity } from "./identity.ts";
 import { migrate, type Migration } from "./migrations/index.ts";
 import { PUSH_LANG_USER_MIGRATION, PUSH_USER_MIGRATION, PushStore, type Reach, type StoredSubscription } from "./user/push-store.ts";
 import { InboxStore, isInboxCursor, type InboxChange } from "./user/inbox-store.ts";
+import { InboxPull, WATCH_MS } from "./user/inbox-pull.ts";
 import type { InboxUpdate } from "./user/inbox-types.ts";
 
 export const USER_MIGRATIONS: readonly Migration[] = [
@@ -47,9 +48,19 @@ export const USER_MIGRATIONS: readonly Migration[] = [
   },
   PUSH_USER_MIGRATION,
   PUSH_LANG_USER_MIGRATION,
+  {
+    version: 6,
+    name: "inbox: rows read from large rooms",
+    // 1: the room is above INBOX_FANOUT_LIMIT and sends this row only on changes of its own (party/user/inbox-pull.ts).
+    statements: ["ALTER TABLE inbox ADD COLUMN pull INTEGER NOT NULL DEFAULT 0"],
+  },
 ];
 
-type Env = Record<string, unknown>;
+interface Env {
+  /** Rooms, read by large rooms' members' objects (party/user/inbox-pull.ts). */
+  Room?: DurableObjectNamespace<RoomRpc & Rpc.DurableObjectBranded>;
+  [name: string]: unknown;
+}
 type InboxConn = Connection<Identity>;
 
 export class User extends Server<Env> implements UserRpc {
@@ -60,6 +71,7 @@ export class User extends Server<Env> implements UserRpc {
   private readonly cooldowns = new Map<string, number>();
   private readonly pushStore: PushStore;
   private readonly inbox: InboxStore;
+  private readonly pull: InboxPull;
   /** Test hooks only: updates received, and how many of the next ones to refuse. */
   private readonly test = { updates: 0, failed: 0, failNext: 0 };
 
@@ -73,6 +85,13 @@ export class User extends Server<Env> implements UserRpc {
     for (const r of ctx.storage.sql.exec<{ room: string; until: number }>("SELECT room, until FROM cooldowns WHERE until > ?", now))
       this.cooldowns.set(r.room, r.until);
     this.inbox = new InboxStore(ctx.storage.sql);
+    const rooms = env.Room;
+    this.pull = new InboxPull(
+      this.inbox,
+      (room) => (rooms ? rooms.getByName(room) : null),
+      () => this.name,
+      (change) => this.push(change),
+    );
   }
 
   // ---- revocation and cool-downs (RPC from the Worker and rooms) ------------------------------
@@ -162,15 +181,35 @@ export class User extends Server<Env> implements UserRpc {
         throw new Error("test hook: inbox update refused on purpose");
       }
     }
+    // A room that just became large while an inbox is open: ask it for live rows too.
+    const newlyPulled = update.pull === true && this.inboxOpen() && !this.inbox.isPulled(update.room);
     this.push(this.inbox.apply(update));
+    if (newlyPulled) void this.pull.watch(Date.now() + WATCH_MS, [update.room]);
   }
 
-  inboxPage(before: string | null, limit: number) {
+  /** The host API's pages: the first reads large rooms first (later pages follow the same sort). */
+  async inboxPage(before: string | null, limit: number) {
+    if (before === null) await this.readRooms();
     return this.inbox.page(before, limit);
   }
 
-  inboxUnread(): number {
+  async inboxUnread(): Promise<number> {
+    await this.readRooms();
     return this.inbox.total;
+  }
+
+  /** Before the inbox is shown: once, the rooms this user opened that have no row yet; always, large rooms' current rows. */
+  private async readRooms() {
+    const sql = this.ctx.storage.sql;
+    if (sql.exec("SELECT 1 FROM settings WHERE key = 'inbox_backfilled'").toArray().length === 0) {
+      const missing = sql
+        .exec<{ room: string }>("SELECT room FROM rooms WHERE room NOT IN (SELECT room FROM inbox)")
+        .toArray()
+        .map((r) => r.room);
+      await this.pull.backfill(missing);
+      sql.exec("INSERT INTO settings (key, value) VALUES ('inbox_backfilled', ?) ON CONFLICT (key) DO NOTHING", Date.now());
+    }
+    await this.pull.refresh();
   }
 
   /** Whether an inbox socket of this user is open now (a push can be skipped when the user is looking). */
@@ -209,11 +248,42 @@ export class User extends Server<Env> implements UserRpc {
     return super.fetch(request);
   }
 
-  override onConnect(conn: InboxConn, ctx: ConnectionContext): void {
+  override async onConnect(conn: InboxConn, ctx: ConnectionContext): Promise<void> {
     const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
     if (!identity) return conn.close(CLOSE_CODES.forbidden, "unauthorized");
     conn.setState(identity);
+    await this.expireAt(identity.exp * 1000);
+    // Large rooms: live rows from now on, then their current rows, then the page (no message falls between).
+    await this.pull.watch(Date.now() + WATCH_MS);
+    await this.readRooms();
     send(conn, JSON.stringify(this.pageFrame(null, true)));
+  }
+
+  /** Arms the alarm for the earliest token expiry among open inbox sockets. */
+  private async expireAt(at: number) {
+    const armed = await this.ctx.storage.getAlarm();
+    if (armed === null || armed > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** A socket whose token expired is closed when it expires, not on its next frame; the next expiry is armed. */
+  override async onAlarm(): Promise<void> {
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const conn of this.getConnections<Identity>()) {
+      const exp = (conn.state?.exp ?? 0) * 1000;
+      if (exp > now) {
+        next = Math.min(next, exp);
+        continue;
+      }
+      sendError(conn, "expired", "Your session expired; reconnect with a fresh token.");
+      conn.close(CLOSE_CODES.expired, "expired");
+    }
+    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
+  }
+
+  override async onClose(conn: InboxConn): Promise<void> {
+    for (const other of this.getConnections()) if (other.id !== conn.id && other.readyState === WebSocket.READY_STATE_OPEN) return;
+    await this.pull.watch(null);
   }
 
   override onMessage(conn: InboxConn, raw: string | ArrayBuffer | ArrayBufferView): void {

@@ -9,7 +9,7 @@ import { calls, type Calls } from "./calls/index.ts";
 import type { InboxDeliver } from "../user/inbox-types.ts";
 import { chat } from "./chat/index.ts";
 import { fallback, type ReachDirectory } from "./fallback/index.ts";
-import { inbox } from "./inbox/index.ts";
+import { inbox, type Inbox } from "./inbox/index.ts";
 import { liveness, type Liveness } from "./liveness/index.ts";
 import { presence } from "./presence/index.ts";
 import { probe, type Probe } from "./probe/index.ts";
@@ -23,6 +23,8 @@ export interface Features {
   liveness: Liveness;
   /** The calls feature, for a decline that arrives from a push notification (not a socket). */
   calls: Calls;
+  /** The inbox feature, for users' objects reading a large room's row (null: INBOX_INDEX=off). */
+  inbox: Inbox | null;
   /** Only with INAPP_TALK_TEST_HOOKS=true. */
   probe: Probe | null;
 }
@@ -43,11 +45,12 @@ export function createFeatures(
   const pushed = push(contextFor("push"), users);
   const call = calls(contextFor("calls"), pushed.calls);
   const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages), call];
-  if (inboxDeliver) all.push(inbox(contextFor("inbox"), messages, inboxDeliver));
+  const index = inboxDeliver ? inbox(contextFor("inbox"), messages, inboxDeliver) : null;
+  if (index) all.push(index);
   all.push(pushed, fallback(contextFor("fallback"), messages, users, pushed.calls !== null));
   // Last: its join hook only reads, and it follows the others' events.
   all.push(webhooks(contextFor("webhooks"), messages));
   const probed = testHooks ? probe(contextFor("probe")) : null;
   if (probed) all.push(probed);
-  return { all, liveness: live, calls: call, probe: probed };
+  return { all, liveness: live, calls: call, inbox: index, probe: probed };
 }

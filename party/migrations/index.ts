@@ -144,6 +144,15 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE TABLE push_state (user TEXT PRIMARY KEY, last_at INTEGER NOT NULL)",
     ],
   },
+  {
+    version: 8,
+    name: "inbox: watchers of a large room",
+    statements: [
+      // Members whose inbox is open, until when: a room above INBOX_FANOUT_LIMIT sends live rows only
+      // to them (party/features/inbox/watchers.ts); the others' objects read the room on demand.
+      "CREATE TABLE inbox_watch (user TEXT PRIMARY KEY, until INTEGER NOT NULL)",
+    ],
+  },
 ];
 
 /** The storage a migration run needs (a Durable Object's, or a stand-in in tests). */

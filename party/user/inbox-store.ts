@@ -6,7 +6,7 @@
 import { parseConversation, type Conversation } from "../../protocol/index.ts";
 import type { InboxUpdate } from "./inbox-types.ts";
 
-type Row = { room: string; rev: number; removed: number; activity: number; unread: number; row: string };
+type Row = { room: string; rev: number; removed: number; activity: number; unread: number; row: string; pull: number };
 
 /** What applying an update did: null when nothing visible changed (older rev, or the same row again). */
 export type InboxChange = { room: string; conversation: Conversation | null } | null;
@@ -38,21 +38,34 @@ export class InboxStore {
     const row = conversation === null ? (existing?.row ?? "null") : JSON.stringify(conversation);
     const unread = conversation?.unread ?? 0;
     this.sql.exec(
-      `INSERT INTO inbox (room, rev, removed, activity, unread, row) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO inbox (room, rev, removed, activity, unread, row, pull) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (room) DO UPDATE SET rev = excluded.rev, removed = excluded.removed, activity = excluded.activity,
-         unread = excluded.unread, row = excluded.row`,
+         unread = excluded.unread, row = excluded.row, pull = excluded.pull`,
       update.room,
       update.rev,
       conversation === null ? 1 : 0,
       update.activity,
       unread,
       row,
+      update.pull === true && conversation !== null ? 1 : 0,
     );
     this.totalUnread += unread - (visibleBefore ? existing.unread : 0);
     if (conversation === null) return visibleBefore ? { room: update.room, conversation: null } : null;
     // A room that re-sends the same state (a presence flap, a retried flush) changes nothing on screen.
     if (visibleBefore && existing.row === row && existing.activity === update.activity) return null;
     return { room: update.room, conversation };
+  }
+
+  /** The large rooms (see party/features/inbox) whose rows are read from the room on demand. */
+  pulled(): string[] {
+    return this.sql
+      .exec<{ room: string }>("SELECT room FROM inbox WHERE removed = 0 AND pull = 1")
+      .toArray()
+      .map((r) => r.room);
+  }
+
+  isPulled(room: string): boolean {
+    return this.sql.exec<{ pull: number }>("SELECT pull FROM inbox WHERE room = ? AND removed = 0", room).toArray()[0]?.pull === 1;
   }
 
   /** Rows newest activity first, after `before` (a cursor from an earlier page), and the next cursor. */

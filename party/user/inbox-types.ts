@@ -16,6 +16,12 @@ export interface InboxUpdate {
   activity: number;
   /** The row, or null when the user is no longer a member (removed by the host): the row leaves the inbox. */
   conversation: Conversation | null;
+  /**
+   * The room is large (above INBOX_FANOUT_LIMIT members): it no longer sends this row on every
+   * message, so the user's object reads it from the room (`inboxRow`) before showing it, and asks
+   * for live rows (`inboxWatch`) while an inbox socket is open. Absent: false.
+   */
+  pull?: boolean;
 }
 
 /** Sends one update to one user's object; rejects when it could not be delivered (the room retries). */
