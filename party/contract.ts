@@ -11,7 +11,7 @@ import type { Member } from "./members-store.ts";
 import type { RoomInfo } from "./room-api.ts";
 import type { RoomSettings } from "./settings-store.ts";
 import type { TimerRow } from "./timers.ts";
-import type { StoredSubscription } from "./user/push-store.ts";
+import type { Reach, StoredSubscription } from "./user/push-store.ts";
 import type { InboxUpdate } from "./user/inbox-types.ts";
 
 /** What the Worker asks of a user's object (party/user.ts). */
@@ -42,6 +42,8 @@ export interface UserRpc {
   pushMuted(room: string): boolean;
   /** The devices a room should push to now: none when the room is muted or the inbox is open. */
   pushTargets(room: string): StoredSubscription[];
+  /** Why a room's notification would or would not reach this user now (muted, inbox open, how many devices): the fallback's question. */
+  reach(room: string): Reach;
 }
 
 export interface RoomRpc {

@@ -26,6 +26,8 @@ export interface RoomEnv extends WebhookVars {
   PUSH_ENABLED?: string;
   /** At most one message push per room per member per this many seconds (default 30). */
   PUSH_MIN_INTERVAL?: string;
+  /** Seconds a member who is not looking has to read before `notification.fallback` goes (default 300). */
+  FALLBACK_AFTER?: string;
   /** HS256 key of room tokens; rooms derive the key of push action tokens (Decline) from it. */
   TOKEN_SECRET?: string;
   /** "off" turns the rooms' inbox feature off (a bench/diagnostic switch: members' inbox indexes stop following rooms). */

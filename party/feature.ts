@@ -65,6 +65,30 @@ export interface RoomEvents {
   changed(what: "settings" | "members", user?: string, by?: "host" | "self"): void;
   /** A call started ringing; it rings until `until` (Unix ms). Its end is a stored `call` entry. */
   ringing(call: CallState, until: number): void;
+  /** A member push could not reach (or whose pushed entry stayed unread) should be told another way (features/fallback). */
+  fallback(notice: FallbackNotice): void;
+}
+
+/**
+ * "Reach this member another way": the webhooks feature sends it as `notification.fallback`.
+ * `reason`: they have no push device (or push is off), or what was pushed is still unread.
+ */
+export interface FallbackNotice {
+  user: string;
+  /** The room's title, else the sender's name. */
+  title: string;
+  /** Who wrote the newest entry it covers (the caller, for a missed call). */
+  sender: { user: string; name: string };
+  /** That entry's plain text, one line, cut to FALLBACK_PREVIEW_LENGTH code points. */
+  preview: string;
+  /** The room's `url`, else the page of the member's most recent push subscription, else null. */
+  url: string | null;
+  reason: "no_subscription" | "unread";
+  /** Entries from others the member has not read. */
+  entries: number;
+  /** The newest entry it covers and its kind (`call`: a missed call). */
+  seq: number;
+  kind: string;
 }
 
 /** Handlers for the client frame types a feature owns, each typed by its frame. */

@@ -53,6 +53,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     read: (user, seq) => this.raise("read", (on) => on.read?.(user, seq)),
     changed: (what, user, by) => this.raise("changed", (on) => on.changed?.(what, user, by)),
     ringing: (call, until) => this.raise("ringing", (on) => on.ringing?.(call, until)),
+    fallback: (notice) => this.raise("fallback", (on) => on.fallback?.(notice)),
   };
   private readonly limiter: UserLimiter;
 
@@ -74,7 +75,11 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
       env.INAPP_TALK_TEST_HOOKS === "true",
       inboxDelivery(env),
       users
-        ? { targets: (user, room) => users.getByName(user).pushTargets(room), gone: (user, endpoint) => users.getByName(user).pushUnsubscribe(endpoint) }
+        ? {
+            targets: (user, room) => users.getByName(user).pushTargets(room),
+            gone: (user, endpoint) => users.getByName(user).pushUnsubscribe(endpoint),
+            reach: (user, room) => users.getByName(user).reach(room),
+          }
         : null,
     );
     for (const feature of this.features.all) this.register(feature);

@@ -10,7 +10,7 @@ import { CLOSE_CODES, INBOX_PAGE_SIZE, parseInboxClientFrame, type ErrorCode, ty
 import type { RoomRpc, UserRpc } from "./contract.ts";
 import { decodeIdentity, IDENTITY_HEADER, type Identity } from "./identity.ts";
 import { migrate, type Migration } from "./migrations/index.ts";
-import { PUSH_USER_MIGRATION, PushStore, type StoredSubscription } from "./user/push-store.ts";
+import { PUSH_LANG_USER_MIGRATION, PUSH_USER_MIGRATION, PushStore, type Reach, type StoredSubscription } from "./user/push-store.ts";
 import { InboxStore, isInboxCursor, type InboxChange } from "./user/inbox-store.ts";
 import { InboxPull, WATCH_MS } from "./user/inbox-pull.ts";
 import type { InboxUpdate } from "./user/inbox-types.ts";
@@ -47,6 +47,7 @@ export const USER_MIGRATIONS: readonly Migration[] = [
     ],
   },
   PUSH_USER_MIGRATION,
+  PUSH_LANG_USER_MIGRATION,
   {
     version: 6,
     name: "inbox: rows read from large rooms",
@@ -160,6 +161,12 @@ export class User extends Server<Env> implements UserRpc {
   pushTargets(room: string): StoredSubscription[] {
     if (this.pushStore.muted(room) || this.inboxOpen()) return [];
     return this.pushStore.list();
+  }
+
+  /** The three answers `pushTargets` folds into an empty list, told apart (rooms' fallback feature). */
+  reach(room: string): Reach {
+    const devices = this.pushStore.list();
+    return { muted: this.pushStore.muted(room), inboxOpen: this.inboxOpen(), devices: devices.length, url: devices[0]?.url ?? null };
   }
 
   // ---- the inbox index (RPC from rooms and the Worker) ------------------------------------------

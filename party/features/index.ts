@@ -8,6 +8,7 @@ import type { MessageStore } from "../messages-store.ts";
 import { calls, type Calls } from "./calls/index.ts";
 import type { InboxDeliver } from "../user/inbox-types.ts";
 import { chat } from "./chat/index.ts";
+import { fallback, type ReachDirectory } from "./fallback/index.ts";
 import { inbox, type Inbox } from "./inbox/index.ts";
 import { liveness, type Liveness } from "./liveness/index.ts";
 import { presence } from "./presence/index.ts";
@@ -31,14 +32,14 @@ export interface Features {
 /**
  * `contextFor(name)` gives each feature its own context (its timers are namespaced by name).
  * `inboxDeliver` reaches members' user objects; null turns the inbox feature off (INBOX_INDEX=off).
- * `users` reaches users' objects for push subscriptions; null where there are none (some tests).
+ * `users` reaches users' objects for push subscriptions and reachability; null where there are none (some tests).
  */
 export function createFeatures(
   contextFor: (name: string) => RoomContext,
   messages: MessageStore,
   testHooks: boolean,
   inboxDeliver: InboxDeliver | null,
-  users: PushDirectory | null = null,
+  users: (PushDirectory & ReachDirectory) | null = null,
 ): Features {
   const live = liveness(contextFor("liveness"), messages);
   const pushed = push(contextFor("push"), users);
@@ -46,7 +47,7 @@ export function createFeatures(
   const all = [live, presence(contextFor("presence")), reads(contextFor("reads"), messages), chat(contextFor("chat"), messages), call];
   const index = inboxDeliver ? inbox(contextFor("inbox"), messages, inboxDeliver) : null;
   if (index) all.push(index);
-  all.push(pushed);
+  all.push(pushed, fallback(contextFor("fallback"), messages, users, pushed.calls !== null));
   // Last: its join hook only reads, and it follows the others' events.
   all.push(webhooks(contextFor("webhooks"), messages));
   const probed = testHooks ? probe(contextFor("probe")) : null;

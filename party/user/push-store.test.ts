@@ -61,3 +61,38 @@ describe("user schema v4: push subscriptions and mutes", () => {
     expect(kept).not.toContain(device(4).endpoint);
   });
 });
+
+describe("user schema v5: each device's language", () => {
+  it("upgrades a v4 object: its devices stay (English), a re-subscribe sets the language and a later one without it clears it", async () => {
+    const name = "pre-lang-user";
+    await runInDurableObject(users().getByName(name), (_user: User, state) => {
+      const sql = state.storage.sql;
+      const tables = sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'")
+        .toArray();
+      for (const { name: t } of tables) sql.exec(`DROP TABLE "${t}"`);
+      expect(
+        migrate(
+          state.storage,
+          USER_MIGRATIONS.filter((m) => m.version <= 4),
+        ),
+      ).toBe(4);
+      sql.exec("INSERT INTO push_subscriptions (endpoint, p256dh, auth, url, updated_at) VALUES (?, 'k1', 'a1', 'https://h.example/', 1)", device(1).endpoint);
+      sql.exec("INSERT INTO push_mutes (room, at) VALUES ('muted-room', 1)");
+    });
+    await abortAllDurableObjects();
+    const stub = users().getByName(name);
+    expect(await stub.pushTargets("r")).toEqual([device(1)]);
+    expect(await stub.pushMuted("muted-room")).toBe(true);
+    await stub.pushSubscribe({ ...device(1), lang: "ko" });
+    await stub.pushSubscribe({ ...device(2), lang: "en" });
+    expect(await stub.pushTargets("r")).toEqual(
+      expect.arrayContaining([
+        { ...device(1), lang: "ko" },
+        { ...device(2), lang: "en" },
+      ]),
+    );
+    await stub.pushSubscribe(device(1));
+    expect((await stub.pushTargets("r")).find((d) => d.endpoint === device(1).endpoint)).toEqual(device(1));
+  });
+});

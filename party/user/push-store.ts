@@ -6,11 +6,32 @@
  */
 import type { Migration } from "../migrations/index.ts";
 
-/** A browser's PushSubscription (keys base64url) and the page a notification opens when the room has no `url`. */
+/** The languages push notifications are written in (the widget's `lang`). */
+export const PUSH_LANGS = ["en", "ko"] as const;
+export type PushLang = (typeof PUSH_LANGS)[number];
+export const isPushLang = (v: unknown): v is PushLang => typeof v === "string" && (PUSH_LANGS as readonly string[]).includes(v);
+
+/**
+ * A browser's PushSubscription (keys base64url), the page a notification opens when the room has no
+ * `url`, and the language its notifications are written in (absent: English).
+ */
 export interface StoredSubscription {
   endpoint: string;
   keys: { p256dh: string; auth: string };
   url: string;
+  lang?: PushLang;
+}
+
+/** What a room may know of a user's reachability, without the devices' keys. */
+export interface Reach {
+  /** The user muted this room's notifications. */
+  muted: boolean;
+  /** An inbox socket of theirs is open: they are looking (as push treats it). */
+  inboxOpen: boolean;
+  /** Push subscriptions (devices) the user has. */
+  devices: number;
+  /** The page of the most recently updated subscription (a notification's fallback URL), or null. */
+  url: string | null;
 }
 
 /**
@@ -35,7 +56,14 @@ export const PUSH_USER_MIGRATION: Migration = {
   ],
 };
 
-type Row = { endpoint: string; p256dh: string; auth: string; url: string };
+/** User schema version 5: each device's language (NULL for devices subscribed before it: English). */
+export const PUSH_LANG_USER_MIGRATION: Migration = {
+  version: 5,
+  name: "push subscription language",
+  statements: ["ALTER TABLE push_subscriptions ADD COLUMN lang TEXT"],
+};
+
+type Row = { endpoint: string; p256dh: string; auth: string; url: string; lang: string | null };
 
 export class PushStore {
   constructor(private readonly sql: SqlStorage) {}
@@ -43,12 +71,14 @@ export class PushStore {
   /** Adds or updates a device; returns how many the user has now. */
   subscribe(sub: StoredSubscription, now: number): number {
     this.sql.exec(
-      `INSERT INTO push_subscriptions (endpoint, p256dh, auth, url, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth, url = excluded.url, updated_at = excluded.updated_at`,
+      `INSERT INTO push_subscriptions (endpoint, p256dh, auth, url, lang, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth, url = excluded.url, lang = excluded.lang,
+         updated_at = excluded.updated_at`,
       sub.endpoint,
       sub.keys.p256dh,
       sub.keys.auth,
       sub.url,
+      sub.lang ?? null,
       now,
     );
     this.sql.exec(
@@ -66,9 +96,9 @@ export class PushStore {
 
   list(): StoredSubscription[] {
     return this.sql
-      .exec<Row>("SELECT endpoint, p256dh, auth, url FROM push_subscriptions ORDER BY updated_at DESC, endpoint")
+      .exec<Row>("SELECT endpoint, p256dh, auth, url, lang FROM push_subscriptions ORDER BY updated_at DESC, endpoint")
       .toArray()
-      .map((r) => ({ endpoint: r.endpoint, keys: { p256dh: r.p256dh, auth: r.auth }, url: r.url }));
+      .map((r) => ({ endpoint: r.endpoint, keys: { p256dh: r.p256dh, auth: r.auth }, url: r.url, ...(isPushLang(r.lang) ? { lang: r.lang } : {}) }));
   }
 
   count(): number {

@@ -1,9 +1,11 @@
 /**
  * The events a room sends to webhooks and their `data` shapes (documented in README.md, "Webhooks").
  * The payload follows Standard Webhooks: `{ type, timestamp, data }`, timestamp ISO 8601.
- * `message.*`, `call.*` and `member.*` are records for the host's systems, not notifications.
+ * `message.*`, `call.*` and `member.*` are records for the host's systems, not notifications;
+ * `notification.fallback` is one: "tell this person another way" (party/features/fallback/).
  */
 import type { CallParty, CallState, ChatMessage, EntryData } from "../../protocol/index.ts";
+import type { FallbackNotice } from "../feature.ts";
 
 export interface MessageCreated {
   room: string;
@@ -42,8 +44,22 @@ export interface MemberData {
   by: "host" | "self";
 }
 
+export interface FallbackData {
+  user: string;
+  room: string;
+  title: string;
+  sender: CallParty;
+  preview: string;
+  url: string | null;
+  reason: "no_subscription" | "unread";
+  entries: number;
+  seq: number;
+  kind: string;
+}
+
 export type WebhookEvent =
   | { type: "message.created"; data: MessageCreated }
+  | { type: "notification.fallback"; data: FallbackData }
   | { type: "call.started" | "call.ended" | "call.missed"; data: CallData }
   | { type: "member.joined" | "member.removed"; data: MemberData };
 
@@ -94,4 +110,22 @@ export function callEnded(room: string, m: ChatMessage): WebhookEvent[] {
 
 export function memberEvent(type: "member.joined" | "member.removed", room: string, user: string, name: string, by: "host" | "self"): WebhookEvent {
   return { type, data: { room, user, name, by } };
+}
+
+export function notificationFallback(room: string, n: FallbackNotice): WebhookEvent {
+  return {
+    type: "notification.fallback",
+    data: {
+      user: n.user,
+      room,
+      title: n.title,
+      sender: n.sender,
+      preview: n.preview,
+      url: n.url,
+      reason: n.reason,
+      entries: n.entries,
+      seq: n.seq,
+      kind: n.kind,
+    },
+  };
 }

@@ -165,6 +165,7 @@ interface Shown {
   tag: string;
   data: any;
   requireInteraction: boolean;
+  silent: boolean;
   actions: string[];
 }
 
@@ -176,6 +177,7 @@ const shownNotifications = (w: Worker): Promise<Shown[]> =>
       tag: n.tag,
       data: n.data,
       requireInteraction: n.requireInteraction,
+      silent: n.silent,
       actions: (n.actions as Array<{ action: string }>).map((a) => a.action),
     })),
   );
@@ -259,6 +261,7 @@ describe("web push in the browser (push attribute, service worker)", () => {
     expect(req.postDataJSON()).toEqual({
       subscription: { endpoint: endpoint.subscription.endpoint, expirationTime: null, keys: endpoint.subscription.keys },
       url: pageUrl,
+      lang: "en",
     });
     await pushState(page, "on", false);
     await offer.waitFor({ state: "detached" });
@@ -375,6 +378,38 @@ describe("web push in the browser (push attribute, service worker)", () => {
     );
     await worker.evaluate(async () => ((await (self as any).registration.getNotifications()) as Notification[]).forEach((n) => n.close()));
     caller.close();
+  });
+
+  it("a ring answered elsewhere (another device or tab) turns quietly into 'Call answered' under the same tag", async () => {
+    const caller = await rawMember(room, bob);
+    const id = callId();
+    caller.send({ type: "call_start", callId: id, to: alice.user, kind: "audio" });
+    const ring = await received(endpoint, (p) => p?.notification?.data?.call === id && p.notification.data.kind === "ring");
+    await deliver(ctx, ring.payload);
+    const worker = await ourWorker(ctx);
+    await eventually(async () => expect((await shownNotifications(worker)).map((n) => n.data?.kind)).toEqual(["ring"]));
+    // Alice answers on another device: a socket of hers that the room rings on join.
+    const other = await rawMember(room, alice);
+    await other.waitFor((f) => f.type === "call" && f.call.callId === id && f.call.phase === "ringing", "ringing elsewhere");
+    other.send({ type: "call_accept", callId: id });
+    const answered = await received(endpoint, (p) => p?.notification?.data?.call === id && p.notification.data.kind === "answered");
+    await deliver(ctx, answered.payload);
+    await eventually(async () =>
+      expect(await shownNotifications(worker)).toEqual([
+        expect.objectContaining({
+          body: "Call answered",
+          tag: ring.payload.notification.tag,
+          requireInteraction: false,
+          silent: true,
+          actions: [],
+          data: expect.objectContaining({ kind: "answered", call: id }),
+        }),
+      ]),
+    );
+    await worker.evaluate(async () => ((await (self as any).registration.getNotifications()) as Notification[]).forEach((n) => n.close()));
+    other.send({ type: "call_hangup", callId: id });
+    caller.close();
+    other.close();
   });
 
   it("Answer: with no tab open the worker opens the page with the answer hint; the page opened that way answers the ringing call", async () => {
@@ -537,7 +572,10 @@ describe("web push: blocked, Safari's declarative path, the demo's worker", () =
     expect(await part(page, "push-status").textContent()).toMatch(/[\uac00-\ud7a3]/);
     const posted = page.waitForRequest((r) => r.url() === `${server()}/api/push/subscribe`);
     await part(page, "push-toggle").click();
-    expect((await (await posted).response())?.status()).toBe(201);
+    const req = await posted;
+    expect((await req.response())?.status()).toBe(201);
+    // The page shows Korean: its notifications are written in Korean.
+    expect(req.postDataJSON()).toMatchObject({ lang: "ko" });
     await pushState(page, "on");
     expect(await pushCalls(page)).toMatchObject({ subscribe: 1, on: "window" });
     expect(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length))).toBe(0);

@@ -71,9 +71,9 @@ async function room(names: string[], settings: { title?: string; url?: string } 
   return { id, people };
 }
 
-async function subscribe(p: Person, url = "https://host.example/page"): Promise<Device> {
+async function subscribe(p: Person, url = "https://host.example/page", lang?: string): Promise<Device> {
   const device = push.device();
-  const res = await call("/api/push/subscribe", { method: "POST", token: p.token, body: { subscription: device.subscription, url } });
+  const res = await call("/api/push/subscribe", { method: "POST", token: p.token, body: { subscription: device.subscription, url, lang } });
   expect(res).toEqual({ status: 201, body: { ok: true } });
   return device;
 }
@@ -249,11 +249,60 @@ describe("web push for calls", () => {
     expect(await call("/api/calls/decline", { method: "POST", body: { token } })).toEqual({ status: 200, body: { ok: true, declined: true } });
     const ended = await alice.waitFor((f) => f.type === "call" && f.call.phase === "ended", "declined");
     expect(ended.call.reason).toBe("declined");
-    // Declined, not missed: no missed-call push follows.
+    // Declined, not missed: the ring turns quietly into "Call declined" (same topic and tag), no missed-call push.
+    const [, declined] = of(bob)(await push.until((all) => of(bob)(all).length >= 2, 15_000, "declined push"));
+    expect(declined).toMatchObject({ status: 201, topic: ring!.topic, urgency: "high" });
+    expect(declined!.payload?.notification).toMatchObject({
+      body: "Call declined",
+      tag: ring!.topic,
+      silent: true,
+      data: { kind: "declined", call: "call-push-2" },
+    });
     await sleep(1500);
-    expect(push.received(bob.id)).toHaveLength(1);
+    expect(push.received(bob.id)).toHaveLength(2);
     expect(await call("/api/calls/decline", { method: "POST", body: { token } })).toEqual({ status: 200, body: { ok: true, declined: false } });
     await alice.close();
+  });
+
+  it("answered on one device: every device the ring reached gets 'Call answered' with the same topic and tag, quietly, in its language", async () => {
+    const { id, people } = await room(["Alice", "Bob"]);
+    // The phone's widget showed Korean when it subscribed; the laptop's English.
+    const [phone, laptop] = [await subscribe(people.Bob!, undefined, "ko"), await subscribe(people.Bob!, undefined, "en")];
+    const alice = await openRoomSocket(server.origin, id, people.Alice!.token);
+    alice.send({ type: "call_start", callId: "call-push-4", to: people.Bob!.user, kind: "audio" });
+    const rings = await push.until((all) => of(phone)(all).length >= 1 && of(laptop)(all).length >= 1, 15_000, "ring pushes");
+    const topic = of(phone)(rings)[0]!.topic;
+    expect(of(phone)(rings)[0]!.payload?.notification).toMatchObject({ body: "음성 통화 수신", lang: "ko", actions: [{ title: "받기" }, { title: "거절" }] });
+    expect(of(laptop)(rings)[0]!.payload?.notification).toMatchObject({
+      body: "Incoming call",
+      lang: "en",
+      actions: [{ title: "Answer" }, { title: "Decline" }],
+    });
+    // Bob opens the page from the ring (the room rings his new socket) and answers there.
+    const bob = await openRoomSocket(server.origin, id, people.Bob!.token);
+    await bob.waitFor((f) => f.type === "call" && f.call.phase === "ringing", "ringing on Bob's page");
+    bob.send({ type: "call_accept", callId: "call-push-4" });
+    await alice.waitFor((f) => f.type === "call" && f.call.phase === "connecting", "answered");
+    const all = await push.until((got) => of(phone)(got).length >= 2 && of(laptop)(got).length >= 2, 15_000, "answered pushes");
+    for (const [device, words] of [
+      [phone, "통화를 받았습니다"],
+      [laptop, "Call answered"],
+    ] as const) {
+      const [, answered] = of(device)(all);
+      expect(answered).toMatchObject({ status: 201, vapid: true, urgency: "high", topic });
+      expect(answered!.ttl).toBeLessThanOrEqual(60);
+      const n = answered!.payload?.notification;
+      expect(n).toMatchObject({ title: "Alice", body: words, tag: topic, silent: true, data: { room: id, kind: "answered", call: "call-push-4" } });
+      expect(n.requireInteraction).toBeUndefined();
+      expect(n.actions).toBeUndefined();
+    }
+    // Hung up after connecting: nothing more for the devices.
+    bob.send({ type: "call_hangup", callId: "call-push-4" });
+    await alice.waitFor((f) => f.type === "call" && f.call.phase === "ended", "ended");
+    await sleep(1500);
+    expect(push.received(phone.id)).toHaveLength(2);
+    expect(push.received(laptop.id)).toHaveLength(2);
+    await Promise.all([alice.close(), bob.close()]);
   });
 
   it("a call to an offline member without devices is refused at once, as before push", async () => {

@@ -279,3 +279,79 @@ describe("webhooks", () => {
     ivan.close();
   });
 });
+
+// notification.fallback through a real room, its durable timer and the user objects, to the real
+// receiver. Its own server: a short FALLBACK_AFTER would add fallbacks to the rooms of the tests above.
+describe("notification.fallback", () => {
+  const AFTER_SEC = 1.5;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  let fb: Wrangler;
+  let fbHttp: string;
+
+  beforeAll(async () => {
+    const dir = userTmp("webhooks-fallback");
+    fb = await startWrangler({
+      port: await freePort(),
+      persistTo: join(dir, "state"),
+      logDir: dir,
+      name: "webhooks-fallback",
+      vars: { WEBHOOK_URLS: `${receiver.url}/hooks`, WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_SCALE: String(SCALE), FALLBACK_AFTER: String(AFTER_SEC) },
+    });
+    fbHttp = fb.origin.replace("localhost", "127.0.0.1");
+  });
+  afterAll(async () => {
+    await fb?.stop();
+  });
+
+  it("one fallback, a window after the message, for the member who was away and did not read; none for one looking or one who read", async () => {
+    const room = uniqueRoom("wh-fallback");
+    const put = (path: string, body: unknown) =>
+      fetch(`${fbHttp}${path}`, { method: "PUT", headers: auth, body: JSON.stringify(body) }).then((r) => expect(r.status).toBe(200));
+    await put(`/api/rooms/${room}`, { title: "Order #7", url: "https://shop.example/orders/7" });
+    for (const user of ["bob", "carol", "dave"]) await put(`/api/rooms/${room}/members/${user}`, { name: user.toUpperCase() });
+    const open = async (user: string) => {
+      const token = await mintToken(fb.origin, { user, name: `${user} name`, rooms: [room] });
+      const ws = new WebSocket(`${fbHttp.replace("http", "ws")}/parties/room/${room}?token=${encodeURIComponent(token)}&v=${PROTOCOL_VERSION}`);
+      const frames: any[] = [];
+      ws.on("message", (data) => frames.push(JSON.parse(String(data))));
+      await new Promise<void>((resolve, reject) => {
+        ws.once("open", () => resolve());
+        ws.once("error", reject);
+      });
+      await eventually(() => expect(frames.some((f) => f.type === "welcome")).toBe(true), 10_000);
+      return { ws, frames };
+    };
+    const alice = await open("alice");
+    const carol = await open("carol");
+    const sent = Date.now();
+    alice.ws.send(JSON.stringify({ type: "send", id: "msg-fb-1", text: "Is the blue one still available?" }));
+    const ack = await eventually(() => alice.frames.find((f) => f.type === "ack") ?? Promise.reject(new Error("no ack")), 10_000);
+    // dave comes by and reads it within the window, then leaves.
+    const dave = await open("dave");
+    dave.ws.send(JSON.stringify({ type: "read", seq: ack.seq }));
+    await eventually(() => expect(dave.frames.some((f) => f.type === "reads" && f.reads.some((r: any) => r.user === "dave" && r.seq === ack.seq))).toBe(true));
+    dave.ws.close();
+
+    await eventually(() => expect(receiver.forRoom(room).some((d) => d.type === "notification.fallback")).toBe(true), 15_000);
+    const first = receiver.forRoom(room).find((d) => d.type === "notification.fallback")!;
+    expect(first.at - sent).toBeGreaterThanOrEqual(AFTER_SEC * 1000 - 100);
+    expect(first.data).toEqual({
+      user: "bob",
+      room,
+      title: "Order #7",
+      sender: { user: "alice", name: "alice name" },
+      preview: "Is the blue one still available?",
+      url: "https://shop.example/orders/7",
+      reason: "no_subscription",
+      entries: 1,
+      seq: ack.seq,
+      kind: "text",
+    });
+    // Nothing more: not twice for bob, nothing for carol (looking) or dave (read in time).
+    await sleep(AFTER_SEC * 1000 + 1000);
+    expect(receiver.forRoom(room).filter((d) => d.type === "notification.fallback")).toHaveLength(1);
+    expect(receiver.invalid).toEqual([]);
+    alice.ws.close();
+    carol.ws.close();
+  });
+});

@@ -40,9 +40,9 @@ export async function publicKey(ctx: Ctx): Promise<string | null> {
   }
 }
 
-/** Stores this device's subscription for the token's user; `url` is the page a click opens. */
-export async function postSubscription(ctx: Ctx, subscription: PushSubscriptionJSON, url: string): Promise<void> {
-  await call(ctx, "POST", "subscribe", { subscription, url });
+/** Stores this device's subscription for the token's user; `url` is the page a click opens, `lang` the notifications' language. */
+export async function postSubscription(ctx: Ctx, subscription: PushSubscriptionJSON, url: string, lang: string): Promise<void> {
+  await call(ctx, "POST", "subscribe", { subscription, url, lang });
 }
 
 export async function postUnsubscribe(ctx: Ctx, endpoint: string): Promise<void> {

@@ -11,7 +11,7 @@ import type { MessageKey } from "../i18n/index.ts";
 import { ANSWER_HASH } from "../sw/payload.ts";
 import { mute, postSubscription, postUnsubscribe, publicKey } from "./api.ts";
 import { clearNotifications, madeWithKey, manager, pushPath, subscribe, workerPlace, type WorkerPlace } from "./browser.ts";
-import { dismissOffer, forgetEndpoint, offerDismissed, postedEndpoint, recordPosted } from "./record.ts";
+import { dismissOffer, forgetEndpoint, offerDismissed, postedEndpoint, postedLang, recordPosted } from "./record.ts";
 
 /** `unavailable`: the server has no web push configured, so nothing is shown. */
 export type PushState = "loading" | "unavailable" | PushStateName;
@@ -99,8 +99,8 @@ export class PushController implements ReactiveController {
       const sub = Notification.permission === "granted" ? await pm?.getSubscription() : null;
       const posted = postedEndpoint(this.ctx.server(), this.user);
       if (!sub || !posted || !madeWithKey(sub, this.key)) return this.set("off");
-      // The browser replaced the subscription since this user turned notifications on: post the new one.
-      if (posted !== sub.endpoint) await this.post(sub);
+      // The browser replaced the subscription, or the page now shows another language: post it again.
+      if (posted !== sub.endpoint || postedLang(this.ctx.server(), this.user) !== this.ctx.host.language) await this.post(sub);
       this.muted = await mute(this.ctx, this.room).catch(() => false);
       this.set("on");
       void clearNotifications(this.path, this.place, this.room);
@@ -214,8 +214,9 @@ export class PushController implements ReactiveController {
   }
 
   private async post(sub: PushSubscription): Promise<void> {
-    await postSubscription(this.ctx, sub.toJSON(), location.href);
-    recordPosted(this.ctx.server(), this.user, sub.endpoint);
+    const lang = this.ctx.host.language;
+    await postSubscription(this.ctx, sub.toJSON(), location.href, lang);
+    recordPosted(this.ctx.server(), this.user, sub.endpoint, lang);
   }
 
   private sent(): void {

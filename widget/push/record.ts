@@ -30,9 +30,13 @@ const id = (server: string, user: string) => `${server}|${user}`;
 /** The endpoint this user posted from this browser, if any. */
 export const postedEndpoint = (server: string, user: string): string | undefined => read()[id(server, user)];
 
-export function recordPosted(server: string, user: string, endpoint: string): void {
-  write({ ...read(), [id(server, user)]: endpoint });
+/** The endpoint, and the language it was posted with under a key of its own (records from before languages have none). */
+export function recordPosted(server: string, user: string, endpoint: string, lang: string): void {
+  write({ ...read(), [id(server, user)]: endpoint, [`${id(server, user)}|lang`]: lang });
 }
+
+/** The language this user's subscription was posted with from this browser (undefined: none yet, or before languages). */
+export const postedLang = (server: string, user: string): string | undefined => read()[`${id(server, user)}|lang`];
 
 /** The browser subscription is gone: nobody is subscribed with it any more. */
 export function forgetEndpoint(endpoint: string): void {

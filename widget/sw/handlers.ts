@@ -42,22 +42,25 @@ export function readPush(event: PushEvent): PushNotice | null {
 
 /**
  * Shows (or, with the same tag, silently replaces) the notification. A new message or a ring
- * alerts again (`renotify`); a missed call quietly turns the ring into "Missed call".
+ * alerts again (`renotify`); a missed, answered or declined call quietly turns the ring into
+ * "Missed call" / "Call answered" / "Call declined".
  */
 export async function showNotice(notice: PushNotice, parts: Pick<WorkerParts, "registration">): Promise<void> {
   const kept: Kept = { ...notice.data, navigate: notice.navigate };
+  const ringsAgain = notice.data.kind === "message" || notice.data.kind === "ring";
   const options: ShownOptions = {
     body: notice.body,
     tag: notice.tag,
     data: kept,
     requireInteraction: notice.requireInteraction,
-    renotify: notice.data.kind !== "missed",
+    renotify: ringsAgain,
+    silent: notice.silent,
     ...(notice.lang ? { lang: notice.lang } : {}),
     // Only a ring offers Answer / Decline; browsers without action buttons ignore them.
     ...(notice.data.kind === "ring" && notice.actions.length > 0 ? { actions: notice.actions } : {}),
   };
   await parts.registration.showNotification(notice.title, options);
-  if (notice.data.kind === "missed" && notice.data.call) {
+  if (!ringsAgain && notice.data.call) {
     // A ring shown under another tag (an older server) must not keep ringing after the call ended.
     for (const n of await parts.registration.getNotifications()) {
       const d = parsePushData(n.data);

@@ -30,6 +30,7 @@ describe("declarative push payload", () => {
       tag: "inapp-talk:r1:call",
       lang: "ko",
       requireInteraction: true,
+      silent: false,
       actions: [
         { action: "answer", title: "Answer" },
         { action: "decline", title: "Decline" },
@@ -58,8 +59,25 @@ describe("declarative push payload", () => {
       web_push: 8030,
       notification: { title: "T", navigate: "http://127.0.0.1:1/p", tag: "t", data: { room: "r", kind: "message" } },
     });
-    expect(n).toMatchObject({ body: "", requireInteraction: false, actions: [] });
+    expect(n).toMatchObject({ body: "", requireInteraction: false, silent: false, actions: [] });
     expect(n && "lang" in n).toBe(false);
+  });
+
+  it("reads a ring's quiet replacement once it was answered or declined", () => {
+    for (const kind of ["answered", "declined"]) {
+      const n = parsePushPayload({
+        web_push: 8030,
+        notification: {
+          title: "Bob",
+          body: "Call answered",
+          navigate: "https://shop.example/",
+          tag: "t1",
+          silent: true,
+          data: { room: "r1", kind, call: "c1" },
+        },
+      });
+      expect(n).toMatchObject({ silent: true, requireInteraction: false, actions: [], data: { room: "r1", kind, call: "c1" } });
+    }
   });
 
   it("keeps only known data fields of the right type", () => {

@@ -13,7 +13,9 @@
 /** The magic number of declarative web push (WebKit's explainer). */
 export const DECLARATIVE_PUSH = 8030;
 
-export type PushKind = "message" | "ring" | "missed";
+/** `answered` / `declined`: the ring was taken care of (on some device); it quietly replaces the ring. */
+export type PushKind = "message" | "ring" | "missed" | "answered" | "declined";
+const KINDS: readonly string[] = ["message", "ring", "missed", "answered", "declined"] satisfies PushKind[];
 export type PushAction = "answer" | "decline";
 
 export interface PushData {
@@ -34,6 +36,8 @@ export interface PushNotice {
   tag: string;
   lang?: string;
   requireInteraction: boolean;
+  /** No sound or vibration (a push that only replaces a ring). */
+  silent: boolean;
   actions: Array<{ action: PushAction; title: string }>;
   data: PushData;
 }
@@ -61,8 +65,8 @@ export function parsePushData(v: unknown): PushData | null {
   if (!isObj(v)) return null;
   const room = str(v.room, 128);
   const kind = v.kind;
-  if (!room || (kind !== "message" && kind !== "ring" && kind !== "missed")) return null;
-  const data: PushData = { room, kind };
+  if (!room || typeof kind !== "string" || !KINDS.includes(kind)) return null;
+  const data: PushData = { room, kind: kind as PushKind };
   const call = str(v.call, 128);
   if (call) data.call = call;
   const declineToken = str(v.declineToken, 2048);
@@ -94,6 +98,7 @@ export function parsePushPayload(raw: unknown): PushNotice | null {
     tag,
     ...(lang ? { lang } : {}),
     requireInteraction: n.requireInteraction === true,
+    silent: n.silent === true,
     actions,
     data,
   };

@@ -11,7 +11,7 @@
 import type { IRequest } from "itty-router";
 import { verifyDecline } from "../../party/features/push/action-token.ts";
 import { fromBase64Url, LOCAL_HTTP_HOSTS } from "../../party/notify/webpush.ts";
-import type { StoredSubscription } from "../../party/user/push-store.ts";
+import { isPushLang, PUSH_LANGS, type PushLang, type StoredSubscription } from "../../party/user/push-store.ts";
 import { limitKey } from "../address-limits.ts";
 import { readJsonObject, roomId } from "../body.ts";
 import type { Env } from "../env.ts";
@@ -89,7 +89,7 @@ function pageUrl(value: unknown): string {
   return url.href;
 }
 
-/** Reads `{ subscription: { endpoint, keys: { p256dh, auth } }, url }` from unknown JSON. */
+/** Reads `{ subscription: { endpoint, keys: { p256dh, auth } }, url, lang? }` from unknown JSON. */
 export function parseSubscribe(body: Record<string, unknown>, env: Env): StoredSubscription {
   const sub = body.subscription;
   if (typeof sub !== "object" || sub === null) throw badRequest("subscription must be the PushSubscription's toJSON().");
@@ -100,7 +100,15 @@ export function parseSubscribe(body: Record<string, unknown>, env: Env): StoredS
     endpoint: endpoint(ep, env),
     keys: { p256dh: key(p256dh, "subscription.keys.p256dh", 65), auth: key(auth, "subscription.keys.auth", 16) },
     url: pageUrl(body.url),
+    ...language(body.lang),
   };
+}
+
+/** The notifications' language: `en` or `ko`; absent = English. */
+function language(value: unknown): { lang?: PushLang } {
+  if (value === undefined || value === null) return {};
+  if (!isPushLang(value)) throw badRequest(`lang must be one of ${PUSH_LANGS.map((l) => `"${l}"`).join(", ")}.`);
+  return { lang: value };
 }
 
 /** POST /api/push/subscribe → 201 `{ ok: true }`; the same endpoint again updates it. */

@@ -68,7 +68,7 @@ export function calls(ctx: RoomContext, pusher: CallPusher | null = null): Calls
 
   function end(call: CallRecord, reason: CallEndReason, now = Date.now()) {
     if (call.phase === "ended") return;
-    const rungByPush = (ctx.timers.get(`${RING}:${call.callId}`)?.payload as RingTimer)?.push === true;
+    const rungByPush = byPush(call);
     call.phase = "ended";
     call.reason = reason;
     call.endedAt = now;
@@ -79,7 +79,12 @@ export function calls(ctx: RoomContext, pusher: CallPusher | null = null): Calls
     ctx.appendEntry(callEntry(call));
     // The callee's devices still show the ring (requireInteraction): turn it into "Missed call".
     if (rungByPush && (reason === "missed" || reason === "cancelled")) pusher?.missed(pushRing(call, now));
+    // Declined on one device (or from the notification): the ring stops on the others too.
+    if (rungByPush && reason === "declined") pusher?.settled(pushRing(call, now), "declined");
   }
+
+  /** Whether this ringing call was rung on the callee's devices by push (its ring timer says so). */
+  const byPush = (call: CallRecord) => (ctx.timers.get(`${RING}:${call.callId}`)?.payload as RingTimer)?.push === true;
 
   const pushRing = (call: CallRecord, endsAt: number): PushRing => ({
     callId: call.callId,
@@ -221,6 +226,8 @@ export function calls(ctx: RoomContext, pusher: CallPusher | null = null): Calls
         call.relay ||= frame.relay === true || identity.relay;
         call.limitMs = capMs(call.limitMs === null ? null : call.limitMs / 1000, identity.callSeconds);
         store.save(call);
+        // Answered here: the ring notifications on the callee's devices must stop ringing.
+        if (byPush(call)) pusher?.settled(pushRing(call, now), "answered");
         ctx.timers.clear(`${RING}:${call.callId}`);
         ctx.timers.set(`${CONNECT}:${call.callId}`, now + connectMs());
         announce(call);

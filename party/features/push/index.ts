@@ -4,6 +4,8 @@
  *   `n:<user>`  a member's next message push — at most one per PUSH_MIN_INTERVAL; messages arriving
  *               meanwhile update the pending one, so a burst becomes one push with the latest text;
  *   `m:<call>`  a call rung by push ended unanswered: "Missed call" replaces the ring;
+ *   `r:<call>`  the devices a call rang (kept until a while after the ring window), so that
+ *   `s:<call>`  an answer or a decline replaces the ring on each of them ("Call answered", quietly);
  *   `d:<user>:<device>:<topic>`  one delivery to one device, tried at once, retried with backoff (429/5xx,
  *               honouring Retry-After), deleted once the push service accepted it, so a restart
  *               between a 503 and its retry still delivers exactly once.
@@ -15,7 +17,7 @@ import type { StoredSubscription } from "../../user/push-store.ts";
 import { signDecline } from "./action-token.ts";
 import { pushConfig } from "./config.ts";
 import { attempt, type Delivery, RETRY_WINDOW_MS } from "./delivery.ts";
-import { fitPayload, messagePush, missedPush, ringPush, type DeclarativePush } from "./payload.ts";
+import { fitPayload, messagePush, missedPush, ringPush, settledPush, type DeclarativePush } from "./payload.ts";
 import { PushState } from "./state.ts";
 import { endpointKey, topicFor } from "./topic.ts";
 
@@ -45,6 +47,8 @@ export interface CallPusher {
   ring(call: PushRing, devices: StoredSubscription[]): Promise<void>;
   /** The call ended unanswered: the ring notification becomes "Missed call" (durable, sent later). */
   missed(call: PushRing): void;
+  /** The callee answered (on any device) or declined: the ring stops on the devices it rang (durable, sent later). */
+  settled(call: PushRing, how: "answered" | "declined"): void;
 }
 
 export interface Push extends RoomFeature {
@@ -61,8 +65,15 @@ const GUARD_MS = 30_000;
 /** How long the push service keeps an undelivered message push. */
 const MESSAGE_TTL_MS = 24 * 3600_000;
 
+/** How long the push service keeps a push that only replaces a ring: by then the ring is gone anyway. */
+const SETTLED_TTL_MS = 60_000;
+/** The rung devices are kept this long after the ring window (an answer can only come before it ends). */
+const RUNG_KEEP_MS = 60_000;
+
 type Pending = { seq: number; name: string; text: string };
 type Missed = Omit<PushRing, "endsAt">;
+type Settled = Missed & { how: "answered" | "declined" };
+type Rung = { devices: StoredSubscription[] };
 
 export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
   const config = pushConfig(ctx.env);
@@ -162,7 +173,8 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
     await queue(
       user,
       devices,
-      (device) => messagePush({ room: ctx.room, roomTitle: settings.title, sender: p.name, text: p.text, navigate: settings.url ?? device.url, tag }),
+      (device) =>
+        messagePush({ room: ctx.room, lang: device.lang, roomTitle: settings.title, sender: p.name, text: p.text, navigate: settings.url ?? device.url, tag }),
       { urgency: "normal", topic: tag, expires: now + MESSAGE_TTL_MS, giveUpAt: now + RETRY_WINDOW_MS },
     );
   }
@@ -188,8 +200,36 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
     await queue(
       call.callee,
       devices,
-      (device) => missedPush({ room: ctx.room, callId: call.callId, caller: call.caller, video: call.video, navigate: url ?? device.url, tag }),
+      (device) =>
+        missedPush({ room: ctx.room, lang: device.lang, callId: call.callId, caller: call.caller, video: call.video, navigate: url ?? device.url, tag }),
       { urgency: "normal", topic: tag, expires: now + MESSAGE_TTL_MS, giveUpAt: now + RETRY_WINDOW_MS },
+    );
+  }
+
+  /** The ring stops on the devices it rang (not the user's devices now: a muted room or an open inbox would hide them). */
+  async function settled(call: Settled) {
+    const rung = ctx.timers.get(`r:${call.callId}`)?.payload as Rung | undefined;
+    ctx.timers.clear(`r:${call.callId}`);
+    if (!rung || rung.devices.length === 0) return;
+    const now = Date.now();
+    const tag = await topicFor("call", call.callId);
+    const url = ctx.settings.get().url;
+    await queue(
+      call.callee,
+      rung.devices,
+      (device) =>
+        settledPush({
+          room: ctx.room,
+          lang: device.lang,
+          callId: call.callId,
+          caller: call.caller,
+          video: call.video,
+          navigate: url ?? device.url,
+          tag,
+          how: call.how,
+        }),
+      // High: a phone still ringing on the table should stop now; worthless a minute later.
+      { urgency: "high", topic: tag, expires: now + SETTLED_TTL_MS, giveUpAt: now + SETTLED_TTL_MS },
     );
   }
 
@@ -203,17 +243,30 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
           const declineToken = await signDecline({ room: ctx.room, call: call.callId, user: call.callee, exp: call.endsAt + 60_000 }, secret);
           const tag = await topicFor("call", call.callId);
           const url = ctx.settings.get().url;
+          ctx.timers.set(`r:${call.callId}`, call.endsAt + RUNG_KEEP_MS, { devices } satisfies Rung);
           await queue(
             call.callee,
             devices,
             (device) =>
-              ringPush({ room: ctx.room, callId: call.callId, caller: call.caller, video: call.video, navigate: url ?? device.url, tag, declineToken }),
+              ringPush({
+                room: ctx.room,
+                lang: device.lang,
+                callId: call.callId,
+                caller: call.caller,
+                video: call.video,
+                navigate: url ?? device.url,
+                tag,
+                declineToken,
+              }),
             // A ring is worthless once the call stopped ringing: no TTL or retry past its window.
             { urgency: "high", topic: tag, expires: call.endsAt, giveUpAt: call.endsAt },
           );
         },
         missed({ callId, callee, caller, video }) {
           ctx.timers.set(`m:${callId}`, Date.now(), { callId, callee, caller, video } satisfies Missed);
+        },
+        settled({ callId, callee, caller, video }, how) {
+          ctx.timers.set(`s:${callId}`, Date.now(), { callId, callee, caller, video, how } satisfies Settled);
         },
       };
 
@@ -235,6 +288,8 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
       if (key.startsWith("n:")) return notify(key.slice(2), payload as Pending);
       if (key.startsWith("d:")) return deliver(key, payload as Delivery);
       if (key.startsWith("m:")) return missed(payload as Missed);
+      if (key.startsWith("s:")) return settled(payload as Settled);
+      // `r:` (the rung devices) only expires: nothing answered or declined that ring.
     },
   };
 }

@@ -4,8 +4,10 @@
  * holds at most MAX_PAYLOAD_BYTES, so the preview is cut (never the URL, tag or data) until it fits.
  */
 import { MAX_PAYLOAD_BYTES } from "../../notify/webpush.ts";
+import { pushStrings, type PushLang } from "./strings.ts";
 
-export type PushKind = "message" | "ring" | "missed";
+/** `answered` / `declined`: a ring rung by push was taken care of; it replaces the ring quietly. */
+export type PushKind = "message" | "ring" | "missed" | "answered" | "declined";
 
 export interface PushAction {
   action: "answer" | "decline";
@@ -22,6 +24,8 @@ export interface DeclarativePush {
     tag: string;
     lang?: string;
     requireInteraction?: boolean;
+    /** No sound or vibration: set on pushes that only replace a ring. */
+    silent?: boolean;
     actions?: PushAction[];
     data: { room: string; kind: PushKind; call?: string; declineToken?: string };
   };
@@ -66,6 +70,7 @@ export function fitPayload(push: DeclarativePush, limit = MAX_PAYLOAD_BYTES): st
 
 export interface MessagePushInput {
   room: string;
+  lang?: PushLang;
   roomTitle: string | null;
   sender: string;
   text: string;
@@ -79,13 +84,17 @@ export function messagePush(i: MessagePushInput): DeclarativePush {
   const body = i.roomTitle === null ? i.text : `${i.sender}: ${i.text}`;
   return {
     web_push: 8030,
-    notification: { title, body, navigate: i.navigate, tag: i.tag, data: { room: i.room, kind: "message" } },
+    notification: { title, body, navigate: i.navigate, tag: i.tag, ...langOf(i), data: { room: i.room, kind: "message" } },
     mutable: true,
   };
 }
 
+/** The notification's `lang`, when the device told us its language. */
+const langOf = (i: { lang?: PushLang }) => (i.lang ? { lang: i.lang } : {});
+
 export interface CallPushInput {
   room: string;
+  lang?: PushLang;
   callId: string;
   caller: string;
   video: boolean;
@@ -99,17 +108,19 @@ export interface CallPushInput {
  * worker with `declineToken` — a browser without one (declarative Safari) opens the page instead.
  */
 export function ringPush(i: CallPushInput & { declineToken: string }): DeclarativePush {
+  const t = pushStrings(i.lang);
   return {
     web_push: 8030,
     notification: {
       title: i.caller,
-      body: i.video ? "Incoming video call" : "Incoming call",
+      body: i.video ? t.incoming.video : t.incoming.audio,
       navigate: i.navigate,
       tag: i.tag,
+      ...langOf(i),
       requireInteraction: true,
       actions: [
-        { action: "answer", title: "Answer", navigate: i.navigate },
-        { action: "decline", title: "Decline", navigate: i.navigate },
+        { action: "answer", title: t.answer, navigate: i.navigate },
+        { action: "decline", title: t.decline, navigate: i.navigate },
       ],
       data: { room: i.room, kind: "ring", call: i.callId, declineToken: i.declineToken },
     },
@@ -119,14 +130,38 @@ export function ringPush(i: CallPushInput & { declineToken: string }): Declarati
 
 /** The ring turned into a missed call: same tag, so it replaces the ringing notification. */
 export function missedPush(i: CallPushInput): DeclarativePush {
+  const t = pushStrings(i.lang);
   return {
     web_push: 8030,
     notification: {
       title: i.caller,
-      body: i.video ? "Missed video call" : "Missed call",
+      body: i.video ? t.missed.video : t.missed.audio,
       navigate: i.navigate,
       tag: i.tag,
+      ...langOf(i),
       data: { room: i.room, kind: "missed", call: i.callId },
+    },
+    mutable: true,
+  };
+}
+
+/**
+ * The callee answered (on some device) or declined: the same tag replaces the ring on every device
+ * that showed it, quietly (no sound, no requireInteraction, no actions). The words say what happened,
+ * true on the device that answered as on the others.
+ */
+export function settledPush(i: CallPushInput & { how: "answered" | "declined" }): DeclarativePush {
+  const t = pushStrings(i.lang);
+  return {
+    web_push: 8030,
+    notification: {
+      title: i.caller,
+      body: i.how === "answered" ? t.answered : t.declined,
+      navigate: i.navigate,
+      tag: i.tag,
+      ...langOf(i),
+      silent: true,
+      data: { room: i.room, kind: i.how, call: i.callId },
     },
     mutable: true,
   };

@@ -8,7 +8,7 @@ import type { User } from "../../user.ts";
 import { generateVapidKeys, MAX_PAYLOAD_BYTES } from "../../notify/webpush.ts";
 import { signDecline, verifyDecline } from "./action-token.ts";
 import { attempt, backoffMs, MAX_TRIES, type Delivery } from "./delivery.ts";
-import { fitPayload, messagePush } from "./payload.ts";
+import { fitPayload, messagePush, missedPush, ringPush, settledPush } from "./payload.ts";
 import { topicFor } from "./topic.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
@@ -38,6 +38,34 @@ describe("payload", () => {
     expect(t).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
     expect(await topicFor("room", long)).toBe(t);
     expect(await topicFor("call", long)).not.toBe(t);
+  });
+});
+
+describe("call notifications in the device's language", () => {
+  const call = { room: "r", callId: "c1", caller: "민지", video: false, navigate: "https://h.example/", tag: "t" };
+
+  it("rings, misses and settles in Korean for a ko device, in English otherwise", () => {
+    const ko = ringPush({ ...call, lang: "ko", declineToken: "x" }).notification;
+    expect(ko).toMatchObject({ body: "음성 통화 수신", lang: "ko", actions: [{ title: "받기" }, { title: "거절" }] });
+    expect(missedPush({ ...call, video: true, lang: "ko" }).notification).toMatchObject({ body: "부재중 영상 통화", lang: "ko" });
+    expect(settledPush({ ...call, lang: "ko", how: "answered" }).notification).toMatchObject({ body: "통화를 받았습니다", silent: true });
+    const en = ringPush({ ...call, declineToken: "x" }).notification;
+    expect(en).toMatchObject({ body: "Incoming call", actions: [{ title: "Answer" }, { title: "Decline" }] });
+    expect("lang" in en).toBe(false);
+    expect(settledPush({ ...call, lang: "en", how: "declined" }).notification).toMatchObject({
+      body: "Call declined",
+      lang: "en",
+      silent: true,
+      data: { kind: "declined", call: "c1" },
+    });
+    // A settled push replaces the ring quietly: nothing that keeps it on screen or asks for a tap.
+    const settled = settledPush({ ...call, how: "answered" }).notification;
+    expect(settled.requireInteraction).toBeUndefined();
+    expect(settled.actions).toBeUndefined();
+    expect(settled.tag).toBe("t");
+    expect(messagePush({ room: "r", lang: "ko", roomTitle: null, sender: "A", text: "hi", navigate: "https://h.example/", tag: "t" }).notification.lang).toBe(
+      "ko",
+    );
   });
 });
 
@@ -134,6 +162,11 @@ describe("subscriptions through the Worker", () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
     expect((await post("/api/push/subscribe", { subscription: sub, url: "javascript:alert(1)" })).status).toBe(400);
+    // The device's language (the widget's lang): en or ko, stored with the device.
+    expect((await post("/api/push/subscribe", { subscription: sub, url: "https://h.example/b", lang: "fr" })).status).toBe(400);
+    expect((await post("/api/push/subscribe", { subscription: sub, url: "https://h.example/b", lang: "ko" })).status).toBe(201);
+    expect(await user.pushTargets("ps-room")).toEqual([{ ...sub, url: "https://h.example/b", lang: "ko" }]);
+    expect((await post("/api/push/subscribe", { subscription: sub, url: "https://h.example/b" })).status).toBe(201);
     expect((await api("/api/push/mutes/ps-room", { method: "PUT", key: t })).status).toBe(200);
     expect(await (await api("/api/push/mutes/ps-room", { key: t })).json()).toEqual({ room: "ps-room", muted: true });
     expect(await user.pushTargets("ps-room")).toEqual([]);

@@ -16,7 +16,7 @@ import type { RoomContext, RoomFeature } from "../../feature.ts";
 import type { MessageStore } from "../../messages-store.ts";
 import { attemptDelivery, type AttemptResult } from "../../webhooks/attempt.ts";
 import { webhookConfig } from "../../webhooks/config.ts";
-import { callEnded, callStarted, memberEvent, messageCreated, payload, type WebhookEvent } from "../../webhooks/events.ts";
+import { callEnded, callStarted, memberEvent, messageCreated, notificationFallback, payload, type WebhookEvent } from "../../webhooks/events.ts";
 import { WEBHOOK_LOG_NAME } from "../../webhooks/log-contract.ts";
 import { nextDelay } from "../../webhooks/schedule.ts";
 import { newMessageId, signingKey } from "../../webhooks/signing.ts";
@@ -218,6 +218,9 @@ export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
       },
       ringing(call, until) {
         enqueue([callStarted(ctx.room, call, until, Date.now())], until);
+      },
+      fallback(notice) {
+        enqueue([notificationFallback(ctx.room, notice)]);
       },
       changed(what, user, by = "host") {
         if (what !== "members") return;
