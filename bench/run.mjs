@@ -149,7 +149,7 @@ async function main() {
   hardStop.unref();
 
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const workDir = join(ROOT, ".tmp", `bench-${stamp}`);
+  const workDir = process.env.BENCH_TMP ? join(process.env.BENCH_TMP, `bench-${stamp}`) : join(ROOT, ".tmp", `bench-${stamp}`);
   mkdirSync(workDir, { recursive: true });
   // Also on SIGINT and errors: the exit handler runs after the children are stopped.
   if (!flag("keep")) process.on("exit", () => rmSync(workDir, { recursive: true, force: true }));

@@ -31,6 +31,11 @@ export class MemberStore {
     return this.sql.exec<Row>("SELECT * FROM members ORDER BY joined_at, user").toArray().map(toMember);
   }
 
+  /** The first `n` members in join order (a row's title names at most a few). */
+  first(n: number): Member[] {
+    return this.sql.exec<Row>("SELECT * FROM members ORDER BY joined_at, user LIMIT ?", n).toArray().map(toMember);
+  }
+
   count(): number {
     return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM members").one().n;
   }

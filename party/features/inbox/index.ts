@@ -26,7 +26,7 @@ import type { MessageStore } from "../../messages-store.ts";
 import { retryDelay } from "../../timers.ts";
 import type { InboxDeliver, InboxUpdate } from "../../user/inbox-types.ts";
 import { eachLimited } from "./pool.ts";
-import { conversationFor, type RoomView } from "./rows.ts";
+import { conversationFor, VIEW_MEMBERS, type RoomView } from "./rows.ts";
 import { Watchers } from "./watchers.ts";
 
 export const FLUSH_INTERVAL_MS = 250;
@@ -50,6 +50,8 @@ const FLUSH = "flush";
 const INFLIGHT = "inflight:";
 const INFLIGHT_TIMEOUT_MS = 30_000;
 const REV_KEY = "inbox_rev";
+/** The last entry whose mark is durable: a room that restarts before marking an entry marks it on wake. */
+const SEQ_KEY = "inbox_seq";
 /** Rooms with more members than this are read on demand (see the header); INBOX_FANOUT_LIMIT. */
 export const DEFAULT_FANOUT_LIMIT = 100;
 
@@ -114,18 +116,21 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
 
   /** Each marked user's update, from the room's state now. Synchronous: the rev orders the states. */
   function updates(pending: Pending): { user: string; update: InboxUpdate }[] {
-    const members = ctx.members.list();
-    const byUser = new Map(members.map((m) => [m.user, m]));
-    const targets = new Set<string>(pending.all ? byUser.keys() : []);
+    // Every member only for an `all` flush; a few marked users (a large room's watchers) read their own rows.
+    const all = pending.all ? ctx.members.list() : null;
+    const byUser = all ? new Map(all.map((m) => [m.user, m])) : null;
+    const targets = new Set<string>(byUser ? byUser.keys() : []);
     for (const user of pending.users) targets.add(user);
     if (targets.size === 0) return [];
     rev++;
-    ctx.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", REV_KEY, String(rev));
-    const view: RoomView = { room: ctx.room, hostTitle: ctx.settings.get().title, members, last: messages.latest() };
+    setMeta(REV_KEY, rev);
+    const count = all ? all.length : ctx.members.count();
+    const first = all ? all.slice(0, VIEW_MEMBERS) : ctx.members.first(VIEW_MEMBERS);
+    const view: RoomView = { room: ctx.room, hostTitle: ctx.settings.get().title, count, members: first, last: messages.latest() };
     const now = Date.now();
-    const pull = members.length > fanoutLimit;
+    const pull = count > fanoutLimit;
     return [...targets].map((user) => {
-      const member = byUser.get(user);
+      const member = byUser ? byUser.get(user) : (ctx.members.get(user) ?? undefined);
       if (!member) return { user, update: { room: view.room, rev, activity: now, conversation: null } };
       const conversation = conversationFor(view, member, messages.othersAfter(user, member.lastRead), isOnline);
       return { user, update: { room: view.room, rev, activity: view.last?.ts ?? member.joinedAt, conversation, pull } };
@@ -178,12 +183,34 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
     if (other) mark(false, [other.user]);
   }
 
-  /** A new entry changes every member's row: all of them in a small room, the watchers in a large one. */
-  function stored() {
-    if (!large()) return mark(true, []);
+  /** A new entry changes every member's row: all of them in a small room, the watchers in a large one. Whether it marked anyone. */
+  function stored(): boolean {
+    if (!large()) {
+      mark(true, []);
+      return true;
+    }
     const users = watchers.active(Date.now()).filter((user) => ctx.members.get(user) !== null);
     if (users.length > 0) mark(false, users);
+    return users.length > 0;
   }
+
+  /**
+   * Follows entries up to `seq` in a turn of its own: the mark's timer row and alarm are then not part
+   * of the entry's commit, so the sender's ack does not wait for them (with them, a quiet room's acks
+   * took about twice as long, BENCHMARKS.md §14). The watermark written with the mark lets a room
+   * that died between the two commits mark on wake instead.
+   */
+  function follow(seq: number) {
+    if (allPending) return;
+    if (stored()) setMeta(SEQ_KEY, seq);
+  }
+
+  const setMeta = (key: string, value: number) =>
+    ctx.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, String(value));
+  const followed = ctx.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", SEQ_KEY).toArray()[0]?.value;
+  // First start with a watermark: everything before was marked in the entry's own commit.
+  if (followed === undefined) setMeta(SEQ_KEY, messages.lastSeq);
+  else if (Number(followed) < messages.lastSeq && ctx.members.count() > 0) follow(messages.lastSeq);
 
   return {
     name: "inbox",
@@ -196,7 +223,16 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
     join: (_conn, identity) => presenceChanged(identity.user),
     leave: (_conn, identity) => presenceChanged(identity.user),
     on: {
-      stored,
+      stored: (entries) => {
+        const seq = entries.at(-1)?.seq ?? 0;
+        setTimeout(() => {
+          try {
+            follow(seq);
+          } catch (err) {
+            console.error("inbox: following stored entries failed", err);
+          }
+        }, 0);
+      },
       read: (user) => mark(false, [user]),
       changed(what, user) {
         if (what === "settings" || user === undefined) return mark(true, []);

@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { INBOX_PREVIEW_LENGTH, isWellFormed } from "../../../protocol/index.ts";
 import type { Member } from "../../members-store.ts";
-import { conversationFor, preview, titleFor, type RoomView } from "./rows.ts";
+import { conversationFor, preview, titleFor, VIEW_MEMBERS, type RoomView } from "./rows.ts";
 
 const member = (user: string, lastRead = 0): Member => ({ user, name: user.toUpperCase(), role: "member", joinedAt: 1, lastRead });
-const view = (users: string[], hostTitle: string | null = null): RoomView => ({ room: "r", hostTitle, members: users.map((u) => member(u)), last: null });
+const view = (users: string[], hostTitle: string | null = null): RoomView => ({
+  room: "r",
+  hostTitle,
+  count: users.length,
+  members: users.slice(0, VIEW_MEMBERS).map((u) => member(u)),
+  last: null,
+});
 
 describe("inbox rows", () => {
   it("titles: the host's, else the other member, else the others' names with a count", () => {
@@ -12,6 +18,8 @@ describe("inbox rows", () => {
     expect(titleFor(view(["a", "b"]), "a")).toBe("B");
     expect(titleFor(view(["a", "b", "c"]), "b")).toBe("A, C");
     expect(titleFor(view(["a", "b", "c", "d", "e", "f", "g"]), "a")).toBe("B, C, D, E +2");
+    // A member who joined after the first five: the first four others, and the rest counted.
+    expect(titleFor(view(["a", "b", "c", "d", "e", "f", "g"]), "g")).toBe("A, B, C, D +2");
     expect(titleFor(view(["a"]), "a")).toBe("r");
   });
 

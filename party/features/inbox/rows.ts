@@ -4,12 +4,17 @@ import type { Member } from "../../members-store.ts";
 
 /** A title made of member names lists this many, then "+N". */
 const TITLE_NAMES = 4;
+/** The members a view needs: any member's title names four others, so the first five in join order cover everyone. */
+export const VIEW_MEMBERS = TITLE_NAMES + 1;
 
 /** What every member's row of one flush shares, read once per flush. */
 export interface RoomView {
   room: string;
   /** The host's title (PUT /api/rooms/:room), or null. */
   hostTitle: string | null;
+  /** How many members the room has. */
+  count: number;
+  /** The first VIEW_MEMBERS members in join order (all of them in a small room), not the whole list: a large room's flush for a few watchers reads five rows, not 1,000. */
   members: readonly Member[];
   last: ChatMessage | null;
 }
@@ -19,8 +24,10 @@ export function titleFor(view: RoomView, user: string): string {
   if (view.hostTitle) return view.hostTitle;
   const others = view.members.filter((m) => m.user !== user).map((m) => m.name);
   if (others.length === 0) return view.room;
-  const shown = others.slice(0, TITLE_NAMES).join(", ");
-  return others.length > TITLE_NAMES ? `${shown} +${others.length - TITLE_NAMES}` : shown;
+  const shown = others.slice(0, TITLE_NAMES);
+  // `user` is a member (a non-member has no row): everyone else counts.
+  const more = view.count - 1 - shown.length;
+  return more > 0 ? `${shown.join(", ")} +${more}` : shown.join(", ");
 }
 
 /** One line of plain text, at most INBOX_PREVIEW_LENGTH code points (never half a character). */
@@ -36,7 +43,7 @@ export function lastOf(entry: ChatMessage | null): InboxLast | null {
 
 /** The row for `member`; `unread` and `online` come from the room's stores and sockets. */
 export function conversationFor(view: RoomView, member: Member, unread: number, online: (user: string) => boolean): Conversation {
-  const other = view.members.length === 2 ? view.members.find((m) => m.user !== member.user) : undefined;
+  const other = view.count === 2 ? view.members.find((m) => m.user !== member.user) : undefined;
   return {
     room: view.room,
     title: titleFor(view, member.user),
