@@ -1,6 +1,6 @@
 // Local development configuration. `npm start` and `npm test` need no setup: the committed
 // `.dev.vars.example` becomes `.dev.vars` (which wrangler reads) the first time either runs.
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureVapidKeys } from "./vapid.mjs";
@@ -29,8 +29,10 @@ export function parseDevVars(text) {
 }
 
 /**
- * Copies `.dev.vars.example` to `.dev.vars` when the latter is missing (an existing file is the
- * developer's and is never overwritten) and returns the parsed variables.
+ * Copies `.dev.vars.example` to `.dev.vars` when the latter is missing, and otherwise appends the
+ * example's settings the file does not have yet (a `.dev.vars` made before a setting existed, e.g.
+ * `PUSH_ALLOW_HTTP` for local push, would silently lack it); a value already set is the developer's
+ * and is never changed. Returns the parsed variables.
  * @example
  *   const { INAPP_TALK_API_KEY } = ensureDevVars();
  * @param {string} [root] repository root
@@ -43,6 +45,15 @@ export function ensureDevVars(root = ROOT) {
     if (!existsSync(example)) throw new Error(`Neither ${file} nor ${example} exists.`);
     copyFileSync(example, file);
     console.log("Created .dev.vars from .dev.vars.example (local development values).");
+  } else if (existsSync(example)) {
+    const have = parseDevVars(readFileSync(file, "utf8"));
+    const missing = Object.entries(parseDevVars(readFileSync(example, "utf8"))).filter(([k]) => !(k in have));
+    if (missing.length > 0) {
+      const text = readFileSync(file, "utf8");
+      const lines = missing.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n");
+      appendFileSync(file, `${text.endsWith("\n") || text === "" ? "" : "\n"}# Added from .dev.vars.example\n${lines}\n`);
+      console.log(`Added to .dev.vars from .dev.vars.example: ${missing.map(([k]) => k).join(", ")}`);
+    }
   }
   // Web push needs a VAPID key pair; a local one is generated once, no manual step.
   ensureVapidKeys(file);
