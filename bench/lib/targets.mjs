@@ -106,9 +106,11 @@ export function snapshotWorker(workDir, patch) {
  * Starts `wrangler dev` on a free port with fresh local storage and the rate limits raised, then finds
  * the worker's own workerd port (the one behind wrangler's proxy) so both paths can be measured.
  * @param {string} workDir
- * @param {{ extraVars?: Record<string, string>, patch?: (code: string) => string, label?: string }} [options]
+ * With `quiet`, the same snapshot runs through wrangler's API without the inspector (bench/servers/ours-quiet.mjs):
+ * no DevTools forwarding of subrequests through node, which production does not have either.
+ * @param {{ extraVars?: Record<string, string>, patch?: (code: string) => string, label?: string, quiet?: boolean }} [options]
  */
-export async function startOurs(workDir, { extraVars = {}, patch, label = "" } = {}) {
+export async function startOurs(workDir, { extraVars = {}, patch, label = "", quiet = false } = {}) {
   const port = await freePort();
   const inspectorPort = await freePort();
   const persist = join(workDir, "state");
@@ -125,23 +127,31 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "" } =
     ...extraVars,
   };
   const snap = snapshotWorker(workDir, patch);
-  const args = [
-    join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
-    "dev",
-    "--config",
-    snap.config,
-    "--port",
-    String(port),
-    "--ip",
-    "127.0.0.1",
-    "--local",
-    "--show-interactive-dev-session=false",
-    "--inspector-port",
-    String(inspectorPort),
-    "--persist-to",
-    persist,
-  ];
-  for (const [k, v] of Object.entries(bindings)) if (v !== undefined) args.push("--var", `${k}:${v}`);
+  const args = quiet
+    ? [
+        join(ROOT, "bench/servers/ours-quiet.mjs"),
+        snap.config,
+        String(port),
+        persist,
+        JSON.stringify(Object.fromEntries(Object.entries(bindings).filter(([, v]) => v !== undefined))),
+      ]
+    : [
+        join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
+        "dev",
+        "--config",
+        snap.config,
+        "--port",
+        String(port),
+        "--ip",
+        "127.0.0.1",
+        "--local",
+        "--show-interactive-dev-session=false",
+        "--inspector-port",
+        String(inspectorPort),
+        "--persist-to",
+        persist,
+      ];
+  if (!quiet) for (const [k, v] of Object.entries(bindings)) if (v !== undefined) args.push("--var", `${k}:${v}`);
   const logFile = join(workDir, "wrangler.log");
   const t0 = performance.now();
   const child = startChild(process.execPath, args, {
@@ -231,10 +241,23 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "" } =
     directPort,
     inspectorPort,
     persist,
+    quiet,
   };
-  const proxy = { ...common, name: `ours${label} via proxy`, path: `wrangler dev proxy 127.0.0.1:${port}`, wsUrl: wsUrlFor(port), httpPort: port };
+  const proxy = {
+    ...common,
+    name: `ours${label}${quiet ? " (no inspector)" : ""} via proxy`,
+    path: `wrangler dev proxy 127.0.0.1:${port}`,
+    wsUrl: wsUrlFor(port),
+    httpPort: port,
+  };
   const direct = directPort
-    ? { ...common, name: `ours${label} direct`, path: `worker's own workerd port 127.0.0.1:${directPort}`, wsUrl: wsUrlFor(directPort), httpPort: directPort }
+    ? {
+        ...common,
+        name: `ours${label}${quiet ? " (no inspector)" : ""} direct`,
+        path: `worker's own workerd port 127.0.0.1:${directPort}`,
+        wsUrl: wsUrlFor(directPort),
+        httpPort: directPort,
+      }
     : null;
   return { proxy, direct, ...common };
 }
