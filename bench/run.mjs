@@ -8,7 +8,7 @@
 //                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
 //                [--only webhooks]            (issue 13: a room at its limit with webhooks on vs off; ~1 min)
 //                [--only push] [--push-rooms 200] [--push-rate 20]  (issue 12: entry stored → push received, ack with push on/off; ~1 min)
-//                [--only flash] [--rooms 200] [--clients 2000] [--window 10] [--rounds 3]  (issue 14: flash crowd and mass wake; ~8 min)
+//                [--only flash] [--rooms 200] [--clients 2000] [--window 10] [--rounds 3] [--base <commit>]  (issue 14: flash crowd and mass wake, optionally vs an earlier commit; ~8 min)
 //                [--inspector]                (run our server as `wrangler dev` with its inspector, as `npm start` does)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
@@ -137,6 +137,7 @@ if (option("clients")) PLAN.flash.clients = Number(option("clients"));
 if (option("rounds")) PLAN.flash.rounds = Number(option("rounds"));
 if (option("window")) PLAN.flash.windowS = Number(option("window"));
 PLAN.flash.inspector = flag("inspector");
+if (option("base")) PLAN.flash.base = option("base");
 // Without wrangler's inspector unless asked: `wrangler dev` forwards every Worker → Durable Object
 // subrequest through its node process for DevTools (~3 ms CPU per connect), which production never pays.
 const QUIET = !flag("inspector");

@@ -193,7 +193,7 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag }, log) {
 
 /**
  * @param {string} workDir
- * @param {{ rooms: number, clients: number, history: number, windowS: number, rounds: number, idleMaxS: number, inspector: boolean }} plan
+ * @param {{ rooms: number, clients: number, history: number, windowS: number, rounds: number, idleMaxS: number, inspector: boolean, base?: string }} plan
  * @param {(s: string) => void} log
  */
 export async function runFlash(workDir, plan, log) {
@@ -206,6 +206,14 @@ export async function runFlash(workDir, plan, log) {
   if (!quiet.direct) throw new Error("the worker's own port was not found");
   targets.push(quiet.direct);
   console.log(`flash: ours = ${quiet.direct.name}: wrangler's unstable_startWorker with dev.inspector = false, snapshot of ${quiet.source}`);
+  if (plan.base) {
+    const baseDir = join(workDir, "flash-base");
+    mkdirSync(baseDir, { recursive: true });
+    const base = await startOurs(baseDir, { quiet: true, base: plan.base });
+    started.push(base);
+    if (base.direct) targets.push({ ...base.direct, name: `ours @${base.source} direct` });
+    console.log(`flash: before = ${base.source} (--base), started the same way`);
+  }
   if (plan.inspector) {
     const devDir = join(workDir, "flash-dev");
     mkdirSync(devDir, { recursive: true });
