@@ -83,8 +83,36 @@ async function probeJoin(target, room, user) {
   return out;
 }
 
-async function round(target, { rooms, clients, windowS, idleMaxS, tag }, log) {
+/**
+ * Makes the round's users known before it starts (not measured): `GET /api/session` for each creates
+ * the user's object and its row for the room, as a returning shopper would have. What is left to
+ * measure is the room's join, without the first-visit cost of a new user's object.
+ */
+async function introduce(target, users, log) {
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < users.length) {
+      const { room, user } = users[next++];
+      const url = await target.wsUrl(room, user);
+      const token = new URL(url).searchParams.get("token");
+      const res = await fetch(`http://127.0.0.1:${target.httpPort}/api/session?room=${room}`, { headers: { authorization: `Bearer ${token}` } });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`GET /api/session → ${res.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 20 }, worker));
+  log(`flash: ${users.length} users known to ${target.name} in ${fmt((performance.now() - t0) / 1000)} s (not measured)`);
+}
+
+async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUsers = false }, log) {
   const worker = target.procs().find((p) => p.label === "workerd (worker)")?.pid;
+  if (knownUsers && target.kind === "ours")
+    await introduce(
+      target,
+      Array.from({ length: clients }, (_, i) => ({ room: `flash-${i % rooms}`, user: `${tag}-u${i}` })),
+      log,
+    );
   const usable = [];
   const ready = new Array(clients).fill(NaN);
   const joinFrames = new Array(clients).fill(NaN);
@@ -193,7 +221,7 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag }, log) {
 
 /**
  * @param {string} workDir
- * @param {{ rooms: number, clients: number, history: number, windowS: number, rounds: number, idleMaxS: number, inspector: boolean, base?: string }} plan
+ * @param {{ rooms: number, clients: number, history: number, windowS: number, rounds: number, idleMaxS: number, inspector: boolean, base?: string, knownUsers?: boolean }} plan
  * @param {(s: string) => void} log
  */
 export async function runFlash(workDir, plan, log) {
@@ -259,7 +287,7 @@ export async function runFlash(workDir, plan, log) {
         return t.name === sioName ? "1" : `${fmt(ours / base)} ×`;
       });
     printTable(
-      `Flash crowd: ${plan.clients} clients into ${plan.rooms} rooms (${plan.history} messages of history each) within ${plan.windowS} s, then every room hibernated and woken by one message at once; median (min–max) of ${plan.rounds} interleaved rounds`,
+      `Flash crowd: ${plan.clients} ${plan.knownUsers ? "known" : "new"} users into ${plan.rooms} rooms (${plan.history} messages of history each) within ${plan.windowS} s, then every room hibernated and woken by one message at once; median (min–max) of ${plan.rounds} interleaved rounds`,
       ["", ...targets.map((t) => t.name)],
       [
         ["connect all, s (wall, first start → last ready)", ...col((r) => r.wallMs / 1000)],
