@@ -84,21 +84,20 @@ async function probeJoin(target, room, user) {
 }
 
 /**
- * Makes the round's users known before it starts (not measured): `GET /api/session` for each creates
- * the user's object and its row for the room, as a returning shopper would have. What is left to
- * measure is the room's join, without the first-visit cost of a new user's object.
+ * Makes the round's users known before it starts (not measured): each opens and closes a socket in
+ * another room, which creates the user's object, as a returning shopper would have one. What is left
+ * to measure is the room's join, without the first-visit cost of a new user's object.
+ * (`GET /api/session` would do it without a socket, but it is rate limited per address.)
  */
 async function introduce(target, users, log) {
   const t0 = performance.now();
   let next = 0;
   const worker = async () => {
     while (next < users.length) {
-      const { room, user } = users[next++];
-      const url = await target.wsUrl(room, user);
-      const token = new URL(url).searchParams.get("token");
-      const res = await fetch(`http://127.0.0.1:${target.httpPort}/api/session?room=${room}`, { headers: { authorization: `Bearer ${token}` } });
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`GET /api/session → ${res.status}`);
+      const i = next++;
+      const c = new BenchClient(target.kind, await target.wsUrl(`flash-intro-${i % 10}`, users[i]));
+      await c.open(30000);
+      await c.close();
     }
   };
   await Promise.all(Array.from({ length: 20 }, worker));
@@ -110,7 +109,7 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
   if (knownUsers && target.kind === "ours")
     await introduce(
       target,
-      Array.from({ length: clients }, (_, i) => ({ room: `flash-${i % rooms}`, user: `${tag}-u${i}` })),
+      Array.from({ length: clients }, (_, i) => `${tag}-u${i}`),
       log,
     );
   const usable = [];
