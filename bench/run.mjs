@@ -8,7 +8,7 @@
 //                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
 //                [--only webhooks]            (issue 13: a room at its limit with webhooks on vs off; ~1 min)
 //                [--only push] [--push-rooms 200] [--push-rate 20]  (issue 12: entry stored → push received, ack with push on/off; ~1 min)
-//                [--only flash] [--rooms 200] [--clients 2000] [--window 10] [--rounds 3] [--base <commit>] [--known-users]  (issue 14: flash crowd and mass wake, optionally vs an earlier commit; ~8 min)
+//                [--only flash] [--rooms 200] [--clients 2000] [--window 10] [--rounds 3] [--base <commit>] [--known-users] [--inbox-off]  (issue 14: flash crowd and mass wake, optionally vs an earlier commit; ~8 min)
 //                [--inspector]                (run our server as `wrangler dev` with its inspector, as `npm start` does)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
@@ -79,7 +79,7 @@ const PLAN = QUICK
       "inbox-page": { conversations: 300, withMessages: 60, reps: 2, apiReps: 5 },
       webhooks: { senders: 10, window: 4, seconds: 2, reps: 2 },
       push: { rooms: 50, rate: 20 },
-      flash: { rooms: 100, clients: 500, history: 50, windowS: 2.5, rounds: 2, idleMaxS: 100, inspector: false, knownUsers: false },
+      flash: { rooms: 100, clients: 500, history: 50, windowS: 2.5, rounds: 2, idleMaxS: 100, inspector: false, knownUsers: false, inboxOff: false },
       ab: {
         fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 },
         throughput: {
@@ -116,7 +116,7 @@ const PLAN = QUICK
       "inbox-page": { conversations: 2000, withMessages: 200, reps: 5, apiReps: 20 },
       webhooks: { senders: 10, window: 4, seconds: 4, reps: 3 },
       push: { rooms: 200, rate: 20 },
-      flash: { rooms: 200, clients: 2000, history: 50, windowS: 10, rounds: 3, idleMaxS: 100, inspector: false, knownUsers: false },
+      flash: { rooms: 200, clients: 2000, history: 50, windowS: 10, rounds: 3, idleMaxS: 100, inspector: false, knownUsers: false, inboxOff: false },
       ab: {
         fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 },
         throughput: {
@@ -140,6 +140,7 @@ PLAN.flash.inspector = flag("inspector");
 if (option("base")) PLAN.flash.base = option("base");
 // Users whose objects exist already (returning shoppers): the room's join without a new user's first visit.
 PLAN.flash.knownUsers = flag("known-users");
+PLAN.flash.inboxOff = flag("inbox-off");
 // Without wrangler's inspector unless asked: `wrangler dev` forwards every Worker → Durable Object
 // subrequest through its node process for DevTools (~3 ms CPU per connect), which production never pays.
 const QUIET = !flag("inspector");

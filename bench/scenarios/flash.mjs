@@ -220,7 +220,7 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
 
 /**
  * @param {string} workDir
- * @param {{ rooms: number, clients: number, history: number, windowS: number, rounds: number, idleMaxS: number, inspector: boolean, base?: string, knownUsers?: boolean }} plan
+ * @param {{ rooms: number, clients: number, history: number, windowS: number, rounds: number, idleMaxS: number, inspector: boolean, base?: string, knownUsers?: boolean, inboxOff?: boolean }} plan
  * @param {(s: string) => void} log
  */
 export async function runFlash(workDir, plan, log) {
@@ -228,7 +228,9 @@ export async function runFlash(workDir, plan, log) {
   const started = [];
   const quietDir = join(workDir, "flash-quiet");
   mkdirSync(quietDir, { recursive: true });
-  const quiet = await startOurs(quietDir, { quiet: true });
+  // --inbox-off: the same servers without the inbox index (what a join sets off in members' user objects).
+  const extraVars = plan.inboxOff ? { INBOX_INDEX: "off" } : {};
+  const quiet = await startOurs(quietDir, { quiet: true, extraVars });
   started.push(quiet);
   if (!quiet.direct) throw new Error("the worker's own port was not found");
   targets.push(quiet.direct);
@@ -236,7 +238,7 @@ export async function runFlash(workDir, plan, log) {
   if (plan.base) {
     const baseDir = join(workDir, "flash-base");
     mkdirSync(baseDir, { recursive: true });
-    const base = await startOurs(baseDir, { quiet: true, base: plan.base });
+    const base = await startOurs(baseDir, { quiet: true, base: plan.base, extraVars });
     started.push(base);
     if (base.direct) targets.push({ ...base.direct, name: `ours @${base.source} direct` });
     console.log(`flash: before = ${base.source} (--base), started the same way`);
@@ -286,7 +288,7 @@ export async function runFlash(workDir, plan, log) {
         return t.name === sioName ? "1" : `${fmt(ours / base)} ×`;
       });
     printTable(
-      `Flash crowd: ${plan.clients} ${plan.knownUsers ? "known" : "new"} users into ${plan.rooms} rooms (${plan.history} messages of history each) within ${plan.windowS} s, then every room hibernated and woken by one message at once; median (min–max) of ${plan.rounds} interleaved rounds`,
+      `Flash crowd: ${plan.clients} ${plan.knownUsers ? "known" : "new"} users into ${plan.rooms} rooms${plan.inboxOff ? " (INBOX_INDEX=off)" : ""} (${plan.history} messages of history each) within ${plan.windowS} s, then every room hibernated and woken by one message at once; median (min–max) of ${plan.rounds} interleaved rounds`,
       ["", ...targets.map((t) => t.name)],
       [
         ["connect all, s (wall, first start → last ready)", ...col((r) => r.wallMs / 1000)],
