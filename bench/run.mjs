@@ -8,6 +8,8 @@
 //                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
 //                [--only webhooks]            (issue 13: a room at its limit with webhooks on vs off; ~1 min)
 //                [--only push] [--push-rooms 200] [--push-rate 20]  (issue 12: entry stored → push received, ack with push on/off; ~1 min)
+//                [--only flash] [--rooms 200] [--clients 2000] [--window 10] [--rounds 3] [--base <commit>] [--known-users] [--inbox-off]  (issue 14: flash crowd and mass wake, optionally vs an earlier commit; ~8 min)
+//                [--inspector]                (run our server as `wrangler dev` with its inspector, as `npm start` does)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -32,6 +34,7 @@ import { runInbox } from "./scenarios/inbox.mjs";
 import { runInboxPage } from "./scenarios/inbox-page.mjs";
 import { runWebhooks } from "./scenarios/webhooks.mjs";
 import { runPush } from "./scenarios/push.mjs";
+import { runFlash } from "./scenarios/flash.mjs";
 import { ensureLoopbackNetns } from "../scripts/netns.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -49,7 +52,7 @@ const only = option("only")?.split(",") ?? (flag("ab") ? [...ALL, "ab"] : ALL);
 // WebRTC must stay on loopback: the call bench runs in a loopback-only network namespace (as root),
 // and so does everything else of that run (all of it is loopback anyway).
 if (only.some((s) => s.startsWith("call"))) ensureLoopbackNetns(fileURLToPath(import.meta.url), argv);
-const HARD_LIMIT_MS = (QUICK ? 4 : 15) * 60_000;
+const HARD_LIMIT_MS = (QUICK ? 4 : 15) * 60_000 + (only.includes("flash") ? 15 * 60_000 : 0);
 
 /** Sizes: the full run fits in ~10 minutes here, --quick in ~2. */
 const PLAN = QUICK
@@ -76,6 +79,7 @@ const PLAN = QUICK
       "inbox-page": { conversations: 300, withMessages: 60, reps: 2, apiReps: 5 },
       webhooks: { senders: 10, window: 4, seconds: 2, reps: 2 },
       push: { rooms: 50, rate: 20 },
+      flash: { rooms: 100, clients: 500, history: 50, windowS: 2.5, rounds: 2, idleMaxS: 100, inspector: false, knownUsers: false, inboxOff: false },
       ab: {
         fanout: { ns: [100], reps: 2, messages: 60, rate: 40, warmup: 10 },
         throughput: {
@@ -112,6 +116,7 @@ const PLAN = QUICK
       "inbox-page": { conversations: 2000, withMessages: 200, reps: 5, apiReps: 20 },
       webhooks: { senders: 10, window: 4, seconds: 4, reps: 3 },
       push: { rooms: 200, rate: 20 },
+      flash: { rooms: 200, clients: 2000, history: 50, windowS: 10, rounds: 3, idleMaxS: 100, inspector: false, knownUsers: false, inboxOff: false },
       ab: {
         fanout: { ns: [100], reps: 3, messages: 130, rate: 20, warmup: 10 },
         throughput: {
@@ -127,7 +132,18 @@ const PLAN = QUICK
     };
 
 if (option("idle")) PLAN.rooms.idleSeconds = Number(option("idle"));
-if (option("rooms")) PLAN.rooms.rooms = Number(option("rooms"));
+if (option("rooms")) PLAN.rooms.rooms = PLAN.flash.rooms = Number(option("rooms"));
+if (option("clients")) PLAN.flash.clients = Number(option("clients"));
+if (option("rounds")) PLAN.flash.rounds = Number(option("rounds"));
+if (option("window")) PLAN.flash.windowS = Number(option("window"));
+PLAN.flash.inspector = flag("inspector");
+if (option("base")) PLAN.flash.base = option("base");
+// Users whose objects exist already (returning shoppers): the room's join without a new user's first visit.
+PLAN.flash.knownUsers = flag("known-users");
+PLAN.flash.inboxOff = flag("inbox-off");
+// Without wrangler's inspector unless asked: `wrangler dev` forwards every Worker → Durable Object
+// subrequest through its node process for DevTools (~3 ms CPU per connect), which production never pays.
+const QUIET = !flag("inspector");
 if (option("calls")) PLAN.calls.calls = Number(option("calls"));
 if (option("conversations")) PLAN.inbox.conversations = Number(option("conversations"));
 if (option("members")) PLAN.inbox.members = Number(option("members"));
@@ -194,9 +210,9 @@ async function main() {
       sio = await startSocketIO(workDir);
       {
         try {
-          ours = await startOurs(workDir);
+          ours = await startOurs(workDir, { quiet: QUIET });
           log(
-            `wrangler dev up in ${ours.startMs.toFixed(0)} ms on :${ours.port}; worker's own port ${ours.directPort ?? "not found"}; tokens ${ours.localSigning ? "signed locally (HS256)" : "minted via POST /api/token"}`,
+            `${QUIET ? "wrangler's unstable_startWorker (dev.inspector: false)" : "wrangler dev (with its inspector)"} up in ${ours.startMs.toFixed(0)} ms on :${ours.port}; worker's own port ${ours.directPort ?? "not found"}; tokens ${ours.localSigning ? "signed locally (HS256)" : "minted via POST /api/token"}`,
           );
           report.server = {
             source: ours.source,
@@ -204,7 +220,9 @@ async function main() {
             directPort: ours.directPort,
             tokens: ours.localSigning ? "HS256 signed by the bench" : "POST /api/token",
           };
-          console.log(`our server: snapshot of ${ours.source}`);
+          console.log(
+            `our server: snapshot of ${ours.source}, ${QUIET ? "started by wrangler's unstable_startWorker with dev.inspector = false (no DevTools plumbing; --inspector for wrangler dev)" : "wrangler dev with its inspector"}`,
+          );
           if (!flag("no-proxy")) targets.push(ours.proxy);
           if (ours.direct) targets.push(ours.direct);
         } catch (e) {
@@ -251,6 +269,7 @@ async function main() {
     await step("inbox-page", async () => await runInboxPage(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, PLAN["inbox-page"], log));
     await step("webhooks", async () => await runWebhooks(workDir, PLAN.webhooks, log));
     await step("push", async () => await runPush(workDir, PLAN.push, log));
+    await step("flash", async () => await runFlash(workDir, PLAN.flash, log));
     await step("load", async () => await runLoad(ours?.proxy?.kind === "ours" && ours.proxy.httpPort ? ours.proxy : null, workDir, PLAN.load, log));
 
     await step("ab", async () => {
@@ -261,7 +280,7 @@ async function main() {
         try {
           const dir = join(workDir, `variant-${variants.length}`);
           mkdirSync(dir, { recursive: true });
-          const started = await startOurs(dir, { patch: v.patch, label: v.label });
+          const started = await startOurs(dir, { patch: v.patch, label: v.label, quiet: QUIET });
           if (started.direct) abTargets.push(started.direct);
           variants.push({ name: started.direct?.name, what: v.what });
           console.log(`variant: ${started.direct?.name} = ${v.what}`);

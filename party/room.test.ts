@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "../protocol/index.ts";
+import { JOIN_PAGE_SIZE, type ChatMessage } from "../protocol/index.ts";
 import { api, env, join, sleep } from "../test/workerd/helpers.ts";
 import type { Room } from "./room.ts";
 
@@ -69,21 +69,39 @@ describe("write → ack → broadcast", () => {
 });
 
 describe("history and resume", () => {
-  it("sends the latest page on join and older pages on request, oldest first", async () => {
+  it("sends the latest JOIN_PAGE_SIZE on join and older pages on request, oldest first", async () => {
     await seed("r-hist", 120);
     const c = await join("r-hist", "reader");
     const latest = c.of("history")[0]!;
+    const first = 120 - JOIN_PAGE_SIZE + 1;
     expect(latest.before).toBeNull();
-    expect(latest.messages.map((m) => m.seq)).toEqual(range(71, 120));
+    expect(latest.messages.map((m) => m.seq)).toEqual(range(first, 120));
     expect(latest.hasMore).toBe(true);
-    c.send({ type: "history", before: 71, limit: 60 });
+    c.send({ type: "history", before: first, limit: 60 });
     const older = await c.next("history", c.frames.indexOf(latest) + 1);
-    expect(older.messages.map((m) => m.seq)).toEqual(range(11, 70));
+    expect(older.messages.map((m) => m.seq)).toEqual(range(first - 60, first - 1));
     expect(older.hasMore).toBe(true);
-    c.send({ type: "history", before: 11 });
+    // Without a limit a scroll-up page is HISTORY_PAGE_SIZE, the rest here.
+    c.send({ type: "history", before: first - 60 });
     const oldest = await c.until((f) => f.filter((x) => x.type === "history")[2], "third page");
     expect(oldest).toMatchObject({ hasMore: false });
-    expect(oldest.type === "history" && oldest.messages.map((m) => m.seq)).toEqual(range(1, 10));
+    expect(oldest.type === "history" && oldest.messages.map((m) => m.seq)).toEqual(range(1, first - 61));
+  });
+
+  it("keeps the join page (welcome, presence, reads, first page) of a room with 50 messages under 3 KB", async () => {
+    // Issue 14's budget for a crowd joining: each frame's JSON as sent, 100-character messages.
+    await runInDurableObject(roomStub("r-join-bytes"), (instance: Room) => {
+      for (let i = 0; i < 50; i++)
+        instance.messages.append(
+          { user: "seller-1", name: "A Seller", id: `seed-${String(i).padStart(6, "0")}`, kind: "text", text: "x".repeat(100) },
+          Date.now(),
+        );
+    });
+    const c = await join("r-join-bytes", "buyer");
+    await sleep(150); // the coalesced presence_diff of the window
+    const bytes = c.frames.reduce((n, f) => n + JSON.stringify(f).length, 0);
+    expect(c.of("history")[0]!.messages).toHaveLength(JOIN_PAGE_SIZE);
+    expect(bytes).toBeLessThanOrEqual(3 * 1024);
   });
 
   it("resumes from a sequence with exactly the missed messages, in pages", async () => {

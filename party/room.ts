@@ -24,7 +24,8 @@ import type { Conn, FrameHandlers, RoomContext, RoomEvents, RoomFeature } from "
 import { createFeatures, type Features } from "./features/index.ts";
 import { canWrite, decodeIdentity, IDENTITY_HEADER, userTag, type ConnectionState, type Identity } from "./identity.ts";
 import type { RoomBindings } from "./bindings.ts";
-import { MemberStore } from "./members-store.ts";
+import { MemberJoins } from "./member-joins.ts";
+import { MemberStore, type Member } from "./members-store.ts";
 import { MessageStore } from "./messages-store.ts";
 import { migrate } from "./migrations/index.ts";
 import { limitConfig, UserLimiter } from "./rate-limit.ts";
@@ -41,6 +42,8 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
 
   readonly messages: MessageStore;
   readonly members: MemberStore;
+  /** First joins whose rows are written just after their socket is accepted (member-joins.ts). */
+  readonly joins: MemberJoins;
   readonly settings: SettingsStore;
   readonly timers: Timers;
   private readonly bans: BanStore;
@@ -56,6 +59,8 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     fallback: (notice) => this.raise("fallback", (on) => on.fallback?.(notice)),
   };
   private readonly limiter: UserLimiter;
+  /** What `fetch` verified for an upgrade, for the accept hooks of the same request: decoded and read once. */
+  private readonly admitted = new WeakMap<Request, { identity: Identity; member: Member | null }>();
 
   constructor(ctx: DurableObjectState, env: RoomBindings) {
     super(ctx, env);
@@ -63,6 +68,8 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     migrate(ctx.storage);
     this.messages = new MessageStore(ctx.storage.sql);
     this.members = new MemberStore(ctx.storage.sql);
+    // Joining with a token naming the room makes a member; the inbox and webhooks follow, in the write's turn.
+    this.joins = new MemberJoins(this.members, (user) => this.events.changed("members", user, "self"));
     this.settings = new SettingsStore(ctx.storage.sql);
     this.timers = new Timers(ctx.storage.sql, ctx.storage);
     this.bans = new BanStore(ctx.storage.sql);
@@ -151,31 +158,34 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     if (request.headers.get("Upgrade")?.toLowerCase() === "websocket") {
       const identity = decodeIdentity(request.headers.get(IDENTITY_HEADER));
       if (!identity) return Response.json({ error: { code: "unauthorized", message: "No verified identity." } }, { status: 401 });
-      const denied = this.admit(identity);
+      const member = this.joins.get(identity.user);
+      const denied = this.admit(identity, member);
       if (denied) {
         const retry = denied.retryAfterMs === undefined ? undefined : { "Retry-After": String(Math.ceil(denied.retryAfterMs / 1000)) };
         return Response.json({ error: { code: denied.code, message: denied.message } }, { status: denied.code === "rate_limited" ? 429 : 403, headers: retry });
       }
+      this.admitted.set(request, { identity, member });
     }
     return super.fetch(request);
   }
 
-  admit(identity: Pick<Identity, "user" | "role" | "wildcard">): Denied | null {
+  admit(identity: Pick<Identity, "user" | "role" | "wildcard">, member = this.joins.get(identity.user)): Denied | null {
     const wait = this.limiter.cooldown(identity.user, Date.now());
     if (wait > 0) return { code: "rate_limited", message: "Too many messages; wait before reconnecting.", retryAfterMs: wait };
     const access = { banned: this.bans.has(identity.user), wildcard: identity.wildcard === true };
-    const refusal = admission(this.settings.get(), this.members.get(identity.user), () => this.members.count(), identity.role, access);
+    const refusal = admission(this.settings.get(), member, () => this.joins.count(), identity.role, access);
     if (!refusal) return null;
     return { code: refusal, message: refusal === "room_full" ? "This room is full." : "You are not a member of this room." };
   }
 
   override getConnectionTags(_conn: Conn, ctx: ConnectionContext): string[] {
-    const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
+    const identity = this.admitted.get(ctx.request)?.identity ?? decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
     return identity ? [userTag(identity.user)] : [];
   }
 
   override onConnect(conn: Conn, ctx: ConnectionContext): void {
-    const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
+    const known = this.admitted.get(ctx.request);
+    const identity = known?.identity ?? decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
     if (!identity) return conn.close(CLOSE_CODES.forbidden, "unauthorized");
     const url = new URL(ctx.request.url);
     const v = Number(url.searchParams.get("v"));
@@ -185,10 +195,8 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     }
     const now = Date.now();
     conn.setState({ ...identity, connectedAt: now });
-    const before = this.members.get(identity.user);
-    this.members.upsert(identity.user, identity.name, identity.role, now);
-    // Joining with a token naming the room makes a member; the inbox follows (a name shows in titles).
-    if (before?.name !== identity.name) this.events.changed("members", identity.user, "self");
+    // Not written here: a write would hold the 101 and the join frames behind its commit.
+    this.joins.add(identity.user, identity.name, identity.role, now, known ? known.member : this.joins.get(identity.user));
     const settings = this.settings.get();
     send(conn, {
       type: "welcome",
@@ -207,6 +215,8 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   // ---- frames ---------------------------------------------------------------------------------
 
   override onMessage(conn: Conn, raw: string | ArrayBuffer | ArrayBufferView): void {
+    // Whatever a frame does next (a read position, a call to a new member) needs the members' rows.
+    this.joins.flush();
     const identity = conn.state;
     if (!identity || conn.readyState !== WebSocket.READY_STATE_OPEN) return;
     const now = Date.now();
@@ -257,6 +267,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   }
 
   override onClose(conn: Conn): void {
+    this.joins.flush();
     const identity = conn.state;
     if (identity) for (const feature of this.features.all) feature.leave?.(conn, identity);
   }
@@ -273,6 +284,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   // ---- timers ---------------------------------------------------------------------------------
 
   override async onAlarm(): Promise<void> {
+    this.joins.flush();
     await this.timers.runDue(Date.now(), (name) => {
       const feature = this.features.all.find((f) => f.name === name);
       return feature?.timer?.bind(feature);
@@ -297,11 +309,13 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   // ---- RPC for users' objects (their inbox reads a large room on demand) ----------------------
 
   inboxRow(user: string): InboxUpdate {
+    this.joins.flush();
     if (!this.features.inbox) throw new Error("the inbox is off here (INBOX_INDEX=off)");
     return this.features.inbox.row(user);
   }
 
   inboxWatch(user: string, until: number | null): void {
+    this.joins.flush();
     this.features.inbox?.watch(user, until);
   }
 
@@ -318,10 +332,12 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   }
 
   info() {
+    this.joins.flush();
     return this.api.info();
   }
 
   configure(patch: Partial<RoomSettings>, members: { user: string; name: string }[] | undefined) {
+    this.joins.flush();
     // The host adding someone again lifts the ban their removal set.
     for (const m of members ?? []) this.bans.lift(m.user);
     const info = this.api.configure(patch, members, Date.now());
@@ -331,6 +347,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   }
 
   addMember(user: string, name: string, role: Role) {
+    this.joins.flush();
     this.bans.lift(user);
     const member = this.api.addMember(user, name, role, Date.now());
     this.events.changed("members", user);
@@ -354,6 +371,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
    * membership), and the inbox feature drops the room from their inbox.
    */
   removeMember(user: string) {
+    this.joins.flush();
     const removed = this.api.removeMember(user);
     if (!removed) return false;
     this.bans.ban(user, Date.now());

@@ -6,8 +6,15 @@ export const MAX_TEXT_LENGTH = 4000;
 export const MAX_NAME_LENGTH = 64;
 /** Largest client frame in bytes: MAX_TEXT_LENGTH of 4-byte characters plus the envelope fits. */
 export const MAX_FRAME_BYTES = 20_000;
-/** Messages in the page sent on join and the default page for scroll-up. */
+/** The default page for scroll-up (a `history` request without `limit`) and for the transcript API. */
 export const HISTORY_PAGE_SIZE = 50;
+/**
+ * Messages in the page sent on join (no `since`): about one panel's worth. A crowd joining pays for
+ * every byte of it (issue 14: ~10 KB per join with 50 messages); a widget whose panel is taller asks
+ * for the next page itself (it loads older pages until the list fills), and every client already
+ * pages on `hasMore`, so a smaller first page needs no new protocol version.
+ */
+export const JOIN_PAGE_SIZE = 12;
 /** Upper bound for any one history or transcript page. */
 export const MAX_HISTORY_LIMIT = 200;
 /** Messages per `sync` frame when a client resumes after a disconnect. */

@@ -7,6 +7,7 @@ import type { Env } from "./env.ts";
 import { errorResponse, HttpError } from "./http-error.ts";
 import { withAddressLimit } from "./address-limits.ts";
 import { withApiKey, withRoomParams, type RoomRequest } from "./middleware.ts";
+import { openRoomSocket, roomSocketTarget } from "./room-socket.ts";
 import { issueGuestToken } from "./routes/guest.ts";
 import { issueDemoSeller } from "./routes/guest-seller.ts";
 import { getIceServers } from "./routes/ice.ts";
@@ -61,6 +62,8 @@ const api = Router<IRequest, Args>({ base: "/api" })
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
+    const room = roomSocketTarget(request, url);
+    if (room !== null) return openRoomSocket(request, url, room, env);
     if (url.pathname.startsWith("/parties/")) {
       // Rooms first, on the real Request: itty-router's proxied request is refused by stub.fetch().
       // A client must never supply the identity header itself.

@@ -34,6 +34,9 @@ export class BenchClient {
     this.closing = false;
     /** Close code when the server (not we) ended the socket, else null. */
     this.droppedWith = null;
+    /** Frames and payload bytes received (heartbeat pongs not counted): what a join costs the client. */
+    this.rxFrames = 0;
+    this.rxBytes = 0;
   }
 
   /**
@@ -76,6 +79,8 @@ export class BenchClient {
           if (isBinary) return;
           const text = data.toString();
           if (text === HEARTBEAT_PONG) return;
+          this.rxFrames++;
+          this.rxBytes += Buffer.byteLength(text);
           const frame = JSON.parse(text);
           switch (frame.type) {
             case "message":
@@ -109,6 +114,10 @@ export class BenchClient {
           const t = performance.now();
           if (isBinary) return;
           const s = data.toString();
+          if (s !== "2") {
+            this.rxFrames++;
+            this.rxBytes += Buffer.byteLength(s);
+          }
           // engine.io packet type is the first character: 0 open, 2 ping, 4 message (+ socket.io packet type).
           if (s.charCodeAt(0) === 52 /* "4" */) {
             const sioType = s.charCodeAt(1);

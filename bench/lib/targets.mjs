@@ -1,7 +1,7 @@
 // The servers under test. Each target yields { name, kind, path, wsUrl(room, user) → Promise<string>,
 // procs() → [{ pid, label }] } so scenarios measure them all the same way.
 import { createHmac } from "node:crypto";
-import { existsSync, readFileSync, mkdirSync, writeFileSync, cpSync } from "node:fs";
+import { existsSync, readFileSync, mkdirSync, writeFileSync, cpSync, symlinkSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { protocolConstant } from "./protocol-constants.mjs";
@@ -78,12 +78,13 @@ const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABL
  * writes a config that points at the copies. Others edit party/ and rebuild dist/ while the bench runs;
  * `wrangler dev` on the live tree would reload the worker (new ports, dropped sockets) mid-measurement.
  */
-export function snapshotWorker(workDir, patch) {
+export function snapshotWorker(workDir, patch, base) {
   ensureDist();
+  const source = base ? extractCommit(workDir, base) : ROOT;
   const dir = join(workDir, "worker");
   mkdirSync(dir, { recursive: true });
   execFileSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", join(dir, "build")], {
-    cwd: ROOT,
+    cwd: source,
     env: { ...process.env, ...WRANGLER_ENV },
     stdio: "pipe",
   });
@@ -93,22 +94,41 @@ export function snapshotWorker(workDir, patch) {
   }
   if (existsSync(join(ROOT, "dist"))) cpSync(join(ROOT, "dist"), join(dir, "dist"), { recursive: true });
   else mkdirSync(join(dir, "dist"));
-  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
+  const toml = readFileSync(join(source, "wrangler.toml"), "utf8")
     .replace(/^main\s*=.*$/m, 'main = "build/index.js"\nno_bundle = true')
     .replace(/^directory\s*=.*$/m, 'directory = "dist"');
   writeFileSync(join(dir, "wrangler.toml"), toml);
+  if (base) return { config: join(dir, "wrangler.toml"), source: execFileSync("git", ["rev-parse", "--short", base], { cwd: ROOT }).toString().trim() };
   const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT }).toString().trim();
   const dirty = execFileSync("git", ["status", "--porcelain", "party", "worker", "protocol"], { cwd: ROOT }).toString().trim() !== "";
   return { config: join(dir, "wrangler.toml"), source: `${commit}${dirty ? " + uncommitted party/worker/protocol changes" : ""}` };
 }
 
 /**
+ * The tree of an earlier commit (`git archive`, no worktree), with this checkout's node_modules: a
+ * "before" server for an A/B in one run, which on a shared machine is fairer than two runs.
+ */
+function extractCommit(workDir, commit) {
+  const dir = join(workDir, "base-src");
+  mkdirSync(dir, { recursive: true });
+  const tar = execFileSync("git", ["archive", "--format=tar", commit], { cwd: ROOT, maxBuffer: 1 << 28 });
+  execFileSync("tar", ["-x", "-C", dir], { input: tar });
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  // wrangler checks that the assets folder exists; the copy of this checkout's dist/ follows as usual.
+  mkdirSync(join(dir, "dist"), { recursive: true });
+  return dir;
+}
+
+/**
  * Starts `wrangler dev` on a free port with fresh local storage and the rate limits raised, then finds
  * the worker's own workerd port (the one behind wrangler's proxy) so both paths can be measured.
  * @param {string} workDir
- * @param {{ extraVars?: Record<string, string>, patch?: (code: string) => string, label?: string }} [options]
+ * With `quiet`, the same snapshot runs through wrangler's API without the inspector (bench/servers/ours-quiet.mjs):
+ * no DevTools forwarding of subrequests through node, which production does not have either.
+ * With `base` (a commit), the server is that commit's code instead of the working tree's.
+ * @param {{ extraVars?: Record<string, string>, patch?: (code: string) => string, label?: string, quiet?: boolean, base?: string }} [options]
  */
-export async function startOurs(workDir, { extraVars = {}, patch, label = "" } = {}) {
+export async function startOurs(workDir, { extraVars = {}, patch, label = "", quiet = false, base } = {}) {
   const port = await freePort();
   const inspectorPort = await freePort();
   const persist = join(workDir, "state");
@@ -124,24 +144,32 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "" } =
     RATE_LIMIT_GUEST_PER_MIN: "100000",
     ...extraVars,
   };
-  const snap = snapshotWorker(workDir, patch);
-  const args = [
-    join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
-    "dev",
-    "--config",
-    snap.config,
-    "--port",
-    String(port),
-    "--ip",
-    "127.0.0.1",
-    "--local",
-    "--show-interactive-dev-session=false",
-    "--inspector-port",
-    String(inspectorPort),
-    "--persist-to",
-    persist,
-  ];
-  for (const [k, v] of Object.entries(bindings)) if (v !== undefined) args.push("--var", `${k}:${v}`);
+  const snap = snapshotWorker(workDir, patch, base);
+  const args = quiet
+    ? [
+        join(ROOT, "bench/servers/ours-quiet.mjs"),
+        snap.config,
+        String(port),
+        persist,
+        JSON.stringify(Object.fromEntries(Object.entries(bindings).filter(([, v]) => v !== undefined))),
+      ]
+    : [
+        join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
+        "dev",
+        "--config",
+        snap.config,
+        "--port",
+        String(port),
+        "--ip",
+        "127.0.0.1",
+        "--local",
+        "--show-interactive-dev-session=false",
+        "--inspector-port",
+        String(inspectorPort),
+        "--persist-to",
+        persist,
+      ];
+  if (!quiet) for (const [k, v] of Object.entries(bindings)) if (v !== undefined) args.push("--var", `${k}:${v}`);
   const logFile = join(workDir, "wrangler.log");
   const t0 = performance.now();
   const child = startChild(process.execPath, args, {
@@ -231,10 +259,23 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "" } =
     directPort,
     inspectorPort,
     persist,
+    quiet,
   };
-  const proxy = { ...common, name: `ours${label} via proxy`, path: `wrangler dev proxy 127.0.0.1:${port}`, wsUrl: wsUrlFor(port), httpPort: port };
+  const proxy = {
+    ...common,
+    name: `ours${label}${quiet ? " (no inspector)" : ""} via proxy`,
+    path: `wrangler dev proxy 127.0.0.1:${port}`,
+    wsUrl: wsUrlFor(port),
+    httpPort: port,
+  };
   const direct = directPort
-    ? { ...common, name: `ours${label} direct`, path: `worker's own workerd port 127.0.0.1:${directPort}`, wsUrl: wsUrlFor(directPort), httpPort: directPort }
+    ? {
+        ...common,
+        name: `ours${label}${quiet ? " (no inspector)" : ""} direct`,
+        path: `worker's own workerd port 127.0.0.1:${directPort}`,
+        wsUrl: wsUrlFor(directPort),
+        httpPort: directPort,
+      }
     : null;
   return { proxy, direct, ...common };
 }

@@ -164,8 +164,12 @@ export interface MigrationTarget {
 /** Applies the migrations this database has not seen yet; returns the version it is at now. */
 export function migrate(storage: MigrationTarget, migrations: readonly Migration[] = MIGRATIONS): number {
   const { sql } = storage;
-  sql.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-  let current = sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM schema_migrations").one().v ?? 0;
+  // Runs on every wake, so an up-to-date database must see reads only: SQLite counts any CREATE, even
+  // `IF NOT EXISTS` on a table that exists, as a write, and a write costs the object a commit (and
+  // holds its first replies behind it) on each wake.
+  const known = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").one().n > 0;
+  if (!known) sql.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+  let current = known ? (sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM schema_migrations").one().v ?? 0) : 0;
   for (const m of migrations) {
     if (m.version <= current) continue;
     storage.transactionSync(() => {

@@ -109,4 +109,33 @@ describe("schema migrations", () => {
     expect(result.tables).toBe(0);
     expect(result.after).toBe(result.before);
   });
+
+  it("on an up-to-date database (every wake) runs read-only statements only: no commit before the first event", async () => {
+    const seen = await runInDurableObject(roomStub("m-wake"), (_room: Room, state) => {
+      const statements: string[] = [];
+      const sql = state.storage.sql;
+      // SQLite's own verdict per statement is not exposed; a statement that is not a SELECT is what would write.
+      const recording = {
+        sql: { exec: (q: string, ...args: unknown[]) => (statements.push(q), sql.exec(q, ...args)) } as SqlStorage,
+        transactionSync: state.storage.transactionSync.bind(state.storage),
+      };
+      const version = migrate(recording);
+      return { version, statements };
+    });
+    expect(seen.version).toBe(MIGRATIONS.at(-1)!.version);
+    expect(seen.statements.length).toBeGreaterThan(0);
+    for (const q of seen.statements) expect(q.trimStart().toUpperCase().startsWith("SELECT")).toBe(true);
+  });
+
+  it("creates its bookkeeping table and applies everything on an empty database", async () => {
+    const result = await runInDurableObject(roomStub("m-empty"), (_room: Room, state) => {
+      const sql = state.storage.sql;
+      for (const { name } of sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'")
+        .toArray())
+        sql.exec(`DROP TABLE "${name}"`);
+      return { version: migrate(state.storage), rows: sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM schema_migrations").one().n };
+    });
+    expect(result).toEqual({ version: MIGRATIONS.at(-1)!.version, rows: MIGRATIONS.length });
+  });
 });

@@ -3,7 +3,7 @@
  * Writes that arrive during a disk sync share the next transaction (group commit); acks still wait
  * for their batch to be durable (the output gate).
  */
-import { HISTORY_PAGE_SIZE, MAX_RESUME_GAP, SYNC_PAGE_SIZE, type ChatMessage, type ServerMessage } from "../../../protocol/index.ts";
+import { HISTORY_PAGE_SIZE, JOIN_PAGE_SIZE, MAX_RESUME_GAP, SYNC_PAGE_SIZE, type ChatMessage, type ServerMessage } from "../../../protocol/index.ts";
 import type { Conn, RoomContext, RoomFeature } from "../../feature.ts";
 import type { Identity } from "../../identity.ts";
 import { canWrite } from "../../identity.ts";
@@ -61,7 +61,7 @@ export function chat(ctx: RoomContext, messages: MessageStore): RoomFeature {
     if (Number.isSafeInteger(since) && since >= 0 && since <= last && last - since <= MAX_RESUME_GAP) {
       ctx.send(conn, { type: "sync", ...messages.after(since, SYNC_PAGE_SIZE) });
     } else {
-      ctx.send(conn, { type: "history", before: null, ...messages.before(null, HISTORY_PAGE_SIZE) });
+      ctx.send(conn, { type: "history", before: null, ...messages.before(null, JOIN_PAGE_SIZE) });
     }
   }
 
