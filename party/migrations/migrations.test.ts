@@ -116,7 +116,12 @@ describe("schema migrations", () => {
       const sql = state.storage.sql;
       // SQLite's own verdict per statement is not exposed; a statement that is not a SELECT is what would write.
       const recording = {
-        sql: { exec: (q: string, ...args: unknown[]) => (statements.push(q), sql.exec(q, ...args)) } as SqlStorage,
+        sql: {
+          exec: (q: string, ...args: unknown[]) => {
+            statements.push(q);
+            return sql.exec(q, ...args);
+          },
+        } as SqlStorage,
         transactionSync: state.storage.transactionSync.bind(state.storage),
       };
       const version = migrate(recording);
