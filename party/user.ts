@@ -108,7 +108,9 @@ export class User extends Server<Env> implements UserRpc {
     if (this.revoked(iat)) return { revoked: true };
     const wait = (this.cooldowns.get(room) ?? 0) - Date.now();
     if (wait > 0) return { revoked: false, retryAfterMs: wait };
-    this.ctx.storage.sql.exec("INSERT INTO rooms (room, first_seen) VALUES (?, ?) ON CONFLICT (room) DO NOTHING", room, Date.now());
+    // Read first: even an INSERT that changes nothing is a write, and every connect would wait for its commit.
+    if (this.ctx.storage.sql.exec("SELECT 1 FROM rooms WHERE room = ?", room).toArray().length === 0)
+      this.ctx.storage.sql.exec("INSERT INTO rooms (room, first_seen) VALUES (?, ?) ON CONFLICT (room) DO NOTHING", room, Date.now());
     return { revoked: false };
   }
 

@@ -236,13 +236,17 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
       read: (user) => mark(false, [user]),
       changed(what, user) {
         if (what === "settings" || user === undefined) return mark(true, []);
-        if (ctx.members.get(user) === null) watchers.set(user, null);
+        const joined = ctx.members.get(user) !== null;
+        if (!joined) watchers.set(user, null);
         const count = ctx.members.count();
         // The room just crossed INBOX_FANOUT_LIMIT (either way): every row changes its `pull`.
         if (count === fanoutLimit + 1 || count === fanoutLimit) return mark(true, [user]);
         // One member joined or left: the others' rows change only when their title is made of member
-        // names or the room is (or was) a two-member room with a peer — and a large room's others read it on demand.
-        const wide = !large() && (ctx.settings.get().title === null || count <= 3);
+        // names or the room is (or was) a two-member room with a peer — and a large room's others read it
+        // on demand. A join past the first VIEW_MEMBERS changes only the title's "+N", which the others'
+        // rows take with the room's next entry: a crowd joining a room costs one row each, not one per member.
+        const namesChange = ctx.settings.get().title === null && (!joined || count <= VIEW_MEMBERS);
+        const wide = !large() && (namesChange || count <= 3);
         mark(wide, [user]);
       },
     },
