@@ -175,7 +175,9 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "", qu
   const child = startChild(process.execPath, args, {
     cwd: ROOT,
     logFile,
-    env: WRANGLER_ENV,
+    // A dev registry of its own: servers of the same worker name see each other's start and stop in a
+    // shared one, and that reloads the worker (new ports, dropped sockets, "restarted mid-request").
+    env: { ...WRANGLER_ENV, WRANGLER_REGISTRY_PATH: join(workDir, "registry") },
   });
   const isSessionAnswer = (res, body) => res.status === 401 && body.includes('"error"');
   try {

@@ -28,12 +28,18 @@ export interface TokenRequest {
 
 const toHttp = (origin: string) => origin.replace("//localhost:", "//127.0.0.1:");
 
-export async function mintToken(origin: string, req: TokenRequest): Promise<string> {
+export async function mintToken(origin: string, req: TokenRequest, retried = false): Promise<string> {
   const res = await fetch(`${toHttp(origin)}/api/token`, {
     method: "POST",
     headers: { authorization: `Bearer ${DEV_API_KEY}`, "content-type": "application/json" },
     body: JSON.stringify({ ttl: 3600, ...req }),
   });
+  // wrangler dev's proxy answers a POST that met a reload of the worker with this 503 and asks for a
+  // retry (it retries only GET/HEAD itself). Said on stderr, so a reload mid-run stays visible.
+  if (res.status === 503 && !retried && (await res.clone().text()).startsWith("Your worker restarted mid-request")) {
+    console.error("mintToken: wrangler reloaded the worker mid-request; retrying once");
+    return mintToken(origin, req, true);
+  }
   const body = (await res.json()) as Minted;
   if (res.status !== 200 || typeof body.token !== "string") {
     throw new Error(`POST /api/token answered ${res.status} ${JSON.stringify(body)}`);

@@ -91,6 +91,10 @@ export async function startWrangler(options: WranglerOptions): Promise<Wrangler>
           ...process.env,
           WRANGLER_SEND_METRICS: "false",
           CLOUDFLARE_CF_FETCH_ENABLED: "false",
+          // A dev registry of its own: tests start and stop other servers of this worker (restarts, own
+          // vars), and in a shared registry each start or stop reloaded this one mid-test ("Your worker
+          // restarted mid-request", every socket dropped).
+          WRANGLER_REGISTRY_PATH: join(options.persistTo, "registry"),
           NO_COLOR: "1",
           FORCE_COLOR: "0",
         },
