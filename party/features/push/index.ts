@@ -17,7 +17,7 @@ import type { StoredSubscription } from "../../user/push-store.ts";
 import { signDecline } from "./action-token.ts";
 import { pushConfig } from "./config.ts";
 import { attempt, type Delivery, RETRY_WINDOW_MS } from "./delivery.ts";
-import { fitPayload, messagePush, missedPush, ringPush, settledPush, type DeclarativePush } from "./payload.ts";
+import { type CallPushInput, fitPayload, messagePush, missedPush, ringPush, settledPush, type DeclarativePush } from "./payload.ts";
 import { PushState } from "./state.ts";
 import { endpointKey, topicFor } from "./topic.ts";
 
@@ -179,6 +179,17 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
     );
   }
 
+  /** What every call push (ring, settled, missed) says to one device: in its language, opening the room's page or the device's. */
+  const callInput = (call: Missed, device: StoredSubscription, tag: string, url: string | null): CallPushInput => ({
+    room: ctx.room,
+    lang: device.lang,
+    callId: call.callId,
+    caller: call.caller,
+    video: call.video,
+    navigate: url ?? device.url,
+    tag,
+  });
+
   /** One try; then the row is cleared (accepted, gone, given up) or moved to the retry time. */
   async function deliver(key: string, d: Delivery) {
     if (!config || !directory) return;
@@ -197,13 +208,12 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
     const now = Date.now();
     const tag = await topicFor("call", call.callId);
     const url = ctx.settings.get().url;
-    await queue(
-      call.callee,
-      devices,
-      (device) =>
-        missedPush({ room: ctx.room, lang: device.lang, callId: call.callId, caller: call.caller, video: call.video, navigate: url ?? device.url, tag }),
-      { urgency: "normal", topic: tag, expires: now + MESSAGE_TTL_MS, giveUpAt: now + RETRY_WINDOW_MS },
-    );
+    await queue(call.callee, devices, (device) => missedPush(callInput(call, device, tag, url)), {
+      urgency: "normal",
+      topic: tag,
+      expires: now + MESSAGE_TTL_MS,
+      giveUpAt: now + RETRY_WINDOW_MS,
+    });
   }
 
   /** The ring stops on the devices it rang (not the user's devices now: a muted room or an open inbox would hide them). */
@@ -217,17 +227,7 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
     await queue(
       call.callee,
       rung.devices,
-      (device) =>
-        settledPush({
-          room: ctx.room,
-          lang: device.lang,
-          callId: call.callId,
-          caller: call.caller,
-          video: call.video,
-          navigate: url ?? device.url,
-          tag,
-          how: call.how,
-        }),
+      (device) => settledPush({ ...callInput(call, device, tag, url), how: call.how }),
       // High: a phone still ringing on the table should stop now; worthless a minute later.
       { urgency: "high", topic: tag, expires: now + SETTLED_TTL_MS, giveUpAt: now + SETTLED_TTL_MS },
     );
@@ -247,17 +247,7 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
           await queue(
             call.callee,
             devices,
-            (device) =>
-              ringPush({
-                room: ctx.room,
-                lang: device.lang,
-                callId: call.callId,
-                caller: call.caller,
-                video: call.video,
-                navigate: url ?? device.url,
-                tag,
-                declineToken,
-              }),
+            (device) => ringPush({ ...callInput(call, device, tag, url), declineToken }),
             // A ring is worthless once the call stopped ringing: no TTL or retry past its window.
             { urgency: "high", topic: tag, expires: call.endsAt, giveUpAt: call.endsAt },
           );
