@@ -17,6 +17,9 @@ if (!isMainThread) {
       res.writeHead(201).end();
     });
   });
+  // Longer than the server may leave a pooled connection unused (a room at its limit reads no answers for
+  // seconds): node's default 5 s closes it under the sender, whose next request on it fails and is retried later.
+  server.keepAliveTimeout = 120_000;
   setInterval(() => {
     if (batch.length === 0) return;
     parentPort?.postMessage({ type: "arrivals", batch });

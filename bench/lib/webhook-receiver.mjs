@@ -28,13 +28,27 @@ if (!isMainThread) {
       }
     });
   });
+  // Longer than the server may leave a pooled connection unused (a room at its limit reads no answers for
+  // seconds): node's default 5 s closes it under the sender, whose next request on it fails and is retried later.
+  server.keepAliveTimeout = 120_000;
+  let connections = 0;
+  let clientErrors = 0;
+  server.on("connection", () => connections++);
+  server.on("clientError", (err, socket) => {
+    clientErrors++;
+    if (process.env.BENCH_DEBUG) console.error("receiver clientError", err.code, err.message);
+    socket.destroy();
+  });
   setInterval(() => {
     if (batch.length === 0) return;
     parentPort?.postMessage({ type: "deliveries", batch, invalid });
     batch = [];
   }, BATCH_MS);
   parentPort?.on("message", (m) => {
-    if (m === "close") server.close(() => process.exit(0));
+    if (m === "close") {
+      if (process.env.BENCH_DEBUG) console.error(`receiver: ${connections} connections, ${clientErrors} client errors`);
+      server.close(() => process.exit(0));
+    }
   });
   server.listen(0, "127.0.0.1", () => {
     const address = server.address();

@@ -80,8 +80,10 @@ async function chatAtLimit(target, receiver, { senders: s, window: w, seconds },
   let drainMs = null;
   if (receiver) {
     const deadline = performance.now() + 60_000;
-    // Until all arrived, or nothing arrived for 3 s (what a full outbox moved to failed never comes).
-    const quiet = () => performance.now() - (received().at(-1)?.at ?? lastAck) > 3000;
+    // Until all arrived, or nothing arrived for 20 s (what a full outbox moved to failed never comes).
+    // Not shorter: the backlog's flow has pauses of several seconds (an attempt the room sent while at
+    // its limit answers only after the 15 s timeout, or a failed one comes back on the 5 s retry).
+    const quiet = () => performance.now() - (received().at(-1)?.at ?? lastAck) > 20_000;
     while (new Set(received().map((d) => d.id)).size < ackedTotal && performance.now() < deadline && !quiet()) await sleep(50);
     drainMs = new Set(received().map((d) => d.id)).size >= ackedTotal ? Math.max(0, received().at(-1).at - lastAck) : null;
   }
