@@ -296,7 +296,7 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
             } catch (err) {
               console.error("push: following stored entries failed", err);
             }
-          }, 0),
+          }, 10),
           // A failed commit resets the object: nothing was stored to follow.
           () => {},
         ),
