@@ -20,7 +20,8 @@ if (!isMainThread) {
       const body = Buffer.concat(chunks).toString("utf8");
       try {
         const event = /** @type {{ type: string, data: { room: string } }} */ (verifier.verify(body, /** @type {Record<string, string>} */ (req.headers)));
-        if (event.type === "message.created") batch.push({ room: event.data.room, id: String(req.headers["webhook-id"]), at: performance.timeOrigin + performance.now() });
+        if (event.type === "message.created")
+          batch.push({ room: event.data.room, id: String(req.headers["webhook-id"]), at: performance.timeOrigin + performance.now() });
         res.writeHead(204).end();
       } catch {
         invalid++;
@@ -36,7 +37,7 @@ if (!isMainThread) {
   server.on("connection", () => connections++);
   server.on("clientError", (err, socket) => {
     clientErrors++;
-    if (process.env.BENCH_DEBUG) console.error("receiver clientError", err.code, err.message);
+    if (process.env.BENCH_DEBUG) console.error("receiver clientError", err.message);
     socket.destroy();
   });
   setInterval(() => {

@@ -80,7 +80,7 @@ describe("VAPID (RFC 8292)", () => {
     const later = await at(1801_000);
     expect(later).not.toBe(first);
     expect(await at(0, "https://other-push.reuse.example/a")).not.toBe(first);
-    const claims = (h: string) => JSON.parse(new TextDecoder().decode(fromBase64Url(h.slice("vapid t=".length).split(".")[1]!)));
+    const claims = (h: string) => JSON.parse(new TextDecoder().decode(fromBase64Url(h.slice("vapid t=".length).split(".")[1]!, "JWT claims", "bad_vapid")));
     expect(claims(later).exp).toBe((t0 + 1801_000) / 1000 + 3600);
   });
 

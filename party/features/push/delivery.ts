@@ -3,6 +3,7 @@
  * calls `attempt` when it is due; the answer says what to do next, so a retry, a restart between a
  * 503 and its retry, or a pruned subscription are the timer table's business, not this function's.
  */
+import { withDeadline } from "../../deadline.ts";
 import { buildPushRequest, classifyPushResponse, type PushSubscriptionJSON, type Urgency, WebPushError } from "../../notify/webpush.ts";
 import type { PushConfig } from "./config.ts";
 
@@ -65,15 +66,18 @@ export async function attempt(d: Delivery, config: PushConfig, now = Date.now(),
     if (err instanceof WebPushError && err.code === "bad_subscription") return { kind: "gone" };
     return { kind: "drop", reason: err instanceof Error ? err.message : String(err) };
   }
-  let res: Response;
-  try {
-    res = await send(request.url, { ...request.init, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
-  } catch {
-    // Unreachable push service: like a 503 with no Retry-After.
-    return retry(backoffMs(tries));
-  }
-  // The body is never needed; reading it frees the connection.
-  await res.arrayBuffer().catch(() => {});
+  const res = await withDeadline(SEND_TIMEOUT_MS, async (signal) => {
+    try {
+      const answer = await send(request.url, { ...request.init, signal });
+      // The body is never needed; reading it frees the connection.
+      await answer.arrayBuffer().catch(() => {});
+      return answer;
+    } catch {
+      return null;
+    }
+  });
+  // Unreachable push service: like a 503 with no Retry-After.
+  if (!res) return retry(backoffMs(tries));
   const outcome = classifyPushResponse(res.status, res.headers.get("Retry-After"), now);
   switch (outcome.kind) {
     case "delivered":

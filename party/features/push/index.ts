@@ -168,8 +168,7 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
   /** The newest delivery started per device and topic by this instance (a fresh try has no row to compare with). */
   const newest = new Map<string, string>();
   /** Whether this delivery is still the one for its device and topic (not replaced by a newer push meanwhile). */
-  const current = (key: string, d: Delivery) =>
-    (newest.get(key) ?? d.id) === d.id && (ctx.timers.get(key)?.payload as Delivery | undefined)?.id === d.id;
+  const current = (key: string, d: Delivery) => (newest.get(key) ?? d.id) === d.id && (ctx.timers.get(key)?.payload as Delivery | undefined)?.id === d.id;
 
   /** A message push; `marked`: the caller already recorded its time (sendNow, in the follow turn). */
   async function notify(user: string, p: Pending, marked = false) {
@@ -289,14 +288,15 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
       // with the entries, and its work (the users' objects, the encryption) does not run on the one
       // thread while the acks still wait for their commit.
       stored: (entries) =>
-        void ctx.sync().then(() =>
-          setTimeout(() => {
-            try {
-              follow(entries);
-            } catch (err) {
-              console.error("push: following stored entries failed", err);
-            }
-          }, 10),
+        void ctx.sync().then(
+          () =>
+            setTimeout(() => {
+              try {
+                follow(entries);
+              } catch (err) {
+                console.error("push: following stored entries failed", err);
+              }
+            }, 0),
           // A failed commit resets the object: nothing was stored to follow.
           () => {},
         ),

@@ -215,8 +215,8 @@ export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
    */
   async function sendEntryEvent(stream: EntryStream, m: ChatMessage, event: WebhookEvent) {
     const url = stream.url;
-    let prefix = prefixes.get(url);
-    if (!prefix) prefixes.set(url, (prefix = entryIdPrefix(ctx.room, url)));
+    const prefix = prefixes.get(url) ?? entryIdPrefix(ctx.room, url);
+    prefixes.set(url, prefix);
     const id = entryEventId(await prefix, m, event.type);
     const body = payload(event, m.ts);
     try {
