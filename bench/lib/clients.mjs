@@ -74,15 +74,12 @@ export class BenchClient {
         this.onClose?.(code);
       });
       if (this.kind === "ours") {
-        ws.on("message", (data, isBinary) => {
-          const t = performance.now();
-          if (isBinary) return;
-          const text = data.toString();
-          if (text === HEARTBEAT_PONG) return;
-          this.rxFrames++;
-          this.rxBytes += Buffer.byteLength(text);
-          const frame = JSON.parse(text);
+        /** One frame of ours; a v2 `joined` frame is its parts in order, as the widget takes it apart. */
+        const handle = (frame, t) => {
           switch (frame.type) {
+            case "joined":
+              for (const part of frame.frames) handle(part, t);
+              return;
             case "message":
               this.onMessage?.(frame.message, t);
               return;
@@ -108,6 +105,15 @@ export class BenchClient {
               break;
           }
           this.onFrame?.(frame, t);
+        };
+        ws.on("message", (data, isBinary) => {
+          const t = performance.now();
+          if (isBinary) return;
+          const text = data.toString();
+          if (text === HEARTBEAT_PONG) return;
+          this.rxFrames++;
+          this.rxBytes += Buffer.byteLength(text);
+          handle(JSON.parse(text), t);
         });
       } else {
         ws.on("message", (data, isBinary) => {
