@@ -6,19 +6,23 @@
  */
 import type { ServerMessage, WelcomeFrame } from "../protocol/index.ts";
 
+/**
+ * Sockets are compared as objects, not by `id`: partyserver's `id` reads the socket's attachment, and
+ * `take` runs on every send the room makes (each ack), joining or not.
+ */
 export class JoinCollector {
-  private socket: string | null = null;
+  private socket: WebSocket | null = null;
   private parts: string[] = [];
 
-  /** Collects what is sent to socket `id` until `finish` (one socket at a time: join hooks are synchronous). */
-  start(id: string) {
-    this.socket = id;
+  /** Collects what is sent to `socket` until `finish` (one socket at a time: join hooks are synchronous). */
+  start(socket: WebSocket) {
+    this.socket = socket;
     this.parts = [];
   }
 
   /** Keeps the frame when it is for the joining socket; false: send it as usual. */
-  take(id: string, frame: ServerMessage | string): boolean {
-    if (this.socket !== id) return false;
+  take(socket: WebSocket, frame: ServerMessage | string): boolean {
+    if (this.socket !== socket) return false;
     this.parts.push(typeof frame === "string" ? frame : JSON.stringify(frame));
     return true;
   }

@@ -133,11 +133,11 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
       settings: this.settings,
       timers: this.timers.scoped(name),
       send: (conn, frame) => {
-        if (!this.joining.take(conn.id, frame)) send(conn, frame);
+        if (!this.joining.take(conn, frame)) send(conn, frame);
       },
       error: (conn, code, message, extra) => {
         const frame: ServerMessage = { type: "error", code, message, ...extra };
-        if (!this.joining.take(conn.id, frame)) send(conn, frame);
+        if (!this.joining.take(conn, frame)) send(conn, frame);
       },
       fanout: (frame, except) => this.fanout(frame, except),
       connection: (id) => this.getConnection<ConnectionState>(id),
@@ -226,7 +226,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
       return;
     }
     // v2: one frame. Sent even when a hook throws, with what the hooks before it sent (as v1 would have).
-    this.joining.start(conn.id);
+    this.joining.start(conn);
     try {
       for (const feature of this.features.all) feature.join?.(conn, identity, url);
     } finally {
