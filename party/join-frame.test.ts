@@ -93,3 +93,28 @@ describe("frames a feature sends on join", () => {
     expect(types(wire(old)).slice(0, 5)).toEqual(["welcome", "presence", "reads", "history", "call"]);
   });
 });
+
+describe("presence after the join frame", () => {
+  it("does not echo a newcomer's own arrival back to it; a later arrival in the same window still reaches it", async () => {
+    const alone = await join("j-echo", "first");
+    await sleep(200);
+    expect(alone.raw).toHaveLength(1);
+
+    const watcher = await join("j-echo2", "watcher");
+    await sleep(200);
+    const early = await join("j-echo2", "early");
+    const late = await join("j-echo2", "late");
+    const diff = (c: Client) => c.until((f) => f.find((x) => x.type === "presence_diff" && x.joined.some((u) => u.user === "late")), "late's arrival");
+    // The watcher and `early` (joined before `late`) learn of it; `late` knew everything from its snapshot.
+    expect(await diff(watcher)).toBeTruthy();
+    expect(await diff(early)).toBeTruthy();
+    await sleep(200);
+    expect(types(late.frames).filter((t) => t === "presence_diff")).toEqual([]);
+    expect(
+      late
+        .of("presence")[0]!
+        .online.map((u) => u.user)
+        .sort(),
+    ).toEqual(["early", "late", "watcher"]);
+  });
+});
