@@ -2,7 +2,7 @@
 // the welcome and each feature's join frame separately, with the same content.
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ServerMessage } from "../protocol/index.ts";
+import { parseServerFrame, type ServerMessage } from "../protocol/index.ts";
 import { connect, env, join, sleep, token, type Client } from "../test/workerd/helpers.ts";
 import type { Room } from "./room.ts";
 
@@ -30,6 +30,8 @@ describe("the v2 join frame", () => {
     expect(first.frames[0]).toMatchObject({ v: 2, room: "j-v2", user: "alice", lastSeq: 3 });
     expect(c.of("presence")[0]!.online).toEqual([{ user: "alice", name: "alice name" }]);
     expect(c.of("history")[0]!.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    // What the room sends is what the widget's parser accepts, unchanged.
+    expect(parseServerFrame(c.raw[0])).toEqual({ ok: true, value: first });
   });
 
   it("carries a resume page (sync) instead of the first page when the client says `since`", async () => {
