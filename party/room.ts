@@ -10,12 +10,14 @@ import {
   CLOSE_CODES,
   HEARTBEAT_PING,
   HEARTBEAT_PONG,
+  OLDEST_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   parseClientFrame,
   type ClientMessage,
   type ErrorCode,
   type Role,
   type ServerMessage,
+  type WelcomeFrame,
 } from "../protocol/index.ts";
 import { admission, type Denied } from "./admission.ts";
 import { BanStore } from "./bans-store.ts";
@@ -24,6 +26,7 @@ import type { Conn, FrameHandlers, RoomContext, RoomEvents, RoomFeature } from "
 import { createFeatures, type Features } from "./features/index.ts";
 import { canWrite, decodeIdentity, IDENTITY_HEADER, userTag, type ConnectionState, type Identity } from "./identity.ts";
 import type { RoomBindings } from "./bindings.ts";
+import { JoinCollector } from "./join-frame.ts";
 import { MemberJoins } from "./member-joins.ts";
 import { MemberStore, type Member } from "./members-store.ts";
 import { MessageStore } from "./messages-store.ts";
@@ -61,6 +64,8 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   private readonly limiter: UserLimiter;
   /** What `fetch` verified for an upgrade, for the accept hooks of the same request: decoded and read once. */
   private readonly admitted = new WeakMap<Request, { identity: Identity; member: Member | null }>();
+  /** A v2 socket's join frames, gathered while the features' join hooks run (join-frame.ts). */
+  private readonly joining = new JoinCollector();
 
   constructor(ctx: DurableObjectState, env: RoomBindings) {
     super(ctx, env);
@@ -127,8 +132,13 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
       members: this.members,
       settings: this.settings,
       timers: this.timers.scoped(name),
-      send,
-      error: sendError,
+      send: (conn, frame) => {
+        if (!this.joining.take(conn, frame)) send(conn, frame);
+      },
+      error: (conn, code, message, extra) => {
+        const frame: ServerMessage = { type: "error", code, message, ...extra };
+        if (!this.joining.take(conn, frame)) send(conn, frame);
+      },
       fanout: (frame, except) => this.fanout(frame, except),
       connection: (id) => this.getConnection<ConnectionState>(id),
       connections: (user) => this.getConnections<ConnectionState>(user === undefined ? undefined : userTag(user)),
@@ -189,8 +199,9 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     if (!identity) return conn.close(CLOSE_CODES.forbidden, "unauthorized");
     const url = new URL(ctx.request.url);
     const v = Number(url.searchParams.get("v"));
-    if (v !== PROTOCOL_VERSION) {
-      sendError(conn, "unsupported_version", `This server speaks protocol v${PROTOCOL_VERSION}; the client sent v${url.searchParams.get("v") ?? "none"}.`);
+    if (v !== PROTOCOL_VERSION && v !== OLDEST_PROTOCOL_VERSION) {
+      const served = `v${OLDEST_PROTOCOL_VERSION}–v${PROTOCOL_VERSION}`;
+      sendError(conn, "unsupported_version", `This server speaks protocol ${served}; the client sent v${url.searchParams.get("v") ?? "none"}.`);
       return conn.close(CLOSE_CODES.unsupportedVersion, "unsupported_version");
     }
     const now = Date.now();
@@ -198,9 +209,9 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     // Not written here: a write would hold the 101 and the join frames behind its commit.
     this.joins.add(identity.user, identity.name, identity.role, now, known ? known.member : this.joins.get(identity.user));
     const settings = this.settings.get();
-    send(conn, {
+    const welcome: WelcomeFrame = {
       type: "welcome",
-      v: PROTOCOL_VERSION,
+      v,
       room: this.name,
       user: identity.user,
       name: identity.name,
@@ -208,8 +219,19 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
       lastSeq: this.messages.lastSeq,
       readOnly: !canWrite(identity, settings),
       title: settings.title,
-    });
-    for (const feature of this.features.all) feature.join?.(conn, identity, url);
+    };
+    if (v === OLDEST_PROTOCOL_VERSION) {
+      send(conn, welcome);
+      for (const feature of this.features.all) feature.join?.(conn, identity, url);
+      return;
+    }
+    // v2: one frame. Sent even when a hook throws, with what the hooks before it sent (as v1 would have).
+    this.joining.start(conn);
+    try {
+      for (const feature of this.features.all) feature.join?.(conn, identity, url);
+    } finally {
+      send(conn, this.joining.finish(welcome));
+    }
   }
 
   // ---- frames ---------------------------------------------------------------------------------

@@ -261,6 +261,15 @@ const validServerFrames: ServerMessage[] = [
   { type: "error", code: "bad_json", message: "Frame is not valid JSON." },
   { type: "error", code: "text_too_long", message: "too long", id: ID },
   { type: "error", code: "rate_limited", message: "slow down", retryAfterMs: 250 },
+  {
+    type: "joined",
+    frames: [
+      { type: "welcome", v: PROTOCOL_VERSION, room: "r1", user: "u1", name: "Alice", role: "member", lastSeq: 1, readOnly: false, title: null },
+      { type: "presence", online: [{ user: "u1", name: "Alice" }] },
+      { type: "reads", reads: [] },
+      { type: "history", messages: [msg(1)], before: null, hasMore: false },
+    ],
+  },
 ];
 
 describe("parseServerFrame: valid frames", () => {
@@ -272,7 +281,7 @@ describe("parseServerFrame: valid frames", () => {
   it("covers every server message type", () => {
     const types = new Set(validServerFrames.map((f) => f.type));
     expect([...types].sort()).toEqual(
-      ["ack", "error", "history", "message", "messages", "presence", "presence_diff", "reads", "sync", "typing", "welcome"].sort(),
+      ["ack", "error", "history", "joined", "message", "messages", "presence", "presence_diff", "reads", "sync", "typing", "welcome"].sort(),
     );
   });
 

@@ -1,6 +1,7 @@
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { api, connect, env, join, ORIGIN, token } from "../test/workerd/helpers.ts";
+import { PROTOCOL_VERSION } from "../protocol/index.ts";
 import { SELF } from "cloudflare:test";
 
 const secret = () => new TextEncoder().encode((env as unknown as { TOKEN_SECRET: string }).TOKEN_SECRET);
@@ -68,7 +69,7 @@ describe("POST /api/token", () => {
 describe("socket authorization (before the socket opens)", () => {
   it("accepts a valid token for the room", async () => {
     const c = await join("r-auth", "u1");
-    expect(c.of("welcome")[0]).toMatchObject({ user: "u1", name: "u1 name", room: "r-auth", v: 1 });
+    expect(c.of("welcome")[0]).toMatchObject({ user: "u1", name: "u1 name", room: "r-auth", v: PROTOCOL_VERSION });
   });
 
   it.each([

@@ -15,7 +15,8 @@ const HEARTBEAT_INTERVAL_MS = protocolConstant("HEARTBEAT_INTERVAL_MS");
  * One client. Callbacks (set them before `open()` resolves to see every frame):
  *   onMessage(message, t)   a broadcast chat message ({seq,id,user,name,text,ts}); t = performance.now() at receipt
  *   onAck(id, seq, t)       the server acknowledged our send
- *   onFrame(frame, t)       any other frame of ours (welcome, sync, history, presence, error…)
+ *   onFrame(frame, t)       any other frame of ours (welcome, sync, history, presence, error…; a v2 `joined` frame's parts one by one)
+ *   onWire(frame)           every frame of ours as it came over the wire (a `joined` frame whole), before the above
  *   onClose(code)
  */
 export class BenchClient {
@@ -27,6 +28,7 @@ export class BenchClient {
     this.onMessage = null;
     this.onAck = null;
     this.onFrame = null;
+    this.onWire = null;
     this.onClose = null;
     this.ackSeq = 0;
     this.errors = 0;
@@ -74,15 +76,12 @@ export class BenchClient {
         this.onClose?.(code);
       });
       if (this.kind === "ours") {
-        ws.on("message", (data, isBinary) => {
-          const t = performance.now();
-          if (isBinary) return;
-          const text = data.toString();
-          if (text === HEARTBEAT_PONG) return;
-          this.rxFrames++;
-          this.rxBytes += Buffer.byteLength(text);
-          const frame = JSON.parse(text);
+        /** One frame of ours; a v2 `joined` frame is its parts in order, as the widget takes it apart. */
+        const handle = (frame, t) => {
           switch (frame.type) {
+            case "joined":
+              for (const part of frame.frames) handle(part, t);
+              return;
             case "message":
               this.onMessage?.(frame.message, t);
               return;
@@ -108,6 +107,17 @@ export class BenchClient {
               break;
           }
           this.onFrame?.(frame, t);
+        };
+        ws.on("message", (data, isBinary) => {
+          const t = performance.now();
+          if (isBinary) return;
+          const text = data.toString();
+          if (text === HEARTBEAT_PONG) return;
+          this.rxFrames++;
+          this.rxBytes += Buffer.byteLength(text);
+          const frame = JSON.parse(text);
+          this.onWire?.(frame);
+          handle(frame, t);
         });
       } else {
         ws.on("message", (data, isBinary) => {

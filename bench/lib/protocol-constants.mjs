@@ -3,11 +3,15 @@
 import { readFileSync } from "node:fs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const source = ["limits.ts", "version.ts"].map((f) => readFileSync(`${ROOT}protocol/${f}`, "utf8")).join("\n");
+const sourceOf = (root) => ["limits.ts", "version.ts"].map((f) => readFileSync(`${root}/protocol/${f}`, "utf8")).join("\n");
+const source = sourceOf(ROOT);
 
-/** Value of `export const NAME = <number | "string">;` in protocol/. */
-export function protocolConstant(name) {
-  const m = new RegExp(`export const ${name}\\s*=\\s*("[^"]*"|[\\d_]+)\\s*;`).exec(source);
+/** Value of `export const NAME = <number | "string">;` in protocol/ (of this checkout, or of the tree at `root`). */
+export function protocolConstant(name, text = source) {
+  const m = new RegExp(`export const ${name}\\s*=\\s*("[^"]*"|[\\d_]+)\\s*;`).exec(text);
   if (!m) throw new Error(`protocol constant ${name} not found in protocol/limits.ts or version.ts`);
   return m[1].startsWith('"') ? JSON.parse(m[1]) : Number(m[1].replaceAll("_", ""));
 }
+
+/** The protocol version an older tree's server speaks (`--base`: a commit from before v2 serves only v1). */
+export const protocolVersionOf = (root) => protocolConstant("PROTOCOL_VERSION", sourceOf(root));

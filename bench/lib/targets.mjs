@@ -4,7 +4,7 @@ import { createHmac } from "node:crypto";
 import { existsSync, readFileSync, mkdirSync, writeFileSync, cpSync, symlinkSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { protocolConstant } from "./protocol-constants.mjs";
+import { protocolConstant, protocolVersionOf } from "./protocol-constants.mjs";
 import { startChild, stopChild, freePort, waitForHttp, descendants, listeningPorts, commName, sleep } from "./proc.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -98,10 +98,16 @@ export function snapshotWorker(workDir, patch, base) {
     .replace(/^main\s*=.*$/m, 'main = "build/index.js"\nno_bundle = true')
     .replace(/^directory\s*=.*$/m, 'directory = "dist"');
   writeFileSync(join(dir, "wrangler.toml"), toml);
-  if (base) return { config: join(dir, "wrangler.toml"), source: execFileSync("git", ["rev-parse", "--short", base], { cwd: ROOT }).toString().trim() };
+  // The version its clients ask for: a base from before protocol v2 refuses `v=2` (unsupported_version).
+  if (base)
+    return {
+      config: join(dir, "wrangler.toml"),
+      source: execFileSync("git", ["rev-parse", "--short", base], { cwd: ROOT }).toString().trim(),
+      v: protocolVersionOf(source),
+    };
   const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT }).toString().trim();
   const dirty = execFileSync("git", ["status", "--porcelain", "party", "worker", "protocol"], { cwd: ROOT }).toString().trim() !== "";
-  return { config: join(dir, "wrangler.toml"), source: `${commit}${dirty ? " + uncommitted party/worker/protocol changes" : ""}` };
+  return { config: join(dir, "wrangler.toml"), source: `${commit}${dirty ? " + uncommitted party/worker/protocol changes" : ""}`, v: PROTOCOL_VERSION };
 }
 
 /**
@@ -245,7 +251,7 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "", qu
     return t;
   };
   const wsUrlFor = (p) => async (room, user, since) =>
-    `ws://127.0.0.1:${p}/parties/room/${room}?token=${await token(room, user)}&v=${PROTOCOL_VERSION}${since !== undefined ? `&since=${since}` : ""}`;
+    `ws://127.0.0.1:${p}/parties/room/${room}?token=${await token(room, user)}&v=${snap.v}${since !== undefined ? `&since=${since}` : ""}`;
 
   const common = {
     source: snap.source,

@@ -75,7 +75,8 @@ async function seed(target, rooms, history, log) {
 async function probeJoin(target, room, user) {
   const c = new BenchClient(target.kind, await target.wsUrl(room, user));
   const kinds = [];
-  c.onFrame = (f) => kinds.push(f.type);
+  // A v2 join frame shows as its parts in brackets: `joined[welcome+presence+…]` is one frame.
+  c.onWire = (f) => kinds.push(f.type === "joined" ? `joined[${f.frames.map((p) => p.type).join("+")}]` : f.type);
   await c.open(20000);
   await sleep(300);
   const out = { frames: c.rxFrames, bytes: c.rxBytes, kinds };

@@ -22,7 +22,9 @@ function rewriteServerFrames(page: Page, rewrite: (frame: Frame) => Frame): Prom
     const room = ws.connectToServer();
     room.onMessage((message) => {
       if (typeof message !== "string" || !message.startsWith("{")) return ws.send(message); // heartbeat pongs
-      ws.send(JSON.stringify(rewrite(JSON.parse(message) as Frame)));
+      const frame = JSON.parse(message) as Frame;
+      // v2 sends the first page inside the join frame: rewrite its parts one by one.
+      ws.send(JSON.stringify(frame.type === "joined" ? { ...frame, frames: (frame.frames as Frame[]).map(rewrite) } : rewrite(frame)));
     });
   });
 }

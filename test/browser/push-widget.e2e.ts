@@ -22,6 +22,7 @@ import WebSocket from "ws";
 import { PROTOCOL_VERSION } from "../../protocol/index.ts";
 import { mintToken, seedMessages, uniqueRoom } from "./support/api.ts";
 import { CHROMIUM_ARGS, eventually, userTmp, waitForEvent, WAIT_MS } from "./support/browser.ts";
+import { unpack } from "./support/frames.ts";
 import { startPushEndpoint, type FakeSubscription, type PushEndpoint } from "./support/push-endpoint.ts";
 
 const server = () => inject("serverOrigin");
@@ -203,7 +204,7 @@ async function rawMember(room: string, who: { user: string; name: string }) {
     `${server().replace("http://localhost:", "ws://127.0.0.1:")}/parties/room/${room}?token=${encodeURIComponent(token)}&v=${PROTOCOL_VERSION}`,
   );
   const frames: any[] = [];
-  ws.on("message", (d) => frames.push(JSON.parse(String(d))));
+  ws.on("message", (d) => frames.push(...unpack(JSON.parse(String(d)))));
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
     ws.once("error", reject);

@@ -11,6 +11,7 @@ import { PROTOCOL_VERSION } from "../../protocol/index.ts";
 import { RETRY_SCHEDULE_MS } from "../../party/webhooks/schedule.ts";
 import { DEV_API_KEY, mintToken, uniqueRoom } from "./support/api.ts";
 import { eventually, userTmp } from "./support/browser.ts";
+import { unpack } from "./support/frames.ts";
 import { startReceiver, type Delivery, type Receiver } from "./support/webhook-receiver.ts";
 import { freePort, startWrangler, type Wrangler } from "./support/wrangler.ts";
 
@@ -60,7 +61,7 @@ async function connect(room: string, user: string): Promise<{ frames: any[]; sen
   const token = await mintToken(server.origin, { user, name: `${user} name`, rooms: [room] });
   const ws = new WebSocket(`${http.replace("http", "ws")}/parties/room/${room}?token=${encodeURIComponent(token)}&v=${PROTOCOL_VERSION}`);
   const frames: any[] = [];
-  ws.on("message", (data) => frames.push(JSON.parse(String(data))));
+  ws.on("message", (data) => frames.push(...unpack(JSON.parse(String(data)))));
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
     ws.once("error", reject);
@@ -313,7 +314,7 @@ describe("notification.fallback", () => {
       const token = await mintToken(fb.origin, { user, name: `${user} name`, rooms: [room] });
       const ws = new WebSocket(`${fbHttp.replace("http", "ws")}/parties/room/${room}?token=${encodeURIComponent(token)}&v=${PROTOCOL_VERSION}`);
       const frames: any[] = [];
-      ws.on("message", (data) => frames.push(JSON.parse(String(data))));
+      ws.on("message", (data) => frames.push(...unpack(JSON.parse(String(data)))));
       await new Promise<void>((resolve, reject) => {
         ws.once("open", () => resolve());
         ws.once("error", reject);

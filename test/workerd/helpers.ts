@@ -1,6 +1,6 @@
 import { env, runInDurableObject, SELF } from "cloudflare:test";
 import type { Room } from "../../party/room.ts";
-import type { ServerMessage } from "../../protocol/index.ts";
+import { PROTOCOL_VERSION, type ServerMessage } from "../../protocol/index.ts";
 
 export const API_KEY = "test-api-key";
 export const ORIGIN = "http://example.com";
@@ -18,9 +18,14 @@ export async function token(user: string, rooms: string[], extra: Record<string,
   return ((await res.json()) as { token: string }).token;
 }
 
-/** A room socket opened through the Worker, collecting parsed frames. */
+/**
+ * A room socket opened through the Worker, collecting parsed frames. A v2 `joined` frame is unpacked
+ * into its parts, as the widget handles them, so tests read the same frames from either version;
+ * `raw` keeps every frame as it came over the wire (what a join costs in frames and bytes).
+ */
 export class Client {
   frames: ServerMessage[] = [];
+  raw: string[] = [];
   closed: { code: number; reason: string } | null = null;
   pongs = 0;
   private waiters: (() => void)[] = [];
@@ -29,7 +34,11 @@ export class Client {
     ws.addEventListener("message", (e) => {
       // Heartbeat answers are bare text, not JSON frames.
       if (e.data === "pong") this.pongs++;
-      else this.frames.push(JSON.parse(e.data as string) as ServerMessage);
+      else {
+        this.raw.push(e.data as string);
+        const frame = JSON.parse(e.data as string) as ServerMessage;
+        this.frames.push(...(frame.type === "joined" ? frame.frames : [frame]));
+      }
       this.wake();
     });
     ws.addEventListener("close", (e) => {
@@ -76,7 +85,7 @@ export class Client {
 
 /** Opens a room socket; resolves with the HTTP status when the upgrade is refused. */
 export async function connect(room: string, tok: string | null, query: Record<string, string> = {}): Promise<Client | number> {
-  const params = new URLSearchParams({ v: "1", ...query });
+  const params = new URLSearchParams({ v: String(PROTOCOL_VERSION), ...query });
   if (tok !== null) params.set("token", tok);
   const res = await SELF.fetch(`${ORIGIN}/parties/room/${room}?${params}`, { headers: { Upgrade: "websocket" } });
   if (!res.webSocket) return res.status;

@@ -238,7 +238,15 @@ export class ConnectionController implements ReactiveController, RoomLink {
       console.warn("[inapp-talk] ignored frame:", parsed.message);
       return;
     }
-    const frame = parsed.value;
+    this.handle(parsed.value);
+  }
+
+  private handle(frame: ServerMessage): void {
+    if (frame.type === "joined") {
+      // v2's join: the welcome and each feature's join frames, handled as if they came one by one.
+      for (const part of frame.frames) this.handle(part);
+      return;
+    }
     if (frame.type === "welcome") {
       if (frame.v !== PROTOCOL_VERSION) return this.fail(versionError());
       this.everConnected = true;

@@ -8,7 +8,7 @@ const PRESENCE_WINDOW_MS = 100;
 export function presence(ctx: RoomContext): RoomFeature {
   const index = new PresenceIndex({
     getConnections: () => ctx.connections(),
-    fanout: (frame) => ctx.fanout(frame),
+    fanout: (frame, except) => ctx.fanout(frame, except),
     defer: (fn) => setTimeout(fn, PRESENCE_WINDOW_MS),
   });
   return {

@@ -3,7 +3,7 @@ import type { ConnectionState, Identity } from "../../identity.ts";
 
 interface PresenceHost {
   getConnections(): Iterable<{ id: string; state: ConnectionState | null }>;
-  fanout(frame: ServerMessage): void;
+  fanout(frame: ServerMessage, except?: ReadonlySet<WebSocket>): void;
   /** Runs `fn` a little later (a timer in the room; immediate in tests that want it). */
   defer(fn: () => void): void;
 }
@@ -25,6 +25,9 @@ export class PresenceIndex {
   private pendingJoined = new Map<string, string>();
   private pendingLeft = new Set<string>();
   private flushScheduled = false;
+  /** Changes recorded in this window, and for each socket that joined in it, how many its snapshot saw. */
+  private changes = 0;
+  private newcomers = new Map<WebSocket, number>();
 
   constructor(private readonly host: PresenceHost) {}
 
@@ -34,6 +37,12 @@ export class PresenceIndex {
 
   /** Records the connection; announces the user to the others when it is their first. */
   joined(conn: { id: string } & WebSocket, identity: Identity) {
+    this.record(conn, identity);
+    // Its snapshot (sent next) has every change so far: the window's diff only matters to it if more follow.
+    if (this.flushScheduled) this.newcomers.set(conn, this.changes);
+  }
+
+  private record(conn: { id: string } & WebSocket, identity: Identity) {
     const users = this.users();
     let entry = users.get(identity.user);
     // The index was just rebuilt from the open sockets, which already include this one.
@@ -49,6 +58,7 @@ export class PresenceIndex {
     // A window announces each user's final state: someone may have seen a snapshot in between.
     this.pendingLeft.delete(identity.user);
     this.pendingJoined.set(identity.user, identity.name);
+    this.changes++;
     this.scheduleFlush();
   }
 
@@ -67,6 +77,7 @@ export class PresenceIndex {
     users.delete(identity.user);
     this.pendingJoined.delete(identity.user);
     this.pendingLeft.add(identity.user);
+    this.changes++;
     this.scheduleFlush();
   }
 
@@ -76,9 +87,17 @@ export class PresenceIndex {
     this.host.defer(() => this.flush());
   }
 
-  /** Sends the window's changes to everyone (a newcomer's own join included: applying it is a no-op). */
+  /**
+   * Sends the window's changes to everyone but the sockets that joined after the last of them: their
+   * snapshot already has it all (a newcomer alone would otherwise get its own arrival back). Everyone
+   * else gets the whole diff; the part their snapshot had is a no-op to apply.
+   */
   flush() {
     this.flushScheduled = false;
+    const current = new Set<WebSocket>();
+    for (const [conn, seen] of this.newcomers) if (seen === this.changes) current.add(conn);
+    this.newcomers.clear();
+    this.changes = 0;
     if (this.pendingJoined.size === 0 && this.pendingLeft.size === 0) return;
     const frame: ServerMessage = {
       type: "presence_diff",
@@ -87,7 +106,7 @@ export class PresenceIndex {
     };
     this.pendingJoined.clear();
     this.pendingLeft.clear();
-    this.host.fanout(frame);
+    this.host.fanout(frame, current);
   }
 
   private users(): Map<string, Entry> {

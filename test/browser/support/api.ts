@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
 import WebSocket from "ws";
 import { PROTOCOL_VERSION, type ChatMessage } from "../../../protocol/index.ts";
+import { unpack } from "./frames.ts";
 import { REPO_ROOT } from "./paths.ts";
 
 /** The key in .dev.vars.example; `npm test` creates .dev.vars from it. */
@@ -118,7 +119,7 @@ async function seedOnOneSocket(origin: string, room: string, user: { user: strin
   const frames: Array<Record<string, unknown>> = [];
   const waiters: Array<() => void> = [];
   ws.on("message", (data) => {
-    frames.push(JSON.parse(String(data)) as Record<string, unknown>);
+    frames.push(...unpack(JSON.parse(String(data)) as Record<string, unknown>));
     for (const w of waiters.splice(0)) w();
   });
   const waitFor = async (pred: (f: Record<string, unknown>) => boolean, what: string) => {

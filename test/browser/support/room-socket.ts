@@ -2,6 +2,7 @@
 // upgrade) that sends chat and call frames and collects what the room answers.
 import WebSocket from "ws";
 import { PROTOCOL_VERSION } from "../../../protocol/index.ts";
+import { unpack } from "./frames.ts";
 
 export type Frame = Record<string, any>;
 
@@ -20,7 +21,7 @@ export async function openRoomSocket(origin: string, room: string, token: string
   const frames: Frame[] = [];
   const waiters = new Set<() => void>();
   ws.on("message", (data) => {
-    frames.push(JSON.parse(String(data)) as Frame);
+    frames.push(...unpack(JSON.parse(String(data)) as Frame));
     for (const w of waiters) w();
   });
   await new Promise<void>((resolve, reject) => {
