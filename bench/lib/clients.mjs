@@ -20,7 +20,7 @@ const HEARTBEAT_INTERVAL_MS = protocolConstant("HEARTBEAT_INTERVAL_MS");
  */
 export class BenchClient {
   constructor(kind, url) {
-    this.kind = kind; // "ours" | "sio"
+    this.kind = kind; // "ours" | "floor" (bench/servers/floor: our frames, ready at its welcome) | "sio"
     this.url = url;
     this.ws = null;
     this.welcome = null;
@@ -73,7 +73,7 @@ export class BenchClient {
         done(new Error(`closed during open: ${code}`));
         this.onClose?.(code);
       });
-      if (this.kind === "ours") {
+      if (this.kind !== "sio") {
         ws.on("message", (data, isBinary) => {
           const t = performance.now();
           if (isBinary) return;
@@ -97,6 +97,8 @@ export class BenchClient {
               welcomeMs = t - t0;
               this.heartbeat = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send(HEARTBEAT_PING), HEARTBEAT_INTERVAL_MS);
               this.heartbeat.unref();
+              // The floor sends nothing but its welcome on join.
+              if (this.kind === "floor") done(null, { welcomeMs, readyMs: welcomeMs });
               break;
             case "history":
             case "sync":
@@ -142,7 +144,7 @@ export class BenchClient {
   }
 
   send(id, text) {
-    if (this.kind === "ours") this.ws.send(JSON.stringify({ type: "send", id, text }));
+    if (this.kind !== "sio") this.ws.send(JSON.stringify({ type: "send", id, text }));
     else this.ws.send(`42${++this.ackSeq}${JSON.stringify(["send", { id, text }])}`);
   }
 

@@ -184,11 +184,14 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
   };
 }
 
-export async function runRooms(ours, sio, opts, log) {
+/**
+ * @param {any[]} targets  ours (and with --base the earlier commit's server), then Socket.IO; missing ones are null
+ */
+export async function runRooms(targets, opts, log) {
   const tag = Date.now().toString(36);
   /** @type {any[]} */
   const results = [];
-  for (const target of [ours, sio].filter(Boolean)) {
+  for (const target of targets.filter(Boolean)) {
     try {
       results.push(await manyRooms(target, { ...opts, idleSeconds: target.kind === "ours" ? opts.idleSeconds : 3, tag }, log));
     } catch (e) {
