@@ -12,6 +12,7 @@
 //                [--inspector]                (run our server as `wrangler dev` with its inspector, as `npm start` does)
 //                [--base <commit>]            (also that commit's server, started the same way: a same-run A/B in fanout,
 //                                              throughput, resume, rooms and flash; e.g. `--quick --only rooms --base 9c0d6f2`)
+//                [--floor]                    (rooms: also the runtime floor, bench/servers/floor; flash always has it)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -20,7 +21,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
 import { installCleanup, stopAllChildren, killAllChildrenSync, sleep } from "./lib/proc.mjs";
-import { startSocketIO, startOurs, ensureDist } from "./lib/targets.mjs";
+import { startSocketIO, startOurs, startFloor, ensureDist } from "./lib/targets.mjs";
 import { runFanout } from "./scenarios/fanout.mjs";
 import { runThroughput } from "./scenarios/throughput.mjs";
 import { runResume } from "./scenarios/resume.mjs";
@@ -277,7 +278,21 @@ async function main() {
     await step("fanout", async () => ({ rows: await runFanout(targets, PLAN.fanout, log) }));
     await step("throughput", async () => ({ rows: await runThroughput(targets, ours, PLAN.throughput, log) }));
     await step("resume", async () => ({ rows: await runResume(ourTargets, PLAN.resume, log) }));
-    await step("rooms", async () => await runRooms([ours?.direct ?? ours?.proxy, baseTarget, sio], PLAN.rooms, log));
+    await step("rooms", async () => {
+      // --floor: the minimal Durable Object chat of bench/servers/floor alongside (what the local runtime costs).
+      let floor = null;
+      if (flag("floor")) {
+        const dir = join(workDir, "rooms-floor");
+        mkdirSync(dir, { recursive: true });
+        floor = await startFloor(dir);
+        console.log(`rooms: floor = ${floor.path}`);
+      }
+      try {
+        return await runRooms([ours?.direct ?? ours?.proxy, baseTarget, floor, sio], PLAN.rooms, log);
+      } finally {
+        await floor?.stop();
+      }
+    });
     await step("weight", async () => await runWeight(workDir, log));
     await step("flood", async () => await runFlood(workDir, PLAN.flood, log));
     await step("calls", async () => await runCalls(workDir, PLAN.calls, log));

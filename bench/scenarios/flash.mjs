@@ -160,6 +160,8 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
   log(`flash ${target.name}: ${clients - failed}/${clients} ready in ${fmt(wallMs / 1000)} s${failed ? ` (last error: ${lastError})` : ""}`);
 
   // Hibernation: wait until (nearly) every room is out of memory. Socket.IO has no such thing.
+  // The CPU meanwhile is what rooms do on their own after a crowd (ours: the liveness sweep's alarms).
+  const idleCpu0 = cpuSplit(target);
   const idle0 = performance.now();
   let awakeAtWake = null;
   if (target.kind !== "sio" && worker) {
@@ -187,6 +189,7 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
     }
   });
   const wakeCpu0 = cpuSplit(target);
+  const idleCpu = diff(idleCpu0, wakeCpu0);
   for (let r = 0; r < rooms; r++) {
     const id = `${tag}-wake-${r}`;
     sent.set(id, performance.now());
@@ -212,6 +215,7 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
     joinBytesPerClient: median(joinBytes),
     otherCores,
     idleS,
+    idleCpuPerRoomMs: idleCpu.rooms / 1000 / rooms,
     awakeAtWake,
     wakeAckP50: w.p50,
     wakeAckP99: w.p99,
@@ -240,10 +244,11 @@ export async function runFlash(workDir, plan, log) {
   if (!quiet.direct) throw new Error("the worker's own port was not found");
   targets.push(quiet.direct);
   console.log(`flash: ours = ${quiet.direct.name}: wrangler's unstable_startWorker with dev.inspector = false, snapshot of ${quiet.source}`);
-  if (plan.base) {
-    const baseDir = join(workDir, "flash-base");
+  // --base a[,b…]: earlier commits (or variants committed elsewhere) alongside, each started the same way.
+  for (const [i, commit] of (plan.base ? plan.base.split(",") : []).entries()) {
+    const baseDir = join(workDir, `flash-base-${i}`);
     mkdirSync(baseDir, { recursive: true });
-    const base = await startOurs(baseDir, { quiet: true, base: plan.base, extraVars });
+    const base = await startOurs(baseDir, { quiet: true, base: commit, extraVars });
     started.push(base);
     if (base.direct) targets.push({ ...base.direct, name: `ours @${base.source} direct` });
     console.log(`flash: before = ${base.source} (--base), started the same way`);
@@ -339,6 +344,12 @@ export async function runFlash(workDir, plan, log) {
         ],
         ["join frames / bytes, alone in a quiet room", ...targets.map((t) => `${fmt(probes[t.name].frames)} / ${fmt(probes[t.name].bytes, 0)}`)],
         [
+          "until hibernated: s / CPU per room ms (room runtime)",
+          ...targets.map((t) =>
+            t.kind !== "sio" ? `${fmt(median(rows[t.name].map((r) => r.idleS)), 0)} / ${fmt(median(rows[t.name].map((r) => r.idleCpuPerRoomMs)), 3)}` : "n/a",
+          ),
+        ],
+        [
           "rooms in memory when woken",
           ...targets.map((t) =>
             t.kind !== "sio"
@@ -377,7 +388,7 @@ export async function runFlash(workDir, plan, log) {
     for (const t of targets) if (probes[t.name].kinds) console.log(`join frames on ${t.name}: ${probes[t.name].kinds.join(", ")}`);
     if (floor)
       console.log(
-        "floor = bench/servers/floor: Worker → one SQLite-backed Durable Object per room, hibernatable socket, one welcome frame, an ack per message, no token check; " +
+        "floor = bench/servers/floor: Worker → one SQLite-backed Durable Object per room, hibernatable socket, one welcome frame, an ack per message (passed on to the other sockets), no token check; " +
           "floor + rows = the same with a row written per connect and per message (a commit each)",
       );
     return { plan, targets: targets.map((t) => ({ name: t.name, path: t.path })), rows, probes };

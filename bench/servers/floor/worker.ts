@@ -2,9 +2,10 @@
 // the same way as ours (wrangler's unstable_startWorker, inspector off) so that "ours − floor" is our cost and
 // not the local runtime's. A Worker routes the upgrade by room name (`/parties/room/<name>`, the URL shape
 // ours uses; the query is ignored: no token check) to one SQLite-backed object per room, which accepts the
-// socket as hibernatable and sends one small welcome frame. A `send` frame is answered with an ack, so rooms
-// hibernate and wake by one message as ours do. With FLOOR_WRITE = "rows" the object also writes one row
-// per connect (a member) and per message: what a commit costs locally.
+// socket as hibernatable and sends one small welcome frame. A `send` frame is answered with an ack and passed
+// to the room's other sockets, so rooms hibernate and wake by one message as ours do, and the many-rooms
+// scenario's deliveries arrive. With FLOOR_WRITE = "rows" the object also writes one row per connect (a
+// member) and per message: what a commit costs locally.
 import { DurableObject } from "cloudflare:workers";
 
 interface Env {
@@ -41,7 +42,8 @@ export class Room extends DurableObject<Env> {
   override fetch(request: Request): Response {
     const user = new URL(request.url).searchParams.get("user") ?? "";
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server);
+    // The user rides in the runtime's tag, not an attachment: nothing to serialize per socket.
+    this.ctx.acceptWebSocket(server, [user.slice(0, 256) || "anonymous"]);
     if (this.writes) this.write("INSERT OR REPLACE INTO members (id, joined) VALUES (?, ?)", user, Date.now());
     server.send(WELCOME);
     return new Response(null, { status: 101, webSocket: client });
@@ -58,8 +60,12 @@ export class Room extends DurableObject<Env> {
     if (typeof frame !== "object" || frame === null) return;
     const { type, id, text } = frame as { type?: unknown; id?: unknown; text?: unknown };
     if (type !== "send" || typeof id !== "string") return;
-    if (this.writes) this.write("INSERT INTO messages (id, text) VALUES (?, ?)", id, typeof text === "string" ? text : "");
-    ws.send(JSON.stringify({ type: "ack", id, seq: ++this.seq }));
+    const body = typeof text === "string" ? text : "";
+    if (this.writes) this.write("INSERT INTO messages (id, text) VALUES (?, ?)", id, body);
+    const seq = ++this.seq;
+    ws.send(JSON.stringify({ type: "ack", id, seq }));
+    const message = JSON.stringify({ type: "message", message: { seq, id, user: this.ctx.getTags(ws)[0] ?? "", text: body, ts: Date.now() } });
+    for (const other of this.ctx.getWebSockets()) if (other !== ws) other.send(message);
   }
 
   /** The tables are made on the first write that misses them, not on every start (a CREATE on wake is a commit). */
