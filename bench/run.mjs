@@ -6,8 +6,8 @@
 //                [--only call-recovery]       (issue 10's ICE restart after a TURN outage: Chromium, coturn, root; ~2 min)
 //                [--only call-cost] [--call-seconds 300]  (issue 10's CPU, memory and bitrate of a video call; 2 × the seconds)
 //                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
-//                [--only webhooks]            (issue 13: a room at its limit with webhooks on vs off; ~1 min)
-//                [--only push] [--push-rooms 200] [--push-rate 20]  (issue 12: entry stored → push received, ack with push on/off; ~1 min)
+//                [--only webhooks] [--senders 10] [--in-flight 4]  (issue 13: a room at its limit with webhooks on vs off; ~1 min)
+//                [--only push] [--push-rooms 200] [--push-rate 20] [--push-aa]  (issue 12: entry stored → push received, ack with push on/off; ~1 min)
 //                [--only flash] [--rooms 200] [--clients 2000] [--window 10] [--rounds 3] [--base <commit>] [--known-users] [--inbox-off] [--no-floor]  (issue 14: flash crowd and mass wake, optionally vs an earlier commit, with the runtime floor; ~8 min)
 //                [--inspector]                (run our server as `wrangler dev` with its inspector, as `npm start` does)
 //                [--base <commit>]            (also that commit's server, started the same way: a same-run A/B in fanout,
@@ -140,6 +140,9 @@ if (option("rooms")) PLAN.rooms.rooms = PLAN.flash.rooms = Number(option("rooms"
 if (option("clients")) PLAN.flash.clients = Number(option("clients"));
 if (option("rounds")) PLAN.flash.rounds = Number(option("rounds"));
 if (option("window")) PLAN.flash.windowS = Number(option("window"));
+// Below the room's limit: fewer senders or sends in flight (webhooks).
+if (option("senders")) PLAN.webhooks.senders = Number(option("senders"));
+if (option("in-flight")) PLAN.webhooks.window = Number(option("in-flight"));
 PLAN.flash.inspector = flag("inspector");
 if (BASE) PLAN.flash.base = BASE;
 // Users whose objects exist already (returning shoppers): the room's join without a new user's first visit.
@@ -157,6 +160,8 @@ if (option("watchers")) PLAN.inbox.watchers = Number(option("watchers"));
 if (option("call-seconds")) PLAN["call-cost"].seconds = Number(option("call-seconds"));
 if (option("push-rooms")) PLAN.push.rooms = Number(option("push-rooms"));
 if (option("push-rate")) PLAN.push.rate = Number(option("push-rate"));
+// A/A: both push servers run with push off, to show what the comparison itself gives when nothing differs.
+PLAN.push.aa = flag("push-aa");
 
 const log = (s) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${s}\n`);
 const started = performance.now();

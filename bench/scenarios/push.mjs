@@ -4,30 +4,13 @@
 // The push service here only timestamps and answers 201: the encryption is checked by the tests
 // (party/notify, test/browser/push.e2e.ts), not timed.
 import { createECDH, randomBytes } from "node:crypto";
-import { createServer } from "node:http";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { BenchClient, closeAll, messageText, openMany } from "../lib/clients.mjs";
 import { sleep } from "../lib/proc.mjs";
 import { fmt, percentiles, printTable } from "../lib/stats.mjs";
+import { startSink } from "../lib/push-sink.mjs";
 import { devVars, startOurs } from "../lib/targets.mjs";
-
-/** A push sink on 127.0.0.1: `/push/<room index>`; records when each request arrived. */
-async function startSink() {
-  const arrivals = new Map();
-  const server = createServer((req, res) => {
-    const at = performance.now();
-    req.resume();
-    req.on("end", () => {
-      const i = Number(/^\/push\/(\d+)$/.exec(req.url ?? "")?.[1]);
-      if (!arrivals.has(i)) arrivals.set(i, at);
-      res.writeHead(201).end();
-    });
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
-  const address = /** @type {import("node:net").AddressInfo} */ (server.address());
-  return { origin: `http://127.0.0.1:${address.port}`, arrivals, close: () => new Promise((r) => server.close(() => r(undefined))) };
-}
 
 /** A device's keys as a browser makes them (the private half is not needed: nothing is decrypted here). */
 function deviceKeys() {
@@ -125,7 +108,7 @@ export async function runPush(workDir, plan, log) {
   const sides = {};
   try {
     for (const [tag, enabled] of [
-      ["on", true],
+      ["on", !plan.aa],
       ["off", false],
     ]) {
       const dir = join(workDir, `push-${tag}`);
@@ -135,10 +118,13 @@ export async function runPush(workDir, plan, log) {
       sides[tag] = await prepare(servers[tag].direct ?? servers[tag].proxy, sinks[tag], plan, tag, log);
     }
     const gap = 1000 / plan.rate / 2;
+    // Which server's message goes first alternates: an A/A run (both servers off) showed the first send
+    // after each pause acked 2.5× slower than the second, whichever server it went to.
     for (let i = 0; i < plan.rooms; i++) {
-      sides.on.send(i);
+      const [first, second] = i % 2 === 0 ? [sides.on, sides.off] : [sides.off, sides.on];
+      first.send(i);
       await sleep(gap);
-      sides.off.send(i);
+      second.send(i);
       await sleep(gap);
     }
     const deadline = performance.now() + 30_000;
@@ -152,7 +138,7 @@ export async function runPush(workDir, plan, log) {
   const off = sides.off.result();
   const p = (xs) => percentiles(xs);
   printTable(
-    `Web push: one message in each of ${plan.rooms} rooms per server (${plan.rate}/s each, the two servers' messages alternating) to a member who is offline with one device; local push service answering 201`,
+    `Web push: one message in each of ${plan.rooms} rooms per server (${plan.rate}/s each, the two servers' messages alternating) to a member who is offline with one device; local push service answering 201${plan.aa ? " — A/A: BOTH servers have push OFF (--push-aa)" : ""}`,
     ["measure", "p50 ms", "p99 ms", "max ms", "n"],
     [
       ["send → push received (push on)", p(on.push).p50, p(on.push).p99, p(on.push).max, `${on.received}/${on.sent}`],

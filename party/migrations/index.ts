@@ -132,7 +132,8 @@ export const MIGRATIONS: readonly Migration[] = [
       // Who member.joined/removed last reported, to tell what a membership change changed.
       "CREATE TABLE webhook_members (user TEXT PRIMARY KEY, name TEXT NOT NULL)",
       "INSERT INTO webhook_members (user, name) SELECT user, name FROM members",
-      // The last entry seq whose events are in the outbox (see catchUp in party/features/webhooks).
+      // Each endpoint's cursor (`c:<url>`: the entries whose events are handled, party/features/webhooks/stream.ts);
+      // `seq` was the outbox-only version's mark, read once as the cursors' start.
       "CREATE TABLE webhook_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     ],
   },

@@ -71,6 +71,19 @@ describe("VAPID (RFC 8292)", () => {
     }
   });
 
+  it("reuses a signed JWT for its push service for half its lifetime, then signs a fresh one", async () => {
+    await vapidReady;
+    const t0 = Date.UTC(2031, 0, 1);
+    const at = (ms: number, endpoint = "https://push.reuse.example/a") => vapidAuthorization(endpoint, VAPID, { now: t0 + ms, expiresIn: 3600 });
+    const first = await at(0);
+    expect(await at(1800_000, "https://push.reuse.example/other-device")).toBe(first);
+    const later = await at(1801_000);
+    expect(later).not.toBe(first);
+    expect(await at(0, "https://other-push.reuse.example/a")).not.toBe(first);
+    const claims = (h: string) => JSON.parse(new TextDecoder().decode(fromBase64Url(h.slice("vapid t=".length).split(".")[1]!)));
+    expect(claims(later).exp).toBe((t0 + 1801_000) / 1000 + 3600);
+  });
+
   it("the subject must be mailto: or https:", async () => {
     await vapidReady;
     for (const subject of ["mailto:ops@example.com", "https://example.com/contact"]) {

@@ -80,13 +80,26 @@ export async function vapidAuthorization(endpoint: string, vapid: VapidKeys, opt
     throw new WebPushError("bad_option", `VAPID expiresIn must be whole seconds in 1…${VAPID_MAX_SECONDS}`);
   }
   checkSubject(vapid.subject);
+  const aud = new URL(endpoint).origin;
+  const iat = Math.floor((options.now ?? Date.now()) / 1000);
+  const id = `${aud} ${vapid.publicKey} ${vapid.subject} ${expiresIn}`;
+  const reuse = issued.get(id);
+  // A JWT is good for its whole lifetime at its push service: sign once per half lifetime, not once per push.
+  if (reuse && reuse.iat <= iat && iat - reuse.iat <= expiresIn / 2) return reuse.header;
   const key = await signingKey(vapid.publicKey, vapid.privateKey);
   const enc = (value: object) => toBase64Url(new TextEncoder().encode(JSON.stringify(value)));
-  const claims = { aud: new URL(endpoint).origin, exp: Math.floor((options.now ?? Date.now()) / 1000) + expiresIn, sub: vapid.subject };
+  const claims = { aud, exp: iat + expiresIn, sub: vapid.subject };
   const signingInput = `${enc({ typ: "JWT", alg: "ES256" })}.${enc(claims)}`;
   const signature = await crypto.subtle.sign(ES256_SIGN, key, new TextEncoder().encode(signingInput));
-  return `vapid t=${signingInput}.${toBase64Url(new Uint8Array(signature))}, k=${vapid.publicKey}`;
+  const header = `vapid t=${signingInput}.${toBase64Url(new Uint8Array(signature))}, k=${vapid.publicKey}`;
+  if (issued.size >= ISSUED_MAX) issued.delete(issued.keys().next().value!);
+  issued.set(id, { iat, header });
+  return header;
 }
+
+/** Headers signed by this isolate, by push service and keys; a few push services serve every browser. */
+const issued = new Map<string, { iat: number; header: string }>();
+const ISSUED_MAX = 64;
 
 /**
  * A new VAPID key pair as base64url (`npm run vapid` does the same in node). Changing the keys of a

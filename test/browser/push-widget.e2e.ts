@@ -140,11 +140,16 @@ async function deliver(ctx: BrowserContext, payload: unknown): Promise<void> {
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   const cdp = await ctx.newCDPSession(page);
   const regs: Array<{ registrationId: string; scopeURL: string; isDeleted: boolean }> = [];
+  const versions: Array<{ registrationId: string; status: string }> = [];
   cdp.on("ServiceWorker.workerRegistrationUpdated", (e) => regs.push(...e.registrations));
+  cdp.on("ServiceWorker.workerVersionUpdated", (e) => versions.push(...e.versions));
   await cdp.send("ServiceWorker.enable");
   const id = await eventually(() => {
     const r = regs.filter((x) => x.scopeURL === SCOPE() && !x.isDeleted).at(-1);
     if (!r) throw new Error(`no registration at ${SCOPE()} (${JSON.stringify(regs)})`);
+    // A push to a registration whose worker is not active yet is dropped by the browser, silently.
+    const status = versions.filter((v) => v.registrationId === r.registrationId).at(-1)?.status;
+    if (status !== "activated") throw new Error(`our worker is ${status ?? "unknown"}, not activated`);
     return r.registrationId;
   });
   await cdp.send("ServiceWorker.deliverPushMessage", { origin: host(), registrationId: id, data: JSON.stringify(payload) });

@@ -106,15 +106,18 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
         ctx.timers.set(key, Math.max(existing?.due ?? now, turn), pending);
         continue;
       }
-      // Their turn: send now, not through the alarm; the row is a guard that fires only if the object dies meanwhile.
+      // Their turn: send now, not through the alarm; the row is a guard that fires only if the object dies
+      // meanwhile, and it covers the whole push (no row per device unless a try must be retried).
+      // Marked now, in this commit: messages stored while this push is under way wait an interval.
       ctx.timers.set(key, now + GUARD_MS, pending);
+      state.mark(member.user, now);
       void sendNow(key, member.user, pending);
     }
   }
 
   async function sendNow(key: string, user: string, pending: Pending) {
     try {
-      await notify(user, pending);
+      await notify(user, pending, true);
     } catch (err) {
       console.error(`push to ${user}: ${err instanceof Error ? err.message : err}`);
     }
@@ -127,16 +130,18 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
   }
 
   /**
-   * One delivery per device, first tried at once. Its timer row is written first with a due time
-   * past the try (a guard): if the object dies mid-try, the row fires later and the push still goes;
-   * when the try ends, the row is cleared or moved to the retry time. The same device and topic
-   * replace a delivery not yet accepted.
+   * One delivery per device, first tried at once. Unless the caller's own timer row already guards
+   * the push (`guarded`: it stays until the push is done, so a process that dies mid-try runs it
+   * again), each delivery's row is written first with a due time past the try; after the try, a
+   * delivery to retry gets (or keeps) its row at the retry time, others leave none. The same device
+   * and topic replace a delivery not yet accepted.
    */
   async function queue(
     user: string,
     devices: StoredSubscription[],
     make: (d: StoredSubscription) => DeclarativePush,
     d: Omit<Delivery, "id" | "user" | "subscription" | "payload" | "tries">,
+    guarded = false,
   ) {
     const id = crypto.randomUUID();
     const tries: Promise<void>[] = [];
@@ -150,22 +155,30 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
         tries: 0,
       };
       const key = `d:${user}:${await endpointKey(device.endpoint)}:${d.topic}`;
-      ctx.timers.set(key, Date.now() + GUARD_MS, delivery);
-      tries.push(deliver(key, delivery));
+      // Unguarded, the row must exist before the try; guarded, an older delivery's row for this device
+      // and topic would still fire later with what this one replaces: it goes (a write only then).
+      if (!guarded) ctx.timers.set(key, Date.now() + GUARD_MS, delivery);
+      else if (ctx.timers.get(key)) ctx.timers.clear(key);
+      newest.set(key, id);
+      tries.push(deliver(key, delivery, guarded));
     }
     await Promise.all(tries);
   }
 
-  /** Whether `key`'s row still holds this delivery (not replaced by a newer push meanwhile). */
-  const current = (key: string, d: Delivery) => (ctx.timers.get(key)?.payload as Delivery | undefined)?.id === d.id;
+  /** The newest delivery started per device and topic by this instance (a fresh try has no row to compare with). */
+  const newest = new Map<string, string>();
+  /** Whether this delivery is still the one for its device and topic (not replaced by a newer push meanwhile). */
+  const current = (key: string, d: Delivery) =>
+    (newest.get(key) ?? d.id) === d.id && (ctx.timers.get(key)?.payload as Delivery | undefined)?.id === d.id;
 
-  async function notify(user: string, p: Pending) {
+  /** A message push; `marked`: the caller already recorded its time (sendNow, in the follow turn). */
+  async function notify(user: string, p: Pending, marked = false) {
     const member = ctx.members.get(user);
     // Read meanwhile (another device, the host API) or came back: nothing to tell.
     if (!member || member.lastRead >= p.seq || looking(user) || !directory) return;
     const now = Date.now();
     // Marked before asking for devices: messages stored while this push is under way wait an interval.
-    state.mark(user, now);
+    if (!marked) state.mark(user, now);
     const devices = await directory.targets(user, ctx.room);
     if (devices.length === 0) return;
     const settings = ctx.settings.get();
@@ -176,6 +189,8 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
       (device) =>
         messagePush({ room: ctx.room, lang: device.lang, roomTitle: settings.title, sender: p.name, text: p.text, navigate: settings.url ?? device.url, tag }),
       { urgency: "normal", topic: tag, expires: now + MESSAGE_TTL_MS, giveUpAt: now + RETRY_WINDOW_MS },
+      // The `n:` row (sendNow's guard, or the timer being run) stays until this returns.
+      true,
     );
   }
 
@@ -190,14 +205,18 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
     tag,
   });
 
-  /** One try; then the row is cleared (accepted, gone, given up) or moved to the retry time. */
-  async function deliver(key: string, d: Delivery) {
+  /**
+   * One try; then the row is cleared (accepted, gone, given up) or set to the retry time. `fresh`: a
+   * first try with no row of its own (queue's caller guards it), so there is nothing to clear.
+   */
+  async function deliver(key: string, d: Delivery, fresh = false) {
     if (!config || !directory) return;
     const next = await attempt(d, config);
     // A newer push to this device and topic replaced this one while it was in flight: leave it be.
-    if (!current(key, d)) return;
+    if (fresh ? newest.get(key) !== d.id : !current(key, d)) return;
+    if (newest.get(key) === d.id && next.kind !== "retry") newest.delete(key);
     if (next.kind === "retry") return ctx.timers.set(key, next.at, { ...d, tries: d.tries + 1 });
-    ctx.timers.clear(key);
+    if (!fresh) ctx.timers.clear(key);
     if (next.kind === "gone") await directory.gone(d.user, d.subscription.endpoint);
     else if (next.kind === "drop") console.warn(`push to ${d.user} dropped: ${next.reason}`);
   }
@@ -208,12 +227,14 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
     const now = Date.now();
     const tag = await topicFor("call", call.callId);
     const url = ctx.settings.get().url;
-    await queue(call.callee, devices, (device) => missedPush(callInput(call, device, tag, url)), {
-      urgency: "normal",
-      topic: tag,
-      expires: now + MESSAGE_TTL_MS,
-      giveUpAt: now + RETRY_WINDOW_MS,
-    });
+    // Guarded by the `m:` row, which stays until this returns.
+    await queue(
+      call.callee,
+      devices,
+      (device) => missedPush(callInput(call, device, tag, url)),
+      { urgency: "normal", topic: tag, expires: now + MESSAGE_TTL_MS, giveUpAt: now + RETRY_WINDOW_MS },
+      true,
+    );
   }
 
   /** The ring stops on the devices it rang (not the user's devices now: a muted room or an open inbox would hide them). */
@@ -264,15 +285,21 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
     name: "push",
     calls,
     on: {
-      // In a turn of its own: the timer rows and alarm it writes are not committed with the entry, so the sender's ack never waits for them.
+      // Once the entries are durable and their acks out, in a turn of its own: its rows are not committed
+      // with the entries, and its work (the users' objects, the encryption) does not run on the one
+      // thread while the acks still wait for their commit.
       stored: (entries) =>
-        void setTimeout(() => {
-          try {
-            follow(entries);
-          } catch (err) {
-            console.error("push: following stored entries failed", err);
-          }
-        }, 0),
+        void ctx.sync().then(() =>
+          setTimeout(() => {
+            try {
+              follow(entries);
+            } catch (err) {
+              console.error("push: following stored entries failed", err);
+            }
+          }, 10),
+          // A failed commit resets the object: nothing was stored to follow.
+          () => {},
+        ),
     },
     async timer(key, payload) {
       if (key.startsWith("n:")) return notify(key.slice(2), payload as Pending);

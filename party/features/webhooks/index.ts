@@ -1,15 +1,18 @@
 /**
  * Webhooks: every stored entry, call and membership change becomes a signed Standard Webhooks
- * delivery to each WEBHOOK_URLS endpoint, at least once, from this room's durable outbox.
+ * delivery to each WEBHOOK_URLS endpoint, at least once.
  *
- * Off the ack path: the `stored` handler runs after the ack and broadcast were sent and only writes
- * outbox rows (membership and call changes: in the same transaction as the change; chat entries: one commit later,
- * covered by the outbox's seq watermark, see catchUp);
- * HTTP happens in a later turn, never awaited by a socket's frame nor by the room's alarm (a 15 s
- * endpoint must not hold up a ring timeout). One durable timer ("pump") is armed at the earliest due
- * row; an attempt writes nothing before it is sent (so no disk sync gates its fetch) and stays due
- * until it ends, so a process that dies mid-attempt sends it again after the restart (at least once).
- * What fails for good goes to the deployment's log (party/webhook-log.ts).
+ * Entry events (message.created, call.ended, call.missed) stream from the history: each endpoint
+ * keeps a cursor (stream.ts), so a chat commit carries no event bodies and a delivery that succeeds
+ * writes nothing. Other events (membership, call.started, notification.fallback) and any entry event
+ * whose first attempt failed live in the durable outbox (outbox.ts) until delivered, retried on the
+ * Standard Webhooks schedule.
+ *
+ * Off the ack path: HTTP happens in a later turn, never awaited by a socket's frame nor by the room's
+ * alarm (a 15 s endpoint must not hold up a ring timeout). One durable timer ("pump") is armed at the
+ * earliest due row, and while a stream is behind, so a process that dies mid-attempt sends again after
+ * the restart (at least once). An attempt writes nothing before it is sent (a write would gate its
+ * fetch behind a disk sync). What fails for good goes to the deployment's log (party/webhook-log.ts).
  */
 import type { ChatMessage } from "../../../protocol/index.ts";
 import type { RoomContext, RoomFeature } from "../../feature.ts";
@@ -22,6 +25,7 @@ import { nextDelay } from "../../webhooks/schedule.ts";
 import { newMessageId, signingKey } from "../../webhooks/signing.ts";
 import { MemberMirror, type MemberChange } from "./members-mirror.ts";
 import { Outbox } from "./outbox.ts";
+import { EntryStream, entryEventId, entryIdPrefix, RecentEntries } from "./stream.ts";
 
 const PUMP = "pump";
 /** Attempts one room keeps in flight at once. */
@@ -34,10 +38,20 @@ const LEASE_GRACE_MS = 5_000;
 const REPORT_RETRY_MS = 5_000;
 const REPORT_BATCH = 100;
 
+/** How long a stream's moved cursor may wait for a commit the room makes anyway before it is written on its own. */
+const CURSOR_FLUSH_MS = 1_000;
+/** Entries kept in memory for the streams (a stream further behind reads the history). */
+const RECENT_ENTRIES = 256;
+
 export interface Webhooks extends RoomFeature {
   /** For tests and diagnostics: the outbox rows. */
   outbox(): ReturnType<Outbox["list"]>;
+  /** For tests and diagnostics: each endpoint's cursor in memory and in storage. */
+  cursors(): { url: string; cursor: number; persisted: number | null }[];
 }
+
+/** Events a stored entry gives: message.created, and call.ended (+ call.missed) for a call record. */
+const entryEvents = (room: string, m: ChatMessage) => [messageCreated(room, m), ...callEnded(room, m)];
 
 export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
   const config = webhookConfig(ctx.env, (problem) => console.error(problem));
@@ -45,11 +59,65 @@ export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
   const mirror = new MemberMirror(ctx.sql);
   const key = config ? signingKey(config.secret) : null;
   const inFlight = new Set<string>();
+  const recent = new RecentEntries(RECENT_ENTRIES);
+  const prefixes = new Map<string, Promise<string>>();
   let kicked = false;
-  let caughtUp = false;
   let reporting = false;
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The outbox-only version's mark is still stored (dropped with the first cursors written). */
+  let hasLegacyMark = false;
+  /** When the room last committed something of its own that carried the cursors (a stored entry). */
+  let carriedAt = 0;
   /** When the pump timer is due as far as this instance knows (undefined: not read since waking). */
   let armedAt: number | null | undefined;
+
+  const streams = openStreams();
+
+  /**
+   * Each endpoint's stream from its stored cursor. An endpoint without one starts at the room's last
+   * entry (no replay of the past); a room last run by the outbox-only version starts after its mark
+   * (`seq`: the entries the outbox already holds). Reads only: a wake writes nothing.
+   */
+  function openStreams(): EntryStream[] {
+    const rows = ctx.sql.exec<{ key: string; value: number }>("SELECT key, value FROM webhook_state").toArray();
+    const stored = new Map(rows.map((r) => [r.key, r.value]));
+    if (!config) {
+      // Off: forget the cursors, so turning webhooks on later starts from then instead of replaying the history in between.
+      if (rows.length > 0) ctx.sql.exec("DELETE FROM webhook_state");
+      return [];
+    }
+    const legacy = stored.get("seq");
+    hasLegacyMark = legacy !== undefined;
+    return config.urls.map((url) => new EntryStream(url, stored.get(`c:${url}`) ?? null, legacy ?? messages.lastSeq));
+  }
+
+  /** Writes the cursors that moved (in whatever turn calls it: ideally one that commits anyway). */
+  function writeCursors() {
+    for (const s of streams) {
+      if (s.persisted === s.cursor) continue;
+      ctx.sql.exec("INSERT INTO webhook_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", `c:${s.url}`, s.cursor);
+      s.persisted = s.cursor;
+    }
+    if (hasLegacyMark && streams.every((s) => s.persisted !== null)) {
+      ctx.sql.exec("DELETE FROM webhook_state WHERE key = 'seq'");
+      hasLegacyMark = false;
+    }
+  }
+
+  /** A cursor moved: it reaches storage with the room's next entry, or on its own once the room is quiet. */
+  function flushSoon() {
+    if (flushTimer) return;
+    flushTimer = setTimeout(function flush() {
+      const wait = carriedAt + CURSOR_FLUSH_MS - Date.now();
+      if (wait > 0) {
+        flushTimer = setTimeout(flush, wait);
+        return;
+      }
+      flushTimer = null;
+      writeCursors();
+      arm();
+    }, CURSOR_FLUSH_MS);
+  }
 
   function enqueue(events: readonly WebhookEvent[], expiresAt: number | null = null) {
     if (!config || events.length === 0) return;
@@ -73,18 +141,20 @@ export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
 
   /**
    * Keeps the timer at or before the earliest work left: rows due (not in flight), a report to retry,
-   * and — while attempts are in flight — their timeout plus a grace, so a process that dies mid-attempt
-   * sends again after a restart. Between alarms it only moves earlier (a timer write gates the next
-   * fetch behind a disk sync; firing early costs one empty pump) and is cleared when nothing is left.
+   * and — while attempts are in flight or a stream is behind — their timeout plus a grace, so a
+   * process that dies mid-attempt sends again after a restart. Between alarms it only moves earlier (a
+   * timer write gates the next fetch behind a disk sync; firing early costs one empty pump) and is
+   * cleared when nothing is left.
    */
   function arm() {
     const now = Date.now();
+    const behind = streams.some((s) => !s.idle(messages.lastSeq) || s.persisted !== s.cursor);
     const candidates = [
       // With every slot taken, rows already due wait for a completion (which kicks the pump); arming
       // the alarm for them would fire it again and again while the backlog lasts.
       inFlight.size >= MAX_IN_FLIGHT ? null : outbox.nextDue(inFlight),
       outbox.hasFailed() ? now + REPORT_RETRY_MS : null,
-      inFlight.size > 0 ? now + config!.timeoutMs + LEASE_GRACE_MS : null,
+      inFlight.size > 0 || behind ? now + config!.timeoutMs + LEASE_GRACE_MS : null,
     ].filter((t): t is number => t !== null);
     if (candidates.length === 0) {
       if (armedAt !== null) ctx.timers.clear(PUMP);
@@ -112,6 +182,7 @@ export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
     if (!config) return;
     const now = Date.now();
     report();
+    for (const stream of streams) pumpStream(stream);
     // Rows in flight are still due (an attempt writes nothing before it is sent): due() skips them.
     for (const row of outbox.due(now, inFlight, MAX_IN_FLIGHT - inFlight.size)) {
       if (row.expiresAt !== null && row.expiresAt <= now) {
@@ -126,23 +197,65 @@ export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
     arm();
   }
 
-  async function send(id: string, url: string, body: string, attempts: number, expiresAt: number | null) {
-    let result: AttemptResult;
+  /** Sends the stream's next entries, as many as it has room for. */
+  function pumpStream(stream: EntryStream) {
+    if (stream.free <= 0 || stream.from > messages.lastSeq) return;
+    const batch = recent.from(stream.from, stream.free) ?? messages.after(stream.from - 1, stream.free).messages;
+    for (const m of batch) {
+      const events = entryEvents(ctx.room, m);
+      stream.started(m.seq, events.length);
+      for (const event of events) sendEntryEvent(stream, m, event).catch(() => {});
+    }
+  }
+
+  /**
+   * One attempt of an entry's event, its body built now from the entry (its timestamp is the entry's,
+   * so every resend is the same body under the same id). A failure hands it to the outbox, which owns
+   * its retries from then on.
+   */
+  async function sendEntryEvent(stream: EntryStream, m: ChatMessage, event: WebhookEvent) {
+    const url = stream.url;
+    let prefix = prefixes.get(url);
+    if (!prefix) prefixes.set(url, (prefix = entryIdPrefix(ctx.room, url)));
+    const id = entryEventId(await prefix, m, event.type);
+    const body = payload(event, m.ts);
     try {
-      result = await attemptDelivery(url, await key!, id, body, config!.timeoutMs);
+      const result = await attempt(url, id, body);
+      const now = Date.now();
+      // Already there: sent again after a restart that lost the cursor; the outbox owns its retries.
+      if (!result.ok && outbox.addOnce(id, url, event.type, body, now)) {
+        settleFailure(id, 1, result, null, now);
+        outbox.trim(config!.outboxMax, now);
+      }
+    } finally {
+      // Whatever happened, the entry is not waited for again: a stream that stopped would stop every later delivery.
+      if (stream.finished(m.seq)) flushSoon();
+      kick();
+    }
+  }
+
+  async function attempt(url: string, id: string, body: string): Promise<AttemptResult> {
+    try {
+      return await attemptDelivery(url, await key!, id, body, config!.timeoutMs);
     } catch (err) {
-      result = { ok: false, gone: false, status: null, error: String(err), retryAfterMs: null };
+      return { ok: false, gone: false, status: null, error: String(err), retryAfterMs: null };
     }
+  }
+
+  /** A failed attempt of an outbox row: failed for good (410, schedule exhausted), dropped (expired) or retried later. */
+  function settleFailure(id: string, attempts: number, result: Exclude<AttemptResult, { ok: true }>, expiresAt: number | null, now: number) {
+    if (result.gone) return outbox.fail(id, attempts, result.error, now);
+    const delay = nextDelay(attempts, config!.scale, result.retryAfterMs);
+    if (delay === null) outbox.fail(id, attempts, `${result.error} (after ${attempts} attempts)`, now);
+    else if (expiresAt !== null && now + delay >= expiresAt) outbox.remove(id);
+    else outbox.retry(id, attempts, result.error, now + delay);
+  }
+
+  async function send(id: string, url: string, body: string, attempts: number, expiresAt: number | null) {
+    const result = await attempt(url, id, body);
     inFlight.delete(id);
-    const now = Date.now();
     if (result.ok) outbox.remove(id);
-    else if (result.gone) outbox.fail(id, attempts, result.error, now);
-    else {
-      const delay = nextDelay(attempts, config!.scale, result.retryAfterMs);
-      if (delay === null) outbox.fail(id, attempts, `${result.error} (after ${attempts} attempts)`, now);
-      else if (expiresAt !== null && now + delay >= expiresAt) outbox.remove(id);
-      else outbox.retry(id, attempts, result.error, now + delay);
-    }
+    else settleFailure(id, attempts, result, expiresAt, Date.now());
     kick();
   }
 
@@ -173,30 +286,6 @@ export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
       });
   }
 
-  const watermark = () => ctx.sql.exec<{ value: number }>("SELECT value FROM webhook_state WHERE key = 'seq'").toArray()[0]?.value ?? null;
-  const setWatermark = (seq: number) =>
-    ctx.sql.exec("INSERT INTO webhook_state (key, value) VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", seq);
-  // Off: forget the mark, so turning webhooks on later starts from then instead of replaying the history in between.
-  if (!config && watermark() !== null) ctx.sql.exec("DELETE FROM webhook_state WHERE key = 'seq'");
-
-  const entryEvents = (room: string, entries: readonly ChatMessage[]) => entries.flatMap((m) => [messageCreated(room, m), ...callEnded(room, m)]);
-
-  /**
-   * Chat commits an entry and acks it before `stored` runs, so the entry and its outbox rows are two
-   * commits: a crash between them would lose the events. The outbox keeps the last seq it took; on
-   * the first event or join after waking, entries stored after it (and before `next`) are enqueued.
-   */
-  function catchUp(next: number) {
-    if (!config || caughtUp) return;
-    caughtUp = true;
-    const mark = watermark();
-    if (mark === null || mark >= next - 1) return;
-    const missed = messages.after(mark, config.outboxMax).messages.filter((m) => m.seq < next);
-    if (missed.length === 0) return;
-    console.error(`webhooks: ${missed.length} entries were stored but not queued (a restart between the two commits); queueing them now`);
-    enqueue(entryEvents(ctx.room, missed));
-  }
-
   const members = (changes: readonly MemberChange[], by: "host" | "self") => enqueue(changes.map((c) => memberEvent(c.type, ctx.room, c.user, c.name, by)));
 
   return {
@@ -204,17 +293,20 @@ export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
 
     /** A first join creates the membership (the room upserted it just before this hook); a later one may rename. */
     join(_conn, identity) {
-      catchUp(messages.lastSeq + 1);
       const change = mirror.one(identity.user, ctx.members.get(identity.user));
       if (change) members([change], "self");
     },
 
     on: {
+      // In the entries' own commit, which is made anyway: the cursors that moved since, and the pump
+      // timer while a stream is behind. No event bodies: they are built from the history when sent.
       stored(entries) {
         if (!config || entries.length === 0) return;
-        catchUp(entries[0]!.seq);
-        enqueue(entryEvents(ctx.room, entries));
-        setWatermark(entries.at(-1)!.seq);
+        recent.add(entries);
+        writeCursors();
+        carriedAt = Date.now();
+        armAtMost(carriedAt + config.timeoutMs + LEASE_GRACE_MS);
+        kick();
       },
       ringing(call, until) {
         enqueue([callStarted(ctx.room, call, until, Date.now())], until);
@@ -240,5 +332,6 @@ export function webhooks(ctx: RoomContext, messages: MessageStore): Webhooks {
     },
 
     outbox: () => outbox.list(),
+    cursors: () => streams.map((s) => ({ url: s.url, cursor: s.cursor, persisted: s.persisted })),
   };
 }

@@ -69,6 +69,25 @@ export class Outbox {
     this.pending!++;
   }
 
+  /** Adds a row unless one with this id exists (an entry's event sent again after a restart); true when added. */
+  addOnce(id: string, url: string, type: string, body: string, now: number): boolean {
+    this.count();
+    const added =
+      this.sql
+        .exec(
+          "INSERT INTO webhook_outbox (id, url, type, body, created_at, next_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING RETURNING id",
+          id,
+          url,
+          type,
+          body,
+          now,
+          now,
+        )
+        .toArray().length > 0;
+    if (added) this.pending!++;
+    return added;
+  }
+
   /** Moves the oldest pending rows beyond `max` to failed, so a dead endpoint cannot grow the room without bound. */
   trim(max: number, now: number): number {
     const over = this.count() - max;

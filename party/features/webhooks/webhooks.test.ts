@@ -3,7 +3,7 @@
 // with the deliveries API over it. Delivery over HTTP is tested against a real receiver in
 // test/browser/webhooks.e2e.ts.
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { api, env } from "../../../test/workerd/helpers.ts";
 import type { RoomContext } from "../../feature.ts";
 import { MemberStore } from "../../members-store.ts";
@@ -174,36 +174,50 @@ describe("the deployment's webhook log and the deliveries API", () => {
   });
 });
 
-describe("catching up after a restart between an entry's commit and its outbox rows", () => {
-  it("queues the entries stored after the outbox's mark before the new ones, once", async () => {
-    const result = await runInDurableObject(bindings.Room.getByName("wh-catchup"), (_r: Room, state) => {
+describe("entry events stream from the history", () => {
+  const URL = "http://127.0.0.1:9/h";
+  it("sends the entries after the stored cursor after a restart, under ids that a resend repeats", async () => {
+    const result = await runInDurableObject(bindings.Room.getByName("wh-stream"), async (_r: Room, state) => {
       const sql = state.storage.sql;
       const messages = new MessageStore(sql);
       const entry = (i: number) => messages.append({ user: "u", name: "U", id: `entry-000${i}`, kind: "text", text: `t${i}` }, 1000 + i);
       const e1 = entry(1);
-      // The outbox took entry 1; entries 2 and 3 were committed, then the process died.
+      // The outbox-only version took entry 1 (its mark); entries 2 and 3 were committed, then the process died.
       sql.exec("INSERT INTO webhook_state (key, value) VALUES ('seq', ?)", e1.seq);
       entry(2);
       entry(3);
       const ctx = {
-        room: "wh-catchup",
-        // A port nobody listens on and a slow schedule: the rows stay in the outbox for the assertions.
-        env: { WEBHOOK_URLS: "http://127.0.0.1:9/h", WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", WEBHOOK_RETRY_SCALE: "1000" },
+        room: "wh-stream",
+        // A port nobody listens on and a slow schedule: each first attempt fails and the event stays in the outbox.
+        env: { WEBHOOK_URLS: URL, WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", WEBHOOK_RETRY_SCALE: "1000" },
         sql,
         members: new MemberStore(sql),
         timers: new Timers(sql, state.storage).scoped("webhooks"),
       } as unknown as RoomContext;
-      const feature = webhooks(ctx, messages);
-      const e4 = entry(4);
-      feature.on!.stored!([e4]);
-      feature.on!.stored!([entry(5)]);
-      return {
-        queued: feature.outbox().map((r) => JSON.parse(r.body).data.id),
-        mark: sql.exec<{ value: number }>("SELECT value FROM webhook_state WHERE key = 'seq'").one().value,
-        seq5: e4.seq + 1,
-      };
+      const rows = (feature: ReturnType<typeof webhooks>) =>
+        feature
+          .outbox()
+          .map((r) => ({ id: r.id, entry: JSON.parse(r.body).data.id as string, attempts: r.attempts, status: r.status }))
+          .sort((a, b) => a.entry.localeCompare(b.entry));
+      const first = webhooks(ctx, messages);
+      first.on!.stored!([entry(4)]);
+      const afterStored = sql.exec<{ key: string; value: number }>("SELECT key, value FROM webhook_state ORDER BY key").toArray();
+      await vi.waitFor(() => expect(first.cursors()[0]!.cursor).toBe(4), { timeout: 5000 });
+      const before = rows(first);
+      // A restart that lost the moved cursor: the stored one still says 1.
+      sql.exec("UPDATE webhook_state SET value = 1 WHERE key = ?", `c:${URL}`);
+      const second = webhooks(ctx, messages);
+      second.on!.stored!([entry(5)]);
+      await vi.waitFor(() => expect(second.cursors()[0]!.cursor).toBe(5), { timeout: 5000 });
+      return { afterStored, before, after: rows(second), cursors: second.cursors() };
     });
-    expect(result.queued).toEqual(["entry-0002", "entry-0003", "entry-0004", "entry-0005"]);
-    expect(result.mark).toBe(result.seq5);
+    // The first commit wrote the cursor in the endpoint's own key and dropped the old mark.
+    expect(result.afterStored).toEqual([{ key: `c:${URL}`, value: 1 }]);
+    expect(result.before.map((r) => r.entry)).toEqual(["entry-0002", "entry-0003", "entry-0004"]);
+    expect(result.before.every((r) => r.attempts === 1 && r.status === "pending" && /^msg_[0-9a-f]{24}_\d+$/.test(r.id))).toBe(true);
+    // Sent again after the "restart": the same ids, each once in the outbox; the new entry joins them.
+    expect(result.after.slice(0, 3)).toEqual(result.before);
+    expect(result.after.map((r) => r.entry)).toEqual(["entry-0002", "entry-0003", "entry-0004", "entry-0005"]);
+    expect(result.cursors).toEqual([{ url: URL, cursor: 5, persisted: 1 }]);
   });
 });
