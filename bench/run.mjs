@@ -8,8 +8,11 @@
 //                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
 //                [--only webhooks] [--senders 10] [--in-flight 4]  (issue 13: a room at its limit with webhooks on vs off; ~1 min)
 //                [--only push] [--push-rooms 200] [--push-rate 20] [--push-aa]  (issue 12: entry stored → push received, ack with push on/off; ~1 min)
-//                [--only flash] [--rooms 200] [--clients 2000] [--window 10] [--rounds 3] [--base <commit>] [--known-users] [--inbox-off]  (issue 14: flash crowd and mass wake, optionally vs an earlier commit; ~8 min)
+//                [--only flash] [--rooms 200] [--clients 2000] [--window 10] [--rounds 3] [--base <commit>] [--known-users] [--inbox-off] [--no-floor]  (issue 14: flash crowd and mass wake, optionally vs an earlier commit, with the runtime floor; ~8 min)
 //                [--inspector]                (run our server as `wrangler dev` with its inspector, as `npm start` does)
+//                [--base <commit>]            (also that commit's server, started the same way: a same-run A/B in fanout,
+//                                              throughput, resume, rooms and flash; e.g. `--quick --only rooms --base 9c0d6f2`)
+//                [--floor]                    (rooms: also the runtime floor, bench/servers/floor; flash always has it)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -18,7 +21,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
 import { installCleanup, stopAllChildren, killAllChildrenSync, sleep } from "./lib/proc.mjs";
-import { startSocketIO, startOurs, ensureDist } from "./lib/targets.mjs";
+import { startSocketIO, startOurs, startFloor, ensureDist } from "./lib/targets.mjs";
 import { runFanout } from "./scenarios/fanout.mjs";
 import { runThroughput } from "./scenarios/throughput.mjs";
 import { runResume } from "./scenarios/resume.mjs";
@@ -52,7 +55,8 @@ const only = option("only")?.split(",") ?? (flag("ab") ? [...ALL, "ab"] : ALL);
 // WebRTC must stay on loopback: the call bench runs in a loopback-only network namespace (as root),
 // and so does everything else of that run (all of it is loopback anyway).
 if (only.some((s) => s.startsWith("call"))) ensureLoopbackNetns(fileURLToPath(import.meta.url), argv);
-const HARD_LIMIT_MS = (QUICK ? 4 : 15) * 60_000 + (only.includes("flash") ? 15 * 60_000 : 0);
+const BASE = option("base");
+const HARD_LIMIT_MS = (QUICK ? 4 : 15) * 60_000 * (BASE ? 2 : 1) + (only.includes("flash") ? 15 * 60_000 : 0);
 
 /** Sizes: the full run fits in ~10 minutes here, --quick in ~2. */
 const PLAN = QUICK
@@ -140,10 +144,12 @@ if (option("window")) PLAN.flash.windowS = Number(option("window"));
 if (option("senders")) PLAN.webhooks.senders = Number(option("senders"));
 if (option("in-flight")) PLAN.webhooks.window = Number(option("in-flight"));
 PLAN.flash.inspector = flag("inspector");
-if (option("base")) PLAN.flash.base = option("base");
+if (BASE) PLAN.flash.base = BASE;
 // Users whose objects exist already (returning shoppers): the room's join without a new user's first visit.
 PLAN.flash.knownUsers = flag("known-users");
 PLAN.flash.inboxOff = flag("inbox-off");
+// The runtime floor (bench/servers/floor) runs next to ours unless --no-floor.
+PLAN.flash.floor = !flag("no-floor");
 // Without wrangler's inspector unless asked: `wrangler dev` forwards every Worker → Durable Object
 // subrequest through its node process for DevTools (~3 ms CPU per connect), which production never pays.
 const QUIET = !flag("inspector");
@@ -209,6 +215,8 @@ async function main() {
   const needServers = only.some((s) => ["fanout", "throughput", "resume", "rooms", "load", "ab", "inbox-page"].includes(s));
   let sio = null;
   let ours = null;
+  let base = null;
+  let baseTarget = null;
   const targets = [];
   try {
     if (needServers) {
@@ -230,6 +238,17 @@ async function main() {
           );
           if (!flag("no-proxy")) targets.push(ours.proxy);
           if (ours.direct) targets.push(ours.direct);
+          // --base: the same scenarios against an earlier commit's server, in the same run (worker port only).
+          if (BASE) {
+            const baseDir = join(workDir, "base");
+            mkdirSync(baseDir, { recursive: true });
+            base = await startOurs(baseDir, { quiet: QUIET, base: BASE });
+            if (!base.direct) throw new Error(`the worker port of ${base.source} (--base) was not found`);
+            baseTarget = { ...base.direct, name: `ours @${base.source} direct` };
+            targets.push(baseTarget);
+            report.server.base = base.source;
+            console.log(`before = ${base.source} (--base): \`git archive\` of that commit, started the same way; its worker port only`);
+          }
         } catch (e) {
           log(`our server did not start — measuring Socket.IO only.\n${e.message}`);
           report.ourServerError = e.message;
@@ -264,7 +283,21 @@ async function main() {
     await step("fanout", async () => ({ rows: await runFanout(targets, PLAN.fanout, log) }));
     await step("throughput", async () => ({ rows: await runThroughput(targets, ours, PLAN.throughput, log) }));
     await step("resume", async () => ({ rows: await runResume(ourTargets, PLAN.resume, log) }));
-    await step("rooms", async () => await runRooms(ours?.direct ?? ours?.proxy, sio, PLAN.rooms, log));
+    await step("rooms", async () => {
+      // --floor: the minimal Durable Object chat of bench/servers/floor alongside (what the local runtime costs).
+      let floor = null;
+      if (flag("floor")) {
+        const dir = join(workDir, "rooms-floor");
+        mkdirSync(dir, { recursive: true });
+        floor = await startFloor(dir);
+        console.log(`rooms: floor = ${floor.path}`);
+      }
+      try {
+        return await runRooms([ours?.direct ?? ours?.proxy, baseTarget, floor, sio], PLAN.rooms, log);
+      } finally {
+        await floor?.stop();
+      }
+    });
     await step("weight", async () => await runWeight(workDir, log));
     await step("flood", async () => await runFlood(workDir, PLAN.flood, log));
     await step("calls", async () => await runCalls(workDir, PLAN.calls, log));

@@ -27,6 +27,7 @@ export const PROJECTS = [
   "test/browser", // node + DOM (page functions)
   "demo", // DOM
   "bench", // node, checkJs
+  "bench/servers/floor", // the flash bench's floor worker: workers types
   "scripts", // node, checkJs
   "tsconfig.node.json", // vite.config.ts, vitest.*.config.ts
 ];

@@ -21,7 +21,7 @@ const HEARTBEAT_INTERVAL_MS = protocolConstant("HEARTBEAT_INTERVAL_MS");
  */
 export class BenchClient {
   constructor(kind, url) {
-    this.kind = kind; // "ours" | "sio"
+    this.kind = kind; // "ours" | "floor" (bench/servers/floor: our frames, ready at its welcome) | "sio"
     this.url = url;
     this.ws = null;
     this.welcome = null;
@@ -75,8 +75,8 @@ export class BenchClient {
         done(new Error(`closed during open: ${code}`));
         this.onClose?.(code);
       });
-      if (this.kind === "ours") {
-        /** One frame of ours; a v2 `joined` frame is its parts in order, as the widget takes it apart. */
+      if (this.kind !== "sio") {
+        /** One frame of ours (or the floor's); a v2 `joined` frame is its parts in order, as the widget takes it apart. */
         const handle = (frame, t) => {
           switch (frame.type) {
             case "joined":
@@ -96,6 +96,8 @@ export class BenchClient {
               welcomeMs = t - t0;
               this.heartbeat = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send(HEARTBEAT_PING), HEARTBEAT_INTERVAL_MS);
               this.heartbeat.unref();
+              // The floor sends nothing but its welcome on join.
+              if (this.kind === "floor") done(null, { welcomeMs, readyMs: welcomeMs });
               break;
             case "history":
             case "sync":
@@ -152,7 +154,7 @@ export class BenchClient {
   }
 
   send(id, text) {
-    if (this.kind === "ours") this.ws.send(JSON.stringify({ type: "send", id, text }));
+    if (this.kind !== "sio") this.ws.send(JSON.stringify({ type: "send", id, text }));
     else this.ws.send(`42${++this.ackSeq}${JSON.stringify(["send", { id, text }])}`);
   }
 

@@ -126,6 +126,64 @@ function extractCommit(workDir, commit) {
 }
 
 /**
+ * Starts a server command (wrangler dev, or ours-quiet.mjs / the floor through unstable_startWorker), waits until
+ * `probePath` on `port` gives the expected answer, then finds the worker's own workerd port (the one behind
+ * wrangler's proxy) among the listening sockets of its children, so both paths can be measured.
+ * @param {string} workDir
+ * @param {string[]} args  node arguments
+ * @param {{ port: number, inspectorPort?: number, probePath: string, isAnswer: (res: Response, body: string) => boolean }} probe
+ */
+async function launch(workDir, args, { port, inspectorPort, probePath, isAnswer }) {
+  const logFile = join(workDir, "wrangler.log");
+  const t0 = performance.now();
+  const child = startChild(process.execPath, args, {
+    cwd: ROOT,
+    logFile,
+    // A dev registry of its own: servers of the same worker name see each other's start and stop in a
+    // shared one, and that reloads the worker (new ports, dropped sockets, "restarted mid-request").
+    env: { ...WRANGLER_ENV, WRANGLER_REGISTRY_PATH: join(workDir, "registry") },
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}${probePath}`, isAnswer, 60000, child);
+  } catch (e) {
+    const log = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-25).join("\n") : "";
+    await stopChild(child);
+    throw new Error(`wrangler dev did not answer: ${e.message}\n--- ${logFile} (tail) ---\n${log}`);
+  }
+  const startMs = performance.now() - t0;
+
+  // The worker's own port: listening sockets of wrangler's workerd children other than the proxy and inspector.
+  let directPort = null;
+  const tree = descendants(child.pid);
+  for (let attempt = 0; attempt < 10 && directPort === null; attempt++) {
+    const candidates = listeningPorts(tree).filter((l) => l.port !== port && l.port !== inspectorPort);
+    for (const { port: p } of candidates) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${p}${probePath}`, { signal: AbortSignal.timeout(2000) });
+        if (isAnswer(res, await res.text())) {
+          directPort = p;
+          break;
+        }
+      } catch {}
+    }
+    if (directPort === null) await sleep(300);
+  }
+  const portsByPid = new Map();
+  for (const l of listeningPorts(descendants(child.pid))) portsByPid.set(l.pid, [...(portsByPid.get(l.pid) ?? []), l.port]);
+  const procs = () => {
+    const out = [{ pid: child.pid, label: "wrangler (node)" }];
+    for (const pid of descendants(child.pid)) {
+      const ports = portsByPid.get(pid) ?? [];
+      const comm = commName(pid);
+      if (comm === "workerd") out.push({ pid, label: ports.includes(directPort) ? "workerd (worker)" : ports.includes(port) ? "workerd (proxy)" : "workerd" });
+      else out.push({ pid, label: comm });
+    }
+    return out;
+  };
+  return { child, startMs, directPort, procs };
+}
+
+/**
  * Starts `wrangler dev` on a free port with fresh local storage and the rate limits raised, then finds
  * the worker's own workerd port (the one behind wrangler's proxy) so both paths can be measured.
  * @param {string} workDir
@@ -176,53 +234,13 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "", qu
         persist,
       ];
   if (!quiet) for (const [k, v] of Object.entries(bindings)) if (v !== undefined) args.push("--var", `${k}:${v}`);
-  const logFile = join(workDir, "wrangler.log");
-  const t0 = performance.now();
-  const child = startChild(process.execPath, args, {
-    cwd: ROOT,
-    logFile,
-    // A dev registry of its own: servers of the same worker name see each other's start and stop in a
-    // shared one, and that reloads the worker (new ports, dropped sockets, "restarted mid-request").
-    env: { ...WRANGLER_ENV, WRANGLER_REGISTRY_PATH: join(workDir, "registry") },
-  });
   const isSessionAnswer = (res, body) => res.status === 401 && body.includes('"error"');
-  try {
-    await waitForHttp(`http://127.0.0.1:${port}/api/session?room=bench-probe`, isSessionAnswer, 60000, child);
-  } catch (e) {
-    const log = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-25).join("\n") : "";
-    await stopChild(child);
-    throw new Error(`wrangler dev did not answer: ${e.message}\n--- ${logFile} (tail) ---\n${log}`);
-  }
-  const startMs = performance.now() - t0;
-
-  // The worker's own port: listening sockets of wrangler's workerd children other than the proxy and inspector.
-  let directPort = null;
-  const tree = descendants(child.pid);
-  for (let attempt = 0; attempt < 10 && directPort === null; attempt++) {
-    const candidates = listeningPorts(tree).filter((l) => l.port !== port && l.port !== inspectorPort);
-    for (const { port: p } of candidates) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${p}/api/session?room=bench-probe`, { signal: AbortSignal.timeout(2000) });
-        if (isSessionAnswer(res, await res.text())) {
-          directPort = p;
-          break;
-        }
-      } catch {}
-    }
-    if (directPort === null) await sleep(300);
-  }
-  const portsByPid = new Map();
-  for (const l of listeningPorts(descendants(child.pid))) portsByPid.set(l.pid, [...(portsByPid.get(l.pid) ?? []), l.port]);
-  const procs = () => {
-    const out = [{ pid: child.pid, label: "wrangler (node)" }];
-    for (const pid of descendants(child.pid)) {
-      const ports = portsByPid.get(pid) ?? [];
-      const comm = commName(pid);
-      if (comm === "workerd") out.push({ pid, label: ports.includes(directPort) ? "workerd (worker)" : ports.includes(port) ? "workerd (proxy)" : "workerd" });
-      else out.push({ pid, label: comm });
-    }
-    return out;
-  };
+  const { child, startMs, directPort, procs } = await launch(workDir, args, {
+    port,
+    inspectorPort,
+    probePath: "/api/session?room=bench-probe",
+    isAnswer: isSessionAnswer,
+  });
 
   // Tokens: signed here when the worker accepts them (checked once), else minted through POST /api/token.
   const secret = bindings.TOKEN_SECRET;
@@ -286,6 +304,59 @@ export async function startOurs(workDir, { extraVars = {}, patch, label = "", qu
       }
     : null;
   return { proxy, direct, ...common };
+}
+
+// --- The runtime floor: a minimal Durable Object chat (bench/servers/floor), started like ours ------------
+
+/**
+ * Starts the floor worker (bench/servers/floor/worker.ts) through the same unstable_startWorker launcher as our
+ * quiet server, with fresh local storage, and returns its worker-port target. `kind: "floor"` speaks our frames
+ * (send → ack) but is ready at its one welcome frame. With `rows`, it writes a member row per connect and a
+ * message row per message (one commit each).
+ * @param {string} workDir
+ * @param {{ rows?: boolean }} [options]
+ */
+export async function startFloor(workDir, { rows = false } = {}) {
+  const port = await freePort();
+  const persist = join(workDir, "state");
+  mkdirSync(persist, { recursive: true });
+  // Bundled once, like our snapshot, so both run a prebuilt script (no_bundle) and no esbuild is left watching.
+  const dir = join(workDir, "worker");
+  mkdirSync(dir, { recursive: true });
+  const source = join(ROOT, "bench/servers/floor/wrangler.toml");
+  execFileSync(
+    process.execPath,
+    [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--config", source, "--outdir", join(dir, "build")],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...WRANGLER_ENV },
+      stdio: "pipe",
+    },
+  );
+  const config = join(dir, "wrangler.toml");
+  writeFileSync(config, readFileSync(source, "utf8").replace(/^main\s*=.*$/m, 'main = "build/worker.js"\nno_bundle = true'));
+  const args = [join(ROOT, "bench/servers/ours-quiet.mjs"), config, String(port), persist, JSON.stringify({ FLOOR_WRITE: rows ? "rows" : "" })];
+  const { child, startMs, directPort, procs } = await launch(workDir, args, {
+    port,
+    probePath: "/parties/room/bench-probe",
+    isAnswer: (res, body) => res.status === 426 && body.startsWith("floor:"),
+  });
+  if (!directPort) {
+    await stopChild(child);
+    throw new Error("the floor worker's own port was not found");
+  }
+  return {
+    name: rows ? "floor + rows" : "floor",
+    kind: "floor",
+    path: `bench/servers/floor (${rows ? "a row per connect and per message" : "no writes"}), unstable_startWorker without inspector, worker port 127.0.0.1:${directPort}`,
+    child,
+    procs,
+    startMs,
+    directPort,
+    persist,
+    wsUrl: async (room, user) => `ws://127.0.0.1:${directPort}/parties/room/${encodeURIComponent(room)}?user=${encodeURIComponent(user)}&v=${PROTOCOL_VERSION}`,
+    stop: () => stopChild(child),
+  };
 }
 
 /** CPU time (µs) and RSS (bytes) of a target's processes right now, per label and in total. */

@@ -2,17 +2,22 @@
 // room is left to hibernate and all are woken at once by one message each. Targets, in interleaved rounds:
 // our server started without wrangler's inspector (bench/servers/ours-quiet.mjs, the worker's own workerd
 // port, as production has no proxy hop), Socket.IO, and with --inspector also `wrangler dev` as `npm start`
-// runs it. Each round uses new users in the same rooms (first joins, rooms with history); medians over rounds.
+// runs it, and the runtime floor (bench/servers/floor: a minimal Durable Object chat started the same way; with
+// "+ rows" also a row written per connect and per message), so that "above the floor" is our own cost.
+// Each round uses new users in the same rooms (first joins, rooms with history); medians over rounds.
 // CPU is read per process from /proc/<pid>/stat: the workerd that runs the rooms apart from the tooling
 // (wrangler's node process, the proxy workerd, esbuild), so dev plumbing cannot pass for our cost.
 import { readdirSync, readlinkSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { BenchClient, closeAll, messageText } from "../lib/clients.mjs";
 import { cpuMicros, sleep, foreignLoad } from "../lib/proc.mjs";
-import { startOurs, startSocketIO } from "../lib/targets.mjs";
+import { startFloor, startOurs, startSocketIO } from "../lib/targets.mjs";
 import { median, percentiles, printTable, fmt, medSpread } from "../lib/stats.mjs";
 
-/** Room databases the worker process holds open: one per room in memory (see rooms.mjs). */
+/**
+ * Room databases the worker process holds open: one per room in memory (see rooms.mjs). Miniflare's name
+ * table of the class (`metadata.sqlite` in the same folder) stays open all along and is not a room.
+ */
 function awakeRooms(pid) {
   if (!pid) return null;
   let n = 0;
@@ -20,7 +25,7 @@ function awakeRooms(pid) {
     for (const fd of readdirSync(`/proc/${pid}/fd`)) {
       try {
         const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        if (target.endsWith(".sqlite") && target.includes("-Room/")) n++;
+        if (target.endsWith(".sqlite") && target.includes("-Room/") && !target.endsWith("/metadata.sqlite")) n++;
       } catch {}
     }
   } catch {}
@@ -156,9 +161,11 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
   log(`flash ${target.name}: ${clients - failed}/${clients} ready in ${fmt(wallMs / 1000)} s${failed ? ` (last error: ${lastError})` : ""}`);
 
   // Hibernation: wait until (nearly) every room is out of memory. Socket.IO has no such thing.
+  // The CPU meanwhile is what rooms do on their own after a crowd (ours: the liveness sweep's alarms).
+  const idleCpu0 = cpuSplit(target);
   const idle0 = performance.now();
   let awakeAtWake = null;
-  if (target.kind === "ours" && worker) {
+  if (target.kind !== "sio" && worker) {
     while ((performance.now() - idle0) / 1000 < idleMaxS) {
       await sleep(1000);
       awakeAtWake = awakeRooms(worker);
@@ -183,6 +190,7 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
     }
   });
   const wakeCpu0 = cpuSplit(target);
+  const idleCpu = diff(idleCpu0, wakeCpu0);
   for (let r = 0; r < rooms; r++) {
     const id = `${tag}-wake-${r}`;
     sent.set(id, performance.now());
@@ -208,6 +216,7 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
     joinBytesPerClient: median(joinBytes),
     otherCores,
     idleS,
+    idleCpuPerRoomMs: idleCpu.rooms / 1000 / rooms,
     awakeAtWake,
     wakeAckP50: w.p50,
     wakeAckP99: w.p99,
@@ -221,7 +230,7 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
 
 /**
  * @param {string} workDir
- * @param {{ rooms: number, clients: number, history: number, windowS: number, rounds: number, idleMaxS: number, inspector: boolean, base?: string, knownUsers?: boolean, inboxOff?: boolean }} plan
+ * @param {{ rooms: number, clients: number, history: number, windowS: number, rounds: number, idleMaxS: number, inspector: boolean, base?: string, knownUsers?: boolean, inboxOff?: boolean, floor?: boolean }} plan
  * @param {(s: string) => void} log
  */
 export async function runFlash(workDir, plan, log) {
@@ -236,10 +245,11 @@ export async function runFlash(workDir, plan, log) {
   if (!quiet.direct) throw new Error("the worker's own port was not found");
   targets.push(quiet.direct);
   console.log(`flash: ours = ${quiet.direct.name}: wrangler's unstable_startWorker with dev.inspector = false, snapshot of ${quiet.source}`);
-  if (plan.base) {
-    const baseDir = join(workDir, "flash-base");
+  // --base a[,b…]: earlier commits (or variants committed elsewhere) alongside, each started the same way.
+  for (const [i, commit] of (plan.base ? plan.base.split(",") : []).entries()) {
+    const baseDir = join(workDir, `flash-base-${i}`);
     mkdirSync(baseDir, { recursive: true });
-    const base = await startOurs(baseDir, { quiet: true, base: plan.base, extraVars });
+    const base = await startOurs(baseDir, { quiet: true, base: commit, extraVars });
     started.push(base);
     if (base.direct) targets.push({ ...base.direct, name: `ours @${base.source} direct` });
     console.log(`flash: before = ${base.source} (--base), started the same way`);
@@ -251,6 +261,23 @@ export async function runFlash(workDir, plan, log) {
     started.push(dev);
     if (dev.direct) targets.push({ ...dev.direct, name: "ours (wrangler dev) direct" });
   }
+  // The runtime floor, and the floor with a commit per connect and per message (unless --no-floor).
+  const floors = [];
+  if (plan.floor !== false)
+    for (const rows of [false, true]) {
+      const dir = join(workDir, rows ? "flash-floor-rows" : "flash-floor");
+      mkdirSync(dir, { recursive: true });
+      try {
+        const floor = await startFloor(dir, { rows });
+        started.push(floor);
+        floors.push(floor);
+        targets.push(floor);
+        console.log(`flash: ${floor.name} = ${floor.path}`);
+      } catch (e) {
+        // Without a floor the run still measures ours; the "above the floor" rows are left out.
+        log(`flash: the floor${rows ? " + rows" : ""} did not start: ${e.message.split("\n")[0]}`);
+      }
+    }
   const sio = await startSocketIO(workDir);
   started.push({ stop: sio.stop });
   targets.push(sio);
@@ -288,6 +315,21 @@ export async function runFlash(workDir, plan, log) {
         const base = median(rows[sioName].map(f));
         return t.name === sioName ? "1" : `${fmt(ours / base)} ×`;
       });
+    // Our cost = ours − the floor, from the medians of the same run (the floor's rooms have no history to seed).
+    const floor = floors.find((f) => f.name === "floor");
+    const minusFloor = (f, t) => (floor ? fmt(median(rows[t.name].map(f)) - median(rows[floor.name].map(f)), 3) : "n/a");
+    const aboveFloor = floor
+      ? [
+          [
+            "CPU per connect above the floor ms (− floor)",
+            ...targets.map((t) => (t.kind === "sio" || t === floor ? "" : minusFloor((r) => r.cpuPerConnectMs, t))),
+          ],
+          [
+            "CPU per room woken above the floor ms (− floor)",
+            ...targets.map((t) => (t.kind === "sio" || t === floor ? "" : minusFloor((r) => r.wakeCpuPerRoomMs, t))),
+          ],
+        ]
+      : [];
     printTable(
       `Flash crowd: ${plan.clients} ${plan.knownUsers ? "known" : "new"} users into ${plan.rooms} rooms${plan.inboxOff ? " (INBOX_INDEX=off)" : ""} (${plan.history} messages of history each) within ${plan.windowS} s, then every room hibernated and woken by one message at once; median (min–max) of ${plan.rounds} interleaved rounds`,
       ["", ...targets.map((t) => t.name)],
@@ -308,9 +350,15 @@ export async function runFlash(workDir, plan, log) {
         ],
         ["join frames / bytes, alone in a quiet room", ...targets.map((t) => `${fmt(probes[t.name].frames)} / ${fmt(probes[t.name].bytes, 0)}`)],
         [
+          "until hibernated: s / CPU per room ms (room runtime)",
+          ...targets.map((t) =>
+            t.kind !== "sio" ? `${fmt(median(rows[t.name].map((r) => r.idleS)), 0)} / ${fmt(median(rows[t.name].map((r) => r.idleCpuPerRoomMs)), 3)}` : "n/a",
+          ),
+        ],
+        [
           "rooms in memory when woken",
           ...targets.map((t) =>
-            t.kind === "ours"
+            t.kind !== "sio"
               ? medSpread(
                   rows[t.name].map((r) => r.awakeAtWake),
                   0,
@@ -330,7 +378,7 @@ export async function runFlash(workDir, plan, log) {
         [
           "open files of the room process when connected",
           ...targets.map((t) =>
-            t.kind === "ours"
+            t.kind !== "sio"
               ? medSpread(
                   rows[t.name].map((r) => r.fdsConnected),
                   0,
@@ -340,9 +388,15 @@ export async function runFlash(workDir, plan, log) {
         ],
         ["failed connects / lost wakes / dropped", ...targets.map((t) => rows[t.name].map((r) => `${r.failed}/${r.wakeLost}/${r.dropped}`).join(" "))],
         ["other cores (noise)", ...col((r) => r.otherCores)],
+        ...aboveFloor,
       ],
     );
     for (const t of targets) if (probes[t.name].kinds) console.log(`join frames on ${t.name}: ${probes[t.name].kinds.join(", ")}`);
+    if (floor)
+      console.log(
+        "floor = bench/servers/floor: Worker → one SQLite-backed Durable Object per room, hibernatable socket, one welcome frame, an ack per message (passed on to the other sockets), no token check; " +
+          "floor + rows = the same with a row written per connect and per message (a commit each)",
+      );
     return { plan, targets: targets.map((t) => ({ name: t.name, path: t.path })), rows, probes };
   } finally {
     for (const s of started) await s.stop();

@@ -17,7 +17,7 @@ function openRoomDatabases(pid) {
     for (const fd of readdirSync(`/proc/${pid}/fd`)) {
       try {
         const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        if (target.endsWith(".sqlite") && target.includes("-Room/")) open.add(target);
+        if (target.endsWith(".sqlite") && target.includes("-Room/") && !target.endsWith("/metadata.sqlite")) open.add(target);
       } catch {}
     }
   } catch {}
@@ -184,13 +184,16 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
   };
 }
 
-export async function runRooms(ours, sio, opts, log) {
+/**
+ * @param {any[]} targets  ours (with --base also the earlier commit's server, with --floor the runtime floor), then Socket.IO; missing ones are null
+ */
+export async function runRooms(targets, opts, log) {
   const tag = Date.now().toString(36);
   /** @type {any[]} */
   const results = [];
-  for (const target of [ours, sio].filter(Boolean)) {
+  for (const target of targets.filter(Boolean)) {
     try {
-      results.push(await manyRooms(target, { ...opts, idleSeconds: target.kind === "ours" ? opts.idleSeconds : 3, tag }, log));
+      results.push(await manyRooms(target, { ...opts, idleSeconds: target.kind === "sio" ? 3 : opts.idleSeconds, tag }, log));
     } catch (e) {
       results.push({ target: target.name, error: e.message });
       log(`many rooms ${target.name}: FAILED ${e.message}`);

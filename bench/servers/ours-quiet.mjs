@@ -1,5 +1,5 @@
-// Our server for benchmarks without wrangler's inspector: `wrangler dev` forwards every Worker → Durable
-// Object subrequest through its node process for the DevTools network panel, ~3 ms of CPU per connect that
+// Our server for benchmarks without wrangler's inspector (and, with its own config, the runtime floor of
+// bench/servers/floor, started the same way): `wrangler dev` forwards every Worker → Durable Object subrequest through its node process for the DevTools network panel, ~3 ms of CPU per connect that
 // production never pays. wrangler's own API (`unstable_startWorker`) with `dev.inspector: false` runs the
 // same workerd without that plumbing. Started by bench/lib/targets.mjs:
 //   node ours-quiet.mjs <config> <port> <persistDir> <bindings JSON>
