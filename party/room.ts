@@ -34,6 +34,7 @@ import { migrate } from "./migrations/index.ts";
 import { limitConfig, UserLimiter } from "./rate-limit.ts";
 import { RoomApi } from "./room-api.ts";
 import { SettingsStore, type RoomSettings } from "./settings-store.ts";
+import { send, sendError, sendJson } from "./socket-send.ts";
 import { Timers } from "./timers.ts";
 import { inboxDelivery } from "./user/inbox-delivery.ts";
 import type { InboxUpdate } from "./user/inbox-types.ts";
@@ -285,7 +286,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   fanout(frame: ServerMessage | string, except?: WebSocket | ReadonlySet<WebSocket>) {
     const json = typeof frame === "string" ? frame : JSON.stringify(frame);
     const skip = except instanceof WebSocket ? (ws: WebSocket) => ws === except : except ? (ws: WebSocket) => except.has(ws) : null;
-    for (const ws of this.ctx.getWebSockets()) if (!skip?.(ws)) sendRaw(ws, json);
+    for (const ws of this.ctx.getWebSockets()) if (!skip?.(ws)) sendJson(ws, json);
   }
 
   override onClose(conn: Conn): void {
@@ -403,23 +404,5 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     }
     this.events.changed("members", user);
     return true;
-  }
-}
-
-/** Sends to one socket. Frames already queued from a socket we closed (a flood) still arrive; answering them would throw. */
-function send(conn: Conn, frame: ServerMessage | string) {
-  if (conn.readyState === WebSocket.READY_STATE_OPEN) conn.send(typeof frame === "string" ? frame : JSON.stringify(frame));
-}
-
-function sendError(conn: Conn, code: ErrorCode, message: string, extra?: { id?: string; retryAfterMs?: number }) {
-  send(conn, { type: "error", code, message, ...extra });
-}
-
-function sendRaw(ws: WebSocket, json: string) {
-  if (ws.readyState !== WebSocket.READY_STATE_OPEN) return;
-  try {
-    ws.send(json);
-  } catch {
-    // A socket that broke mid-send is closed by the runtime; the others must still get the frame.
   }
 }

@@ -10,6 +10,7 @@ import { CLOSE_CODES, INBOX_PAGE_SIZE, parseInboxClientFrame, type ErrorCode, ty
 import type { RoomRpc, UserRpc } from "./contract.ts";
 import { decodeIdentity, IDENTITY_HEADER, type Identity } from "./identity.ts";
 import { migrate, type Migration } from "./migrations/index.ts";
+import { send, sendError, sendJson } from "./socket-send.ts";
 import { PUSH_LANG_USER_MIGRATION, PUSH_USER_MIGRATION, PushStore, type Reach, type StoredSubscription } from "./user/push-store.ts";
 import { InboxStore, isInboxCursor, type InboxChange } from "./user/inbox-store.ts";
 import { InboxPull, WATCH_MS } from "./user/inbox-pull.ts";
@@ -234,7 +235,7 @@ export class User extends Server<Env> implements UserRpc {
       ? { type: "inbox_row", conversation: change.conversation, total }
       : { type: "inbox_removed", room: change.room, total };
     const json = JSON.stringify(frame);
-    for (const conn of this.getConnections<Identity>()) send(conn, json);
+    for (const conn of this.getConnections<Identity>()) sendJson(conn, json);
   }
 
   // ---- the inbox socket -----------------------------------------------------------------------
@@ -258,7 +259,7 @@ export class User extends Server<Env> implements UserRpc {
     // Large rooms: live rows from now on, then their current rows, then the page (no message falls between).
     await this.pull.watch(Date.now() + WATCH_MS);
     await this.readRooms();
-    send(conn, JSON.stringify(this.pageFrame(null, true)));
+    send(conn, this.pageFrame(null, true));
   }
 
   /** Arms the alarm for the earliest token expiry among open inbox sockets. */
@@ -298,7 +299,7 @@ export class User extends Server<Env> implements UserRpc {
     const parsed = parseInboxClientFrame(raw);
     if (!parsed.ok) return sendError(conn, parsed.code, parsed.message);
     if (!isInboxCursor(parsed.value.before)) return sendError(conn, "invalid_message", "inbox_page.before must be the `next` of an earlier page.");
-    send(conn, JSON.stringify(this.pageFrame(parsed.value.before, false)));
+    send(conn, this.pageFrame(parsed.value.before, false));
   }
 
   // A socket error is followed by its close; there is nothing to clean up per socket.
@@ -307,17 +308,4 @@ export class User extends Server<Env> implements UserRpc {
   private pageFrame(before: string | null, first: boolean): InboxServerFrame {
     return { type: "inbox", ...this.inbox.page(before, INBOX_PAGE_SIZE), first, total: this.inbox.total };
   }
-}
-
-function send(conn: InboxConn, json: string) {
-  if (conn.readyState !== WebSocket.READY_STATE_OPEN) return;
-  try {
-    conn.send(json);
-  } catch {
-    // A socket that broke mid-send is closed by the runtime; the others must still get the frame.
-  }
-}
-
-function sendError(conn: InboxConn, code: ErrorCode, message: string) {
-  send(conn, JSON.stringify({ type: "error", code, message } satisfies ErrorFrame));
 }
