@@ -55,33 +55,27 @@ export class Outbox {
   }
 
   add(id: string, url: string, type: string, body: string, now: number, expiresAt: number | null): void {
-    this.count();
-    this.sql.exec(
-      "INSERT INTO webhook_outbox (id, url, type, body, created_at, next_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      id,
-      url,
-      type,
-      body,
-      now,
-      now,
-      expiresAt,
-    );
-    this.pending!++;
+    this.insert(id, url, type, body, now, expiresAt, "");
   }
 
   /** Adds a row unless one with this id exists (an entry's event sent again after a restart); true when added. */
   addOnce(id: string, url: string, type: string, body: string, now: number): boolean {
+    return this.insert(id, url, type, body, now, null, " ON CONFLICT (id) DO NOTHING");
+  }
+
+  private insert(id: string, url: string, type: string, body: string, now: number, expiresAt: number | null, onConflict: string): boolean {
     this.count();
     const added =
       this.sql
         .exec(
-          "INSERT INTO webhook_outbox (id, url, type, body, created_at, next_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING RETURNING id",
+          `INSERT INTO webhook_outbox (id, url, type, body, created_at, next_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)${onConflict} RETURNING id`,
           id,
           url,
           type,
           body,
           now,
           now,
+          expiresAt,
         )
         .toArray().length > 0;
     if (added) this.pending!++;
