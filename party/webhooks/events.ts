@@ -44,18 +44,8 @@ export interface MemberData {
   by: "host" | "self";
 }
 
-export interface FallbackData {
-  user: string;
-  room: string;
-  title: string;
-  sender: CallParty;
-  preview: string;
-  url: string | null;
-  reason: "no_subscription" | "unread";
-  entries: number;
-  seq: number;
-  kind: string;
-}
+/** `notification.fallback`: the room's notice (party/feature.ts) and the room it is about. */
+export type FallbackData = FallbackNotice & { room: string };
 
 export type WebhookEvent =
   | { type: "message.created"; data: MessageCreated }
