@@ -56,10 +56,14 @@ async function hostApi(method: string, path: string, body?: unknown): Promise<{ 
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
 
-/** A member's socket: sends frames, collects what the room sends back. */
-async function connect(room: string, user: string): Promise<{ frames: any[]; send(f: unknown): void; close(): void; ack(id: string): Promise<any> }> {
-  const token = await mintToken(server.origin, { user, name: `${user} name`, rooms: [room] });
-  const ws = new WebSocket(`${http.replace("http", "ws")}/parties/room/${room}?token=${encodeURIComponent(token)}&v=${PROTOCOL_VERSION}`);
+/** A member's socket on `on` (default: this file's server), sending frames and collecting what the room sends back. */
+async function connect(
+  room: string,
+  user: string,
+  on: { origin: string; http: string } = { origin: server.origin, http },
+): Promise<{ frames: any[]; send(f: unknown): void; close(): void; ack(id: string): Promise<any> }> {
+  const token = await mintToken(on.origin, { user, name: `${user} name`, rooms: [room] });
+  const ws = new WebSocket(`${on.http.replace("http", "ws")}/parties/room/${room}?token=${encodeURIComponent(token)}&v=${PROTOCOL_VERSION}`);
   const frames: any[] = [];
   ws.on("message", (data) => frames.push(...unpack(JSON.parse(String(data)))));
   await new Promise<void>((resolve, reject) => {
@@ -310,28 +314,17 @@ describe("notification.fallback", () => {
       fetch(`${fbHttp}${path}`, { method: "PUT", headers: auth, body: JSON.stringify(body) }).then((r) => expect(r.status).toBe(200));
     await put(`/api/rooms/${room}`, { title: "Order #7", url: "https://shop.example/orders/7" });
     for (const user of ["bob", "carol", "dave"]) await put(`/api/rooms/${room}/members/${user}`, { name: user.toUpperCase() });
-    const open = async (user: string) => {
-      const token = await mintToken(fb.origin, { user, name: `${user} name`, rooms: [room] });
-      const ws = new WebSocket(`${fbHttp.replace("http", "ws")}/parties/room/${room}?token=${encodeURIComponent(token)}&v=${PROTOCOL_VERSION}`);
-      const frames: any[] = [];
-      ws.on("message", (data) => frames.push(...unpack(JSON.parse(String(data)))));
-      await new Promise<void>((resolve, reject) => {
-        ws.once("open", () => resolve());
-        ws.once("error", reject);
-      });
-      await eventually(() => expect(frames.some((f) => f.type === "welcome")).toBe(true), 10_000);
-      return { ws, frames };
-    };
+    const open = (user: string) => connect(room, user, { origin: fb.origin, http: fbHttp });
     const alice = await open("alice");
     const carol = await open("carol");
     const sent = Date.now();
-    alice.ws.send(JSON.stringify({ type: "send", id: "msg-fb-1", text: "Is the blue one still available?" }));
+    alice.send({ type: "send", id: "msg-fb-1", text: "Is the blue one still available?" });
     const ack = await eventually(() => alice.frames.find((f) => f.type === "ack") ?? Promise.reject(new Error("no ack")), 10_000);
     // dave comes by and reads it within the window, then leaves.
     const dave = await open("dave");
-    dave.ws.send(JSON.stringify({ type: "read", seq: ack.seq }));
+    dave.send({ type: "read", seq: ack.seq });
     await eventually(() => expect(dave.frames.some((f) => f.type === "reads" && f.reads.some((r: any) => r.user === "dave" && r.seq === ack.seq))).toBe(true));
-    dave.ws.close();
+    dave.close();
 
     await eventually(() => expect(receiver.forRoom(room).some((d) => d.type === "notification.fallback")).toBe(true), 15_000);
     const first = receiver.forRoom(room).find((d) => d.type === "notification.fallback")!;
@@ -352,7 +345,7 @@ describe("notification.fallback", () => {
     await sleep(AFTER_SEC * 1000 + 1000);
     expect(receiver.forRoom(room).filter((d) => d.type === "notification.fallback")).toHaveLength(1);
     expect(receiver.invalid).toEqual([]);
-    alice.ws.close();
-    carol.ws.close();
+    alice.close();
+    carol.close();
   });
 });
