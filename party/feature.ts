@@ -41,6 +41,12 @@ export interface RoomContext {
   appendEntry(entry: NewEntry): ChatMessage;
   /** Resolves when every write so far is durable (for group commit). */
   sync(): Promise<void>;
+  /**
+   * Runs `fn` in a turn of its own once every write so far is durable and the frames it held are out:
+   * work that follows an entry (push, the inbox) never shares a turn with its ack, and its writes are
+   * not in the entry's commit. A throw is logged as `what` failing.
+   */
+  afterCommit(what: string, fn: () => void): void;
   /** Ends a socket as the room does for every policy close: the `leave` hooks run at once. */
   close(conn: Conn, code: number, reason: string): void;
   /** Ends a socket whose token expired: an `expired` error, then close 4401 (the widget fetches a fresh token). */

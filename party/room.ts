@@ -14,7 +14,6 @@ import {
   PROTOCOL_VERSION,
   parseClientFrame,
   type ClientMessage,
-  type ErrorCode,
   type Role,
   type ServerMessage,
   type WelcomeFrame,
@@ -144,6 +143,19 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
       connection: (id) => this.getConnection<ConnectionState>(id),
       connections: (user) => this.getConnections<ConnectionState>(user === undefined ? undefined : userTag(user)),
       sync: () => this.ctx.storage.sync(),
+      afterCommit: (what, fn) =>
+        void this.ctx.storage.sync().then(
+          () =>
+            setTimeout(() => {
+              try {
+                fn();
+              } catch (err) {
+                console.error(`${name}: ${what} failed`, err);
+              }
+            }, 0),
+          // A failed commit resets the object: nothing it held happened.
+          () => {},
+        ),
       appendEntry: (entry) => {
         const { duplicate, ...stored } = this.messages.append(entry, Date.now());
         if (!duplicate) {

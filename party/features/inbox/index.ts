@@ -237,18 +237,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
       // Once the entries are durable and their acks out: the flush's reads and RPCs never share a turn with them.
       stored: (entries) => {
         const seq = entries.at(-1)?.seq ?? 0;
-        void ctx.sync().then(
-          () =>
-            setTimeout(() => {
-              try {
-                follow(seq, true);
-              } catch (err) {
-                console.error("inbox: following stored entries failed", err);
-              }
-            }, 0),
-          // A failed commit resets the object: nothing was stored to follow.
-          () => {},
-        );
+        ctx.afterCommit("following stored entries", () => follow(seq, true));
       },
       read: (user) => mark(false, [user]),
       changed(what, user) {

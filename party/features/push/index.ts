@@ -284,22 +284,9 @@ export function push(ctx: RoomContext, directory: PushDirectory | null): Push {
     name: "push",
     calls,
     on: {
-      // Once the entries are durable and their acks out, in a turn of its own: its rows are not committed
-      // with the entries, and its work (the users' objects, the encryption) does not run on the one
-      // thread while the acks still wait for their commit.
-      stored: (entries) =>
-        void ctx.sync().then(
-          () =>
-            setTimeout(() => {
-              try {
-                follow(entries);
-              } catch (err) {
-                console.error("push: following stored entries failed", err);
-              }
-            }, 0),
-          // A failed commit resets the object: nothing was stored to follow.
-          () => {},
-        ),
+      // Once the entries are durable and their acks out: its rows are not committed with the entries, and
+      // its work (the users' objects, the encryption) does not run while the acks still wait for their commit.
+      stored: (entries) => ctx.afterCommit("following stored entries", () => follow(entries)),
     },
     async timer(key, payload) {
       if (key.startsWith("n:")) return notify(key.slice(2), payload as Pending);
