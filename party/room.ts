@@ -19,6 +19,7 @@ import {
   type WelcomeFrame,
 } from "../protocol/index.ts";
 import { admission, type Denied } from "./admission.ts";
+import { afterCommit } from "./after-commit.ts";
 import { BanStore } from "./bans-store.ts";
 import type { RoomRpc } from "./contract.ts";
 import type { Conn, FrameHandlers, RoomContext, RoomEvents, RoomFeature } from "./feature.ts";
@@ -143,19 +144,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
       connection: (id) => this.getConnection<ConnectionState>(id),
       connections: (user) => this.getConnections<ConnectionState>(user === undefined ? undefined : userTag(user)),
       sync: () => this.ctx.storage.sync(),
-      afterCommit: (what, fn) =>
-        void this.ctx.storage.sync().then(
-          () =>
-            setTimeout(() => {
-              try {
-                fn();
-              } catch (err) {
-                console.error(`${name}: ${what} failed`, err);
-              }
-            }, 0),
-          // A failed commit resets the object: nothing it held happened.
-          () => {},
-        ),
+      afterCommit: (what, fn) => afterCommit(this.ctx.storage, `${name}: ${what}`, fn),
       appendEntry: (entry) => {
         const { duplicate, ...stored } = this.messages.append(entry, Date.now());
         if (!duplicate) {

@@ -6,7 +6,7 @@
  * subscriptions and blocks belong here next.
  */
 import { Server, type Connection, type ConnectionContext } from "partyserver";
-import { CLOSE_CODES, INBOX_PAGE_SIZE, parseInboxClientFrame, type InboxServerFrame, } from "../protocol/index.ts";
+import { CLOSE_CODES, INBOX_PAGE_SIZE, parseInboxClientFrame, type InboxServerFrame } from "../protocol/index.ts";
 import type { RoomRpc, UserRpc } from "./contract.ts";
 import { decodeIdentity, IDENTITY_HEADER, type Identity } from "./identity.ts";
 import { migrate, type Migration } from "./migrations/index.ts";
