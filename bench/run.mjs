@@ -8,7 +8,7 @@
 //                [--only inbox-page]          (issue 11: a 2,000-conversation inbox's first page in Chromium)
 //                [--only webhooks] [--senders 10] [--in-flight 4]  (issue 13: a room at its limit with webhooks on vs off; ~1 min)
 //                [--only push] [--push-rooms 200] [--push-rate 20] [--push-aa]  (issue 12: entry stored → push received, ack with push on/off; ~1 min)
-//                [--only flash] [--rooms 200] [--clients 2000] [--window 10] [--rounds 3] [--base <commit>] [--known-users] [--inbox-off] [--no-floor]  (issue 14: flash crowd and mass wake, optionally vs an earlier commit, with the runtime floor; ~8 min)
+//                [--only flash] [--rooms 200] [--clients 2000] [--window 10] [--rounds 3] [--base <commit>] [--known-users] [--inbox-off] [--no-floor] [--no-wake]  (issue 14: flash crowd and mass wake, optionally vs an earlier commit, with the runtime floor; ~8 min)
 //                [--inspector]                (run our server as `wrangler dev` with its inspector, as `npm start` does)
 //                [--base <commit>]            (also that commit's server, started the same way: a same-run A/B in fanout,
 //                                              throughput, resume, rooms and flash; e.g. `--quick --only rooms --base 9c0d6f2`)
@@ -140,6 +140,7 @@ if (option("rooms")) PLAN.rooms.rooms = PLAN.flash.rooms = Number(option("rooms"
 if (option("clients")) PLAN.flash.clients = Number(option("clients"));
 if (option("rounds")) PLAN.flash.rounds = Number(option("rounds"));
 if (option("window")) PLAN.flash.windowS = Number(option("window"));
+if (flag("no-wake")) PLAN.flash.noWake = true;
 // Below the room's limit: fewer senders or sends in flight (webhooks).
 if (option("senders")) PLAN.webhooks.senders = Number(option("senders"));
 if (option("in-flight")) PLAN.webhooks.window = Number(option("in-flight"));

@@ -110,7 +110,7 @@ async function introduce(target, users, log) {
   log(`flash: ${users.length} users known to ${target.name} in ${fmt((performance.now() - t0) / 1000)} s (not measured)`);
 }
 
-async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUsers = false }, log) {
+async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUsers = false, noWake = false }, log) {
   const worker = target.procs().find((p) => p.label === "workerd (worker)")?.pid;
   if (knownUsers && target.kind === "ours")
     await introduce(
@@ -159,6 +159,27 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
   const fdsConnected = openFds(worker);
   const otherCores = foreign();
   log(`flash ${target.name}: ${clients - failed}/${clients} ready in ${fmt(wallMs / 1000)} s${failed ? ` (last error: ${lastError})` : ""}`);
+
+  if (noWake) {
+    // --no-wake: the connect figures only (a round in ~W s instead of ~W + 80 s), for trying a change quickly.
+    await closeAll(usable.filter(Boolean));
+    const r = percentiles(ready);
+    const ok = clients - failed;
+    return {
+      target: target.name,
+      wallMs,
+      readyP50: r.p50,
+      readyP99: r.p99,
+      failed,
+      lastError,
+      cpuPerConnectMs: connectCpu.rooms / 1000 / ok,
+      toolingCpuPerConnectMs: connectCpu.tooling / 1000 / ok,
+      joinFramesPerClient: median(joinFrames),
+      joinBytesPerClient: median(joinBytes),
+      otherCores,
+      fdsConnected,
+    };
+  }
 
   // Hibernation: wait until (nearly) every room is out of memory. Socket.IO has no such thing.
   // The CPU meanwhile is what rooms do on their own after a crowd (ours: the liveness sweep's alarms).
