@@ -178,28 +178,11 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
     });
   }
 
-  /** Nothing is pending or running and the last flush is far enough back: a flush may start in this turn. */
-  function quiet(now: number): boolean {
-    return !running && !allPending && now >= Math.max(lastFlush + FLUSH_INTERVAL_MS, quietUntil) && !ctx.timers.get(FLUSH);
-  }
-
-  /**
-   * Marks, or in a quiet room flushes in this turn: no FLUSH row and alarm due at once, so the
-   * flush's INFLIGHT guard commits with whatever this turn writes (a join's member row, a read
-   * position). A commit and an alarm less per join in a crowd, where each room gets a join every
-   * few seconds (each commit is a synchronous disk write on the one local thread, BENCHMARKS.md §16).
-   */
-  function update(all: boolean, users: readonly string[]) {
-    if (all && large()) return mark(all, users);
-    if (quiet(Date.now())) return flush(NOW, { all, users: [...users], retry: 0 });
-    mark(all, users);
-  }
-
   /** In a two-member room, a member coming or going changes the other's row (the online dot). */
   function presenceChanged(user: string) {
     if (ctx.members.count() !== 2) return;
     const other = ctx.members.list().find((m) => m.user !== user);
-    if (other) update(false, [other.user]);
+    if (other) mark(false, [other.user]);
   }
 
   /** A new entry changes every member's row: all of them in a small room, the watchers in a large one. Whether it marked anyone. */
@@ -221,7 +204,8 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
    */
   function follow(seq: number, direct = false) {
     if (allPending) return;
-    if (direct && !large() && quiet(Date.now())) {
+    const now = Date.now();
+    if (direct && !large() && !running && now >= Math.max(lastFlush + FLUSH_INTERVAL_MS, quietUntil) && !ctx.timers.get(FLUSH)) {
       // A quiet small room flushes now, in this turn: no FLUSH row and alarm to fire at once, so the
       // watermark, the rev and the flush's INFLIGHT guard commit together (a commit less per message;
       // each is a synchronous disk write on the one local thread, BENCHMARKS.md §16).
@@ -255,21 +239,21 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
         const seq = entries.at(-1)?.seq ?? 0;
         ctx.afterCommit("following stored entries", () => follow(seq, true));
       },
-      read: (user) => update(false, [user]),
+      read: (user) => mark(false, [user]),
       changed(what, user) {
         if (what === "settings" || user === undefined) return mark(true, []);
         const joined = ctx.members.get(user) !== null;
         if (!joined) watchers.set(user, null);
         const count = ctx.members.count();
         // The room just crossed INBOX_FANOUT_LIMIT (either way): every row changes its `pull`.
-        if (count === fanoutLimit + 1 || count === fanoutLimit) return update(true, [user]);
+        if (count === fanoutLimit + 1 || count === fanoutLimit) return mark(true, [user]);
         // One member joined or left: the others' rows change only when their title is made of member
         // names or the room is (or was) a two-member room with a peer — and a large room's others read it
         // on demand. A join past the first VIEW_MEMBERS changes only the title's "+N", which the others'
         // rows take with the room's next entry: a crowd joining a room costs one row each, not one per member.
         const namesChange = ctx.settings.get().title === null && (!joined || count <= VIEW_MEMBERS);
         const wide = !large() && (namesChange || count <= 3);
-        update(wide, [user]);
+        mark(wide, [user]);
       },
     },
     timer: (key, payload) => (key === FLUSH || key.startsWith(INFLIGHT) ? flush(key, payload) : undefined),
