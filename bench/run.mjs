@@ -13,6 +13,7 @@
 //                [--base <commit>]            (also that commit's server, started the same way: a same-run A/B in fanout,
 //                                              throughput, resume, rooms and flash; e.g. `--quick --only rooms --base 9c0d6f2`)
 //                [--floor]                    (rooms: also the runtime floor, bench/servers/floor; flash always has it)
+//                [--base-first]               (rooms: the --base commit takes the crowd first; the first one is slower, even A/A)
 // Runs every measurement of issue 3 against our server (wrangler dev: through its proxy and straight at
 // the worker's own workerd port) and a plain Socket.IO 4 server, with one load generator, on loopback.
 // Prints tables; writes everything to bench/results/<timestamp>.json. Stops by itself; cleans up children.
@@ -294,7 +295,11 @@ async function main() {
         console.log(`rooms: floor = ${floor.path}`);
       }
       try {
-        return await runRooms([ours?.direct ?? ours?.proxy, baseTarget, floor, sio], PLAN.rooms, log);
+        // The first server to take the crowd is slower even against itself (A/A: `--base HEAD` on a clean tree,
+        // 4.51 vs 3.68 s, BENCHMARKS.md §16): --base-first runs the base first, so an A/B can be run both ways.
+        const mine = ours?.direct ?? ours?.proxy;
+        const order = flag("base-first") ? [baseTarget, mine] : [mine, baseTarget];
+        return await runRooms([...order, floor, sio], PLAN.rooms, log);
       } finally {
         await floor?.stop();
       }
