@@ -1,9 +1,9 @@
 /**
  * One conversation: a hibernating Durable Object with its own SQLite database. This class keeps
  * only what every feature relies on — admission before the socket exists, the welcome, parsing,
- * rate limiting, dispatch of frames and timers to features, and the RPC face for the Worker.
- * What the room *does* lives in features/ (chat, presence, reads, liveness), each seeing the room
- * through a narrow RoomContext (feature.ts).
+ * rate limiting, and the RPC face for the Worker. What the room *does* lives in features/ (chat,
+ * presence, reads, liveness, …), each seeing the room through a narrow RoomContext (feature.ts);
+ * their frames, events, hooks and timers go through one FeatureHost (feature-host.ts).
  */
 import { Server, type ConnectionContext } from "partyserver";
 import {
@@ -13,7 +13,6 @@ import {
   OLDEST_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   parseClientFrame,
-  type ClientMessage,
   type Role,
   type ServerMessage,
   type WelcomeFrame,
@@ -22,7 +21,8 @@ import { admission, type Denied } from "./admission.ts";
 import { afterCommit } from "./after-commit.ts";
 import { BanStore } from "./bans-store.ts";
 import type { RoomRpc } from "./contract.ts";
-import type { Conn, FrameHandlers, RoomContext, RoomEvents, RoomFeature } from "./feature.ts";
+import type { Conn, RoomContext } from "./feature.ts";
+import { FeatureHost } from "./feature-host.ts";
 import { createFeatures, type Features } from "./features/index.ts";
 import { canWrite, decodeIdentity, IDENTITY_HEADER, userTag, type ConnectionState, type Identity } from "./identity.ts";
 import type { RoomBindings } from "./bindings.ts";
@@ -39,8 +39,6 @@ import { Timers } from "./timers.ts";
 import { inboxDelivery } from "./user/inbox-delivery.ts";
 import type { InboxUpdate } from "./user/inbox-types.ts";
 
-type Handler = (conn: Conn, identity: Identity, frame: ClientMessage) => void;
-
 export class Room extends Server<RoomBindings> implements RoomRpc {
   static options = { hibernate: true };
 
@@ -53,15 +51,9 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   private readonly bans: BanStore;
   private readonly api: RoomApi;
   private readonly features: Features;
-  private readonly handlers = new Map<string, Handler>();
-  /** Raised by features and the host API, followed by features' `on` handlers (see RoomEvents). */
-  private readonly events: RoomEvents = {
-    stored: (entries) => this.raise("stored", (on) => on.stored?.(entries)),
-    read: (user, seq) => this.raise("read", (on) => on.read?.(user, seq)),
-    changed: (what, user, by) => this.raise("changed", (on) => on.changed?.(what, user, by)),
-    ringing: (call, until) => this.raise("ringing", (on) => on.ringing?.(call, until)),
-    fallback: (notice) => this.raise("fallback", (on) => on.fallback?.(notice)),
-  };
+  /** The features' events, frame handlers and hooks (feature-host.ts). */
+  private readonly host = new FeatureHost();
+  private readonly events = this.host.events;
   private readonly limiter: UserLimiter;
   /** What `fetch` verified for an upgrade, for the accept hooks of the same request: decoded and read once. */
   private readonly admitted = new WeakMap<Request, { identity: Identity; member: Member | null }>();
@@ -95,29 +87,10 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
           }
         : null,
     );
-    for (const feature of this.features.all) this.register(feature);
+    this.host.install(this.features.all);
     // Answered by the runtime without waking the room, so idle rooms still hibernate.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_PING, HEARTBEAT_PONG));
     void ctx.blockConcurrencyWhile(() => this.timers.recover());
-  }
-
-  private register(feature: RoomFeature) {
-    for (const [type, handler] of Object.entries(feature.frames ?? ({} as FrameHandlers))) {
-      if (this.handlers.has(type)) throw new Error(`frame type "${type}" is claimed by two features`);
-      this.handlers.set(type, handler as Handler);
-    }
-  }
-
-  /** One follower's failure must not fail the sender, whose ack is already out, nor the other followers. */
-  private raise(event: keyof RoomEvents, call: (on: Partial<RoomEvents>) => void) {
-    for (const feature of this.features.all) {
-      if (!feature.on) continue;
-      try {
-        call(feature.on);
-      } catch (err) {
-        console.error(`room event ${event}: feature ${feature.name} failed`, err);
-      }
-    }
   }
 
   /** The narrow view of the room a feature gets: stores, sending, its own timers. */
@@ -224,13 +197,13 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     };
     if (v === OLDEST_PROTOCOL_VERSION) {
       send(conn, welcome);
-      for (const feature of this.features.all) feature.join?.(conn, identity, url);
+      this.host.join(conn, identity, url);
       return;
     }
     // v2: one frame. Sent even when a hook throws, with what the hooks before it sent (as v1 would have).
     this.joining.start(conn);
     try {
-      for (const feature of this.features.all) feature.join?.(conn, identity, url);
+      this.host.join(conn, identity, url);
     } finally {
       send(conn, this.joining.finish(welcome));
     }
@@ -248,7 +221,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
       sendError(conn, "expired", "Your session expired; reconnect with a fresh token.");
       return this.closeSocket(conn, CLOSE_CODES.expired, "expired");
     }
-    for (const feature of this.features.all) feature.activity?.(conn, now);
+    this.host.activity(conn, now);
     const parsed = parseClientFrame(raw);
     const verdict = this.limiter.take(identity.user, now, parsed.ok && parsed.value.type === "call_signal" ? "signals" : "frames");
     if (!verdict.ok) {
@@ -276,7 +249,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     }
     if (!parsed.ok) return sendError(conn, parsed.code, parsed.message, parsed.id === undefined ? undefined : { id: parsed.id });
     // Every client frame type has a feature (parseClientFrame refuses the others).
-    this.handlers.get(parsed.value.type)?.(conn, identity, parsed.value);
+    this.host.frame(conn, identity, parsed.value);
   }
 
   /**
@@ -293,7 +266,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   override onClose(conn: Conn): void {
     this.joins.flush();
     const identity = conn.state;
-    if (identity) for (const feature of this.features.all) feature.leave?.(conn, identity);
+    if (identity) this.host.leave(conn, identity);
   }
 
   /** A close the room decides (expiry, heartbeat): the leave hooks run now, not when the peer answers. */
@@ -309,10 +282,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
 
   override async onAlarm(): Promise<void> {
     this.joins.flush();
-    await this.timers.runDue(Date.now(), (name) => {
-      const feature = this.features.all.find((f) => f.name === name);
-      return feature?.timer?.bind(feature);
-    });
+    await this.timers.runDue(Date.now(), (name) => this.host.timer(name));
   }
 
   /** The heartbeat sweep, for tests and diagnostics: returns when the next one is due. */
