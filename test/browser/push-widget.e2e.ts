@@ -16,125 +16,15 @@
 // Persistent profiles: Chromium has no Push API in incognito contexts (what newContext() makes).
 // Safari (declarative push, `window.pushManager`) cannot run here: that branch of the widget runs
 // against an injected `window.pushManager`.
-import { chromium, type BrowserContext, type Page, type Worker } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { BrowserContext, Worker } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { PROTOCOL_VERSION } from "../../protocol/index.ts";
 import { mintToken, seedMessages, uniqueRoom } from "./support/api.ts";
-import { CHROMIUM_ARGS, eventually, userTmp, waitForEvent, WAIT_MS } from "./support/browser.ts";
+import { eventually } from "./support/browser.ts";
 import { unpack } from "./support/frames.ts";
-import { startPushEndpoint, type FakeSubscription, type PushEndpoint } from "./support/push-endpoint.ts";
-
-const server = () => inject("serverOrigin");
-const host = () => inject("hostOrigin");
-const alice = { user: "alice", name: "Alice" };
-const bob = { user: "bob", name: "Bob" };
-const SCOPE = () => `${host()}/inapp-talk-sw/`;
-
-/** A fresh non-incognito Chromium profile. */
-async function profile(name: string): Promise<BrowserContext> {
-  const ctx = await chromium.launchPersistentContext(userTmp(`push-${name}-${Date.now()}`), {
-    executablePath: inject("chromiumPath"),
-    args: CHROMIUM_ARGS,
-    headless: true,
-    viewport: { width: 1100, height: 800 },
-    locale: "en-US",
-  });
-  ctx.setDefaultTimeout(WAIT_MS);
-  return ctx;
-}
-
-/** Runs before every page script: counts permission requests and injects the subscription. */
-const FAKE_PUSH = ({ sub, declarative }: { sub: FakeSubscription; declarative: boolean }) => {
-  const w = window as any;
-  const calls = { requestPermission: 0, subscribe: 0, unsubscribe: 0, keys: [] as string[], on: "" };
-  w.__push = calls;
-  const ask = Notification.requestPermission.bind(Notification);
-  Notification.requestPermission = ((cb?: NotificationPermissionCallback) => {
-    calls.requestPermission++;
-    return ask(cb);
-  }) as typeof Notification.requestPermission;
-  const KEY = "__fakePushSubscribed";
-  const make = () => ({
-    endpoint: sub.endpoint,
-    expirationTime: null,
-    options: { userVisibleOnly: true },
-    getKey: () => null,
-    toJSON: () => ({ endpoint: sub.endpoint, expirationTime: null, keys: sub.keys }),
-    unsubscribe: async () => {
-      calls.unsubscribe++;
-      localStorage.removeItem(KEY);
-      return true;
-    },
-  });
-  const manager = {
-    async subscribe(this: unknown, o: PushSubscriptionOptionsInit) {
-      calls.subscribe++;
-      calls.on = this === w.pushManager ? "window" : "registration";
-      const k = new Uint8Array(o.applicationServerKey as ArrayBuffer);
-      calls.keys.push(
-        btoa(String.fromCharCode(...k))
-          .replace(/\+/g, "-")
-          .replace(/\//g, "_")
-          .replace(/=+$/, ""),
-      );
-      localStorage.setItem(KEY, "1");
-      return make();
-    },
-    async getSubscription() {
-      return localStorage.getItem(KEY) ? make() : null;
-    },
-  };
-  if (declarative) w.pushManager = manager;
-  else Object.assign(PushManager.prototype, manager);
-};
-
-async function fakePush(ctx: BrowserContext, sub: FakeSubscription, declarative = false): Promise<void> {
-  await ctx.addInitScript(FAKE_PUSH, { sub, declarative });
-}
-
-const hostUrl = (room: string, token: string, attrs: Record<string, string> = {}) =>
-  `${host()}/?o=${encodeURIComponent(JSON.stringify({ widgetOrigin: server(), attrs: { room, token, push: "", lang: "en", ...attrs } }))}`;
-
-async function openHost(ctx: BrowserContext, url: string): Promise<Page> {
-  const page = await ctx.newPage();
-  const logs: string[] = [];
-  page.on("console", (m) => logs.push(`[${m.type()}] ${m.text()}`));
-  (page as Page & { __logs?: string[] }).__logs = logs;
-  await page.goto(url);
-  await waitForEvent(page, "inapp-talk-ready");
-  return page;
-}
-
-const part = (page: Page, name: string) => page.locator("inapp-talk").locator(`[part~="${name}"]`);
-
-/** Waits until the latest inapp-talk-push event says `state` (and `muted`, when given). */
-async function pushState(page: Page, state: string, muted?: boolean): Promise<void> {
-  await page.waitForFunction(
-    ([s, m]) => {
-      const e = ((window as any).__events as Array<{ type: string; detail: any }>).filter((x) => x.type === "inapp-talk-push").at(-1);
-      return e?.detail.state === s && (m === null || e.detail.muted === m);
-    },
-    [state, muted ?? null] as const,
-  );
-}
-
-const pushCalls = (page: Page) =>
-  page.evaluate(() => (window as any).__push as { requestPermission: number; subscribe: number; unsubscribe: number; keys: string[]; on: string });
-
-/**
- * Allows notifications for the host page, as a user answering the prompt would. Playwright's
- * grantPermissions sends the DevTools protocol's `Browser.grantPermissions` for its own browser
- * context id (the one Playwright tracks; a raw CDP call with the page's context id did not apply).
- */
-async function grant(ctx: BrowserContext): Promise<void> {
-  await ctx.grantPermissions(["notifications"], { origin: host() });
-}
-
-async function sendText(page: Page, text: string): Promise<void> {
-  await part(page, "input").fill(text);
-  await part(page, "send").click();
-}
+import { startPushEndpoint, type PushEndpoint } from "./support/push-endpoint.ts";
+import { alice, bob, fakePush, grant, host, hostUrl, openHost, part, profile, pushCalls, pushState, SCOPE, sendText, server } from "./support/push-page.ts";
 
 /** Hands a payload to our worker's registration as the browser would on a push (DevTools protocol). */
 async function deliver(ctx: BrowserContext, payload: unknown): Promise<void> {
@@ -516,85 +406,5 @@ describe("web push in the browser (push attribute, service worker)", () => {
     expect(await pushCalls(page)).toMatchObject({ unsubscribe: 1 });
     expect(await part(page, "push-status").textContent()).toContain("Notifications are off");
     await page.close();
-  });
-});
-
-describe("web push: blocked, Safari's declarative path, the demo's worker", () => {
-  it("a denied prompt shows the state and how to undo it (site settings)", async () => {
-    const endpoint = await startPushEndpoint();
-    const ctx = await profile("denied");
-    await fakePush(ctx, endpoint.subscription);
-    const room = uniqueRoom("push");
-    const page = await openHost(ctx, hostUrl(room, await mintToken(server(), { ...alice, rooms: [room] })));
-    await pushState(page, "off");
-    await sendText(page, "hi");
-    // No grant: headless Chromium answers the prompt with "denied", as a user blocking it would.
-    await part(page, "push-offer-accept").click();
-    await pushState(page, "denied");
-    expect(await pushCalls(page)).toMatchObject({ requestPermission: 1, subscribe: 0 });
-    expect(await part(page, "push-button").getAttribute("data-state")).toBe("denied");
-    await part(page, "push-button").click();
-    expect(await part(page, "push-status").textContent()).toContain("open the site settings");
-    expect(await part(page, "push-toggle").count()).toBe(0);
-    await ctx.close();
-    await endpoint.close();
-  });
-
-  it("'Not now' hides the offer for this room, also after a reload, and asks nothing", async () => {
-    const endpoint = await startPushEndpoint();
-    const ctx = await profile("not-now");
-    await fakePush(ctx, endpoint.subscription);
-    const room = uniqueRoom("push");
-    const url = hostUrl(room, await mintToken(server(), { ...alice, rooms: [room] }));
-    const page = await openHost(ctx, url);
-    await pushState(page, "off");
-    await sendText(page, "first");
-    await part(page, "push-offer-dismiss").click();
-    await part(page, "push-offer").waitFor({ state: "detached" });
-    expect(await page.evaluate(() => document.querySelector("inapp-talk")!.shadowRoot!.activeElement?.getAttribute("part"))).toBe("input");
-    await page.reload();
-    await pushState(page, "off");
-    await sendText(page, "second");
-    // Stored (acked): the moment the offer would have come.
-    await page.locator("inapp-talk").locator('[part~="message"][data-status="sent"]', { hasText: "second" }).waitFor();
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await part(page, "push-offer").count()).toBe(0);
-    expect(await pushCalls(page)).toMatchObject({ requestPermission: 0, subscribe: 0 });
-    // The bell still offers it.
-    expect(await part(page, "push-button").getAttribute("data-state")).toBe("off");
-    await ctx.close();
-    await endpoint.close();
-  });
-
-  it("window.pushManager (Safari 18.4+ declarative push): subscribes there, registers no worker", async () => {
-    const endpoint = await startPushEndpoint();
-    const ctx = await profile("declarative");
-    await fakePush(ctx, endpoint.subscription, true);
-    const room = uniqueRoom("push");
-    const page = await openHost(ctx, hostUrl(room, await mintToken(server(), { ...alice, rooms: [room] }), { lang: "ko" }));
-    await pushState(page, "off");
-    await grant(ctx);
-    await part(page, "push-button").click();
-    expect(await part(page, "push-status").textContent()).toMatch(/[\uac00-\ud7a3]/);
-    const posted = page.waitForRequest((r) => r.url() === `${server()}/api/push/subscribe`);
-    await part(page, "push-toggle").click();
-    const req = await posted;
-    expect((await req.response())?.status()).toBe(201);
-    // The page shows Korean: its notifications are written in Korean.
-    expect(req.postDataJSON()).toMatchObject({ lang: "ko" });
-    await pushState(page, "on");
-    expect(await pushCalls(page)).toMatchObject({ subscribe: 1, on: "window" });
-    expect(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length))).toBe(0);
-    await ctx.close();
-    await endpoint.close();
-  });
-
-  it("the chat server (and so the demo) serves the worker at /inapp-talk-sw.js as a classic script", async () => {
-    const res = await fetch(`${server().replace("localhost", "127.0.0.1")}/inapp-talk-sw.js`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toMatch(/javascript/);
-    const text = await res.text();
-    expect(text).toContain("notificationclick");
-    expect(text).not.toMatch(/^\s*(import|export)\b/m);
   });
 });
