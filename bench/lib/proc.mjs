@@ -3,7 +3,7 @@
 // (wrangler → two workerd processes); all of them are stopped on exit, on errors and on SIGINT.
 import { spawn, execFileSync } from "node:child_process";
 import { createServer } from "node:net";
-import { readFileSync, readdirSync, openSync, closeSync } from "node:fs";
+import { readFileSync, readdirSync, readlinkSync, openSync, closeSync } from "node:fs";
 
 const children = new Set();
 
@@ -231,4 +231,33 @@ export function foreignLoad(serverCpuMicros) {
     const foreign = systemBusyMicros() - sys0 - (gen.user + gen.system) - (serverCpuMicros() - srv0);
     return Math.max(0, foreign / 1000 / (performance.now() - t0));
   };
+}
+
+/**
+ * Paths of the room databases process `pid` holds open right now: workerd opens a Durable Object's SQLite
+ * file when the object starts and closes it when the object is evicted (hibernation), so this is the set of
+ * rooms in memory. Miniflare's name table of the class (`metadata.sqlite`, same folder) stays open all
+ * along and is not a room. Empty when the process cannot be read.
+ */
+export function openRoomDatabases(pid) {
+  const open = new Set();
+  if (!pid) return open;
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (target.endsWith(".sqlite") && target.includes("-Room/") && !target.endsWith("/metadata.sqlite")) open.add(target);
+      } catch {}
+    }
+  } catch {}
+  return open;
+}
+
+/** Open file descriptors of a process (every awake Durable Object holds its SQLite files open, every socket one more), or null. */
+export function openFds(pid) {
+  try {
+    return pid ? readdirSync(`/proc/${pid}/fd`).length : null;
+  } catch {
+    return null;
+  }
 }

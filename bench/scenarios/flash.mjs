@@ -7,39 +7,12 @@
 // Each round uses new users in the same rooms (first joins, rooms with history); medians over rounds.
 // CPU is read per process from /proc/<pid>/stat: the workerd that runs the rooms apart from the tooling
 // (wrangler's node process, the proxy workerd, esbuild), so dev plumbing cannot pass for our cost.
-import { readdirSync, readlinkSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { BenchClient, closeAll, messageText } from "../lib/clients.mjs";
-import { cpuMicros, sleep, foreignLoad } from "../lib/proc.mjs";
+import { cpuMicros, sleep, foreignLoad, openFds, openRoomDatabases } from "../lib/proc.mjs";
 import { startFloor, startOurs, startSocketIO } from "../lib/targets.mjs";
 import { median, percentiles, printTable, fmt, medSpread } from "../lib/stats.mjs";
-
-/**
- * Room databases the worker process holds open: one per room in memory (see rooms.mjs). Miniflare's name
- * table of the class (`metadata.sqlite` in the same folder) stays open all along and is not a room.
- */
-function awakeRooms(pid) {
-  if (!pid) return null;
-  let n = 0;
-  try {
-    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-      try {
-        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        if (target.endsWith(".sqlite") && target.includes("-Room/") && !target.endsWith("/metadata.sqlite")) n++;
-      } catch {}
-    }
-  } catch {}
-  return n;
-}
-
-/** Open file descriptors of a process: every awake Durable Object holds its SQLite files open, every socket one more. */
-function openFds(pid) {
-  try {
-    return pid ? readdirSync(`/proc/${pid}/fd`).length : null;
-  } catch {
-    return null;
-  }
-}
 
 /** CPU (µs) per process group of a target: the room runtime vs everything else it brought along. */
 function cpuSplit(target) {
@@ -189,7 +162,7 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
   if (target.kind !== "sio" && worker) {
     while ((performance.now() - idle0) / 1000 < idleMaxS) {
       await sleep(1000);
-      awakeAtWake = awakeRooms(worker);
+      awakeAtWake = openRoomDatabases(worker).size;
       if (awakeAtWake <= Math.floor(rooms * 0.01)) break;
     }
   } else await sleep(1000);

@@ -3,26 +3,11 @@
 // SQLite database open (/proc/<pid>/fd → …/inapp-talk-Room/<id>.sqlite): workerd opens it when the
 // Durable Object starts and closes it when the object is evicted (hibernation), so the count of open
 // room databases is the count of rooms in memory. Socket.IO gets the same connect/send load for reference.
-import { readdirSync, readlinkSync } from "node:fs";
 import { BenchClient, openMany, closeAll, messageText } from "../lib/clients.mjs";
 import { percentiles, printTable, fmt } from "../lib/stats.mjs";
-import { rssBytes, sleep } from "../lib/proc.mjs";
+import { openRoomDatabases, rssBytes, sleep } from "../lib/proc.mjs";
 
 const MB = 2 ** 20;
-
-/** Paths of the room databases the worker process holds open right now. */
-function openRoomDatabases(pid) {
-  const open = new Set();
-  try {
-    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-      try {
-        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        if (target.endsWith(".sqlite") && target.includes("-Room/") && !target.endsWith("/metadata.sqlite")) open.add(target);
-      } catch {}
-    }
-  } catch {}
-  return open;
-}
 
 /** RSS of all the target's processes (`total`) and of the one that holds the rooms (`main`). */
 function memory(target) {
