@@ -133,25 +133,26 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
   const otherCores = foreign();
   log(`flash ${target.name}: ${clients - failed}/${clients} ready in ${fmt(wallMs / 1000)} s${failed ? ` (last error: ${lastError})` : ""}`);
 
+  const r = percentiles(ready);
+  const ok = clients - failed;
+  const connect = {
+    target: target.name,
+    wallMs,
+    readyP50: r.p50,
+    readyP99: r.p99,
+    failed,
+    lastError,
+    cpuPerConnectMs: connectCpu.rooms / 1000 / ok,
+    toolingCpuPerConnectMs: connectCpu.tooling / 1000 / ok,
+    joinFramesPerClient: median(joinFrames),
+    joinBytesPerClient: median(joinBytes),
+    otherCores,
+    fdsConnected,
+  };
   if (noWake) {
     // --no-wake: the connect figures only (a round in ~W s instead of ~W + 80 s), for trying a change quickly.
     await closeAll(usable.filter(Boolean));
-    const r = percentiles(ready);
-    const ok = clients - failed;
-    return {
-      target: target.name,
-      wallMs,
-      readyP50: r.p50,
-      readyP99: r.p99,
-      failed,
-      lastError,
-      cpuPerConnectMs: connectCpu.rooms / 1000 / ok,
-      toolingCpuPerConnectMs: connectCpu.tooling / 1000 / ok,
-      joinFramesPerClient: median(joinFrames),
-      joinBytesPerClient: median(joinBytes),
-      otherCores,
-      fdsConnected,
-    };
+    return connect;
   }
 
   // Hibernation: wait until (nearly) every room is out of memory. Socket.IO has no such thing.
@@ -194,21 +195,9 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
   const wakeCpu = diff(wakeCpu0, cpuSplit(target));
   const dropped = usable.filter((c) => c?.droppedWith !== null).length;
   await closeAll(usable.filter(Boolean));
-  const r = percentiles(ready);
   const w = percentiles(acks);
-  const ok = clients - failed;
   return {
-    target: target.name,
-    wallMs,
-    readyP50: r.p50,
-    readyP99: r.p99,
-    failed,
-    lastError,
-    cpuPerConnectMs: connectCpu.rooms / 1000 / ok,
-    toolingCpuPerConnectMs: connectCpu.tooling / 1000 / ok,
-    joinFramesPerClient: median(joinFrames),
-    joinBytesPerClient: median(joinBytes),
-    otherCores,
+    ...connect,
     idleS,
     idleCpuPerRoomMs: idleCpu.rooms / 1000 / rooms,
     awakeAtWake,
@@ -218,7 +207,6 @@ async function round(target, { rooms, clients, windowS, idleMaxS, tag, knownUser
     wakeCpuPerRoomMs: wakeCpu.rooms / 1000 / rooms,
     wakeToolingCpuPerRoomMs: wakeCpu.tooling / 1000 / rooms,
     dropped,
-    fdsConnected,
   };
 }
 
@@ -380,7 +368,10 @@ export async function runFlash(workDir, plan, log) {
               : "n/a",
           ),
         ],
-        ["failed connects / lost wakes / dropped", ...targets.map((t) => rows[t.name].map((r) => `${r.failed}/${r.wakeLost}/${r.dropped}`).join(" "))],
+        [
+          "failed connects / lost wakes / dropped",
+          ...targets.map((t) => rows[t.name].map((r) => `${r.failed}/${r.wakeLost ?? "–"}/${r.dropped ?? "–"}`).join(" ")),
+        ],
         ["other cores (noise)", ...col((r) => r.otherCores)],
         ...aboveFloor,
       ],
