@@ -76,9 +76,10 @@ describe("durable timers", () => {
       (p) => p.fired.length === 1,
     );
     // The sweep (due later) is still scheduled, and still runs: setting another timer did not cancel it.
-    expect(after.timers.map((t) => t.key)).toEqual(["liveness:sweep"]);
-    const sweepDue = after.timers[0]!.due;
-    expect(await runInDurableObject(roomStub("t-both"), (_room: Room, state) => state.storage.getAlarm())).toBe(sweepDue);
+    // (The inbox may still hold the joiner's row in a timer of its own, due sooner.)
+    expect(after.timers.map((t) => t.key).filter((k) => !k.startsWith("inbox:"))).toEqual(["liveness:sweep"]);
+    const earliest = Math.min(...after.timers.map((t) => t.due));
+    expect(await runInDurableObject(roomStub("t-both"), (_room: Room, state) => state.storage.getAlarm())).toBe(earliest);
     c.close();
   });
 

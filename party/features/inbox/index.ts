@@ -19,12 +19,16 @@
  *   object shares one thread and each write waits for its disk sync (BENCHMARKS.md); deployed, it
  *   is 1,000 RPCs a few times a second per busy room for rows nobody is looking at.
  * - The RPCs go out with bounded concurrency (FLUSH_CONCURRENCY).
+ * - Members who are in the room get their rows for its entries, joins and presence a few seconds later,
+ *   as one update (held.ts); their own reads, removals and everyone else's rows are not held.
  */
 import { numberVar } from "../../env.ts";
 import type { RoomContext, RoomFeature } from "../../feature.ts";
 import type { MessageStore } from "../../messages-store.ts";
 import { retryDelay } from "../../timers.ts";
+import type { Member } from "../../members-store.ts";
 import type { InboxDeliver, InboxUpdate } from "../../user/inbox-types.ts";
+import { DEFAULT_PRESENT_DELAY_MS, HELD, HeldRows } from "./held.ts";
 import { eachLimited } from "./pool.ts";
 import { conversationFor, VIEW_MEMBERS, type RoomView } from "./rows.ts";
 import { Watchers } from "./watchers.ts";
@@ -64,10 +68,14 @@ export interface Inbox extends RoomFeature {
   watch(user: string, until: number | null): void;
 }
 
-/** Who needs an update: every member (`all`) and/or these users (also former members, to remove the row). */
+/**
+ * Who needs an update: every member (`all`) and/or these users (also former members, to remove the
+ * row). `all` and `mayHold` rows are held for members who are in the room (held.ts); `users` go now.
+ */
 interface Pending {
   all: boolean;
   users: string[];
+  mayHold: string[];
   /** Consecutive failed deliveries, for the backoff. */
   retry: number;
 }
@@ -76,14 +84,19 @@ function parsePending(payload: unknown): Pending {
   const p = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
   return {
     all: p.all === true,
-    users: Array.isArray(p.users) ? p.users.filter((u): u is string => typeof u === "string") : [],
+    users: strings(p.users),
+    mayHold: strings(p.mayHold),
     retry: typeof p.retry === "number" ? p.retry : 0,
   };
 }
 
+const strings = (v: unknown) => (Array.isArray(v) ? v.filter((u): u is string => typeof u === "string") : []);
+
 export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDeliver): Inbox {
   const fanoutLimit = numberVar(ctx.env.INBOX_FANOUT_LIMIT, DEFAULT_FANOUT_LIMIT);
   const watchers = new Watchers(ctx.sql);
+  const holdMs = numberVar(ctx.env.INBOX_PRESENT_DELAY_SEC, DEFAULT_PRESENT_DELAY_MS / 1000, true) * 1000;
+  const held = new HeldRows(ctx.timers, holdMs);
   const large = () => ctx.members.count() > fanoutLimit;
   let rev = Number(ctx.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", REV_KEY).toArray()[0]?.value ?? 0);
   let lastFlush = 0;
@@ -98,12 +111,17 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
   const backfill = ctx.timers.get(FLUSH);
   if (backfill?.due === 0) ctx.timers.set(FLUSH, Date.now(), backfill.payload);
 
-  function mark(all: boolean, users: readonly string[], retry = 0) {
-    if (all && users.length === 0 && retry === 0 && allPending) return;
+  function mark(all: boolean, users: readonly string[], retry = 0, mayHold: readonly string[] = []) {
+    if (all && users.length === 0 && mayHold.length === 0 && retry === 0 && allPending) return;
     const now = Date.now();
     const existing = ctx.timers.get(FLUSH);
-    const prev = existing ? parsePending(existing.payload) : { all: false, users: [], retry: 0 };
-    const next: Pending = { all: prev.all || all, users: [...new Set([...prev.users, ...users])], retry: Math.max(prev.retry, retry) };
+    const prev = existing ? parsePending(existing.payload) : { all: false, users: [], mayHold: [], retry: 0 };
+    const next: Pending = {
+      all: prev.all || all,
+      users: [...new Set([...prev.users, ...users])],
+      mayHold: [...new Set([...prev.mayHold, ...mayHold])],
+      retry: Math.max(prev.retry, retry),
+    };
     // A pending flush keeps its time (failed members ride along); else the next flush comes at once
     // in a quiet room, FLUSH_INTERVAL_MS after the last one in a busy room, or after a backoff.
     const due = existing ? existing.due : retry > 0 ? now + retryDelay(retry) : Math.max(now, lastFlush + FLUSH_INTERVAL_MS, quietUntil);
@@ -116,14 +134,29 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
     return false;
   }
 
-  /** Each marked user's update, from the room's state now. Synchronous: the rev orders the states. */
-  function updates(pending: Pending): { user: string; update: InboxUpdate }[] {
+  /**
+   * Splits a flush's users: rows to send now, and rows to hold for members who are in the room and not
+   * watching an inbox of a large room (held.ts). `all` is every member, read once for the flush.
+   */
+  function split(pending: Pending): { all: Member[] | null; now: Set<string>; hold: string[] } {
     // Every member only for an `all` flush; a few marked users (a large room's watchers) read their own rows.
     const all = pending.all ? ctx.members.list() : null;
-    const byUser = all ? new Map(all.map((m) => [m.user, m])) : null;
-    const targets = new Set<string>(byUser ? byUser.keys() : []);
-    for (const user of pending.users) targets.add(user);
+    const now = new Set(pending.users);
+    const hold: string[] = [];
+    let watching: Set<string> | null = null;
+    for (const user of all ? [...all.map((m) => m.user), ...pending.mayHold] : pending.mayHold) {
+      if (now.has(user) || hold.includes(user)) continue;
+      watching ??= new Set(watchers.active(Date.now()));
+      if (holdMs > 0 && isOnline(user) && !watching.has(user)) hold.push(user);
+      else now.add(user);
+    }
+    return { all, now, hold };
+  }
+
+  /** Each user's update, from the room's state now. Synchronous: the rev orders the states. */
+  function updates(targets: ReadonlySet<string>, all: readonly Member[] | null): { user: string; update: InboxUpdate }[] {
     if (targets.size === 0) return [];
+    const byUser = all ? new Map(all.map((m) => [m.user, m])) : null;
     rev++;
     setMeta(REV_KEY, rev);
     const count = all ? all.length : ctx.members.count();
@@ -159,7 +192,9 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
       allPending = false;
     }
     const pending = parsePending(payload);
-    const jobs = updates(pending);
+    const { all, now: targets, hold } = split(pending);
+    held.update(hold, targets, now);
+    const jobs = updates(targets, all);
     if (jobs.length === 0) return;
     const inflight = `${INFLIGHT}${rev}`;
     ctx.timers.set(inflight, now + INFLIGHT_TIMEOUT_MS, payload);
@@ -182,7 +217,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
   function presenceChanged(user: string) {
     if (ctx.members.count() !== 2) return;
     const other = ctx.members.list().find((m) => m.user !== user);
-    if (other) mark(false, [other.user]);
+    if (other) mark(false, [], 0, [other.user]);
   }
 
   /** A new entry changes every member's row: all of them in a small room, the watchers in a large one. Whether it marked anyone. */
@@ -210,7 +245,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
       // watermark, the rev and the flush's INFLIGHT guard commit together (a commit less per message;
       // each is a synchronous disk write on the one local thread, BENCHMARKS.md §16).
       setMeta(SEQ_KEY, seq);
-      flush(NOW, { all: true, users: [], retry: 0 });
+      flush(NOW, { all: true, users: [], mayHold: [], retry: 0 });
       return;
     }
     if (stored()) setMeta(SEQ_KEY, seq);
@@ -226,13 +261,17 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
   return {
     name: "inbox",
     row(user) {
-      const [job] = updates({ all: false, users: [user], retry: 0 });
+      const [job] = updates(new Set([user]), null);
       if (!job) throw new Error("inbox: no row computed");
       return job.update;
     },
     watch: (user, until) => watchers.set(user, until),
     join: (_conn, identity) => presenceChanged(identity.user),
-    leave: (_conn, identity) => presenceChanged(identity.user),
+    leave(_conn, identity) {
+      presenceChanged(identity.user);
+      // Their last socket closed: a held row goes now, as for anyone not in the room.
+      if (!isOnline(identity.user) && held.has(identity.user)) mark(false, [identity.user]);
+    },
     on: {
       // Once the entries are durable and their acks out: the flush's reads and RPCs never share a turn with them.
       stored: (entries) => {
@@ -246,16 +285,21 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
         if (!joined) watchers.set(user, null);
         const count = ctx.members.count();
         // The room just crossed INBOX_FANOUT_LIMIT (either way): every row changes its `pull`.
-        if (count === fanoutLimit + 1 || count === fanoutLimit) return mark(true, [user]);
+        // A removed member's row goes at once (never held): the room leaves their inbox now.
+        const own = (all: boolean) => (joined ? mark(all, [], 0, [user]) : mark(all, [user]));
+        if (count === fanoutLimit + 1 || count === fanoutLimit) return own(true);
         // One member joined or left: the others' rows change only when their title is made of member
         // names or the room is (or was) a two-member room with a peer — and a large room's others read it
         // on demand. A join past the first VIEW_MEMBERS changes only the title's "+N", which the others'
         // rows take with the room's next entry: a crowd joining a room costs one row each, not one per member.
         const namesChange = ctx.settings.get().title === null && (!joined || count <= VIEW_MEMBERS);
         const wide = !large() && (namesChange || count <= 3);
-        mark(wide, [user]);
+        own(wide);
       },
     },
-    timer: (key, payload) => (key === FLUSH || key.startsWith(INFLIGHT) ? flush(key, payload) : undefined),
+    timer(key, payload) {
+      if (key === FLUSH || key.startsWith(INFLIGHT)) flush(key, payload);
+      else if (key === HELD) mark(false, held.take(payload));
+    },
   };
 }

@@ -1,0 +1,70 @@
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { api, env, join } from "../../../test/workerd/helpers.ts";
+import { eventually, row } from "../../../test/workerd/inbox.ts";
+import type { Room } from "../../room.ts";
+import { HELD } from "./held.ts";
+
+const put = (path: string, body: unknown) => api(path, { method: "PUT", body: JSON.stringify(body) });
+
+/** The room's held-rows timer: who is held and until when (null: nobody). */
+async function heldTimer(room: string): Promise<{ due: number; users: string[] } | null> {
+  const rooms = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room;
+  const timer = await runInDurableObject(rooms.getByName(room), (r: Room) => r.probe().timers.find((t) => t.key === `inbox:${HELD}`));
+  return timer ? { due: timer.due, users: [...(timer.payload as { users: string[] }).users].sort() } : null;
+}
+
+describe("rows of members who are in the room are held", () => {
+  it("until their read, their leaving or the delay's end; an away member's row goes at once", async () => {
+    const room = "ib-held";
+    const [sender, away, reader, leaver] = ["ib-h-sender", "ib-h-away", "ib-h-reader", "ib-h-leaver"];
+    await put(`/api/rooms/${room}`, { title: "Held", members: [sender, away, reader, leaver].map((user) => ({ user, name: user })) });
+    for (const user of [sender, away, reader, leaver]) await eventually(() => row(user, room), Boolean, `${user} row`);
+    const sockets = { sender: await join(room, sender), reader: await join(room, reader), leaver: await join(room, leaver) };
+
+    sockets.sender.send({ type: "send", id: "held-0001", text: "hello" });
+    await sockets.sender.next("ack");
+    await eventually(
+      () => row(away, room),
+      (r) => r?.last?.seq === 1,
+      "the away member's row",
+    );
+    const held = await heldTimer(room);
+    expect(held?.users).toEqual([leaver, reader, sender].sort());
+    expect((await row(reader, room))?.last).toBeNull();
+    expect((await row(leaver, room))?.last).toBeNull();
+
+    // A read is never held: it goes with the whole row as of now, and releases the reader.
+    sockets.reader.send({ type: "read", seq: 1 });
+    expect(
+      await eventually(
+        () => row(reader, room),
+        (r) => r?.last_read === 1,
+        "the reader's row",
+      ),
+    ).toMatchObject({ last: { seq: 1 }, unread: 0 });
+    // Leaving: the row goes when the last socket closes.
+    sockets.leaver.close();
+    expect(
+      await eventually(
+        () => row(leaver, room),
+        (r) => r?.last?.seq === 1,
+        "the leaver's row",
+      ),
+    ).toMatchObject({ unread: 1 });
+    // Both came before the delay ended; the sender is still held.
+    expect(Date.now()).toBeLessThan(held?.due ?? 0);
+    expect((await heldTimer(room))?.users).toEqual([sender]);
+    expect((await row(sender, room))?.last).toBeNull();
+
+    // The delay ends: the sender's row follows with the latest state, and nothing is held any more.
+    await eventually(
+      () => row(sender, room),
+      (r) => r?.last?.seq === 1,
+      "the sender's row after the delay",
+    );
+    expect(await heldTimer(room)).toBeNull();
+    sockets.sender.close();
+    sockets.reader.close();
+  });
+});
