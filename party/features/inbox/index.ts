@@ -69,13 +69,12 @@ export interface Inbox extends RoomFeature {
 }
 
 /**
- * Who needs an update: every member (`all`) and/or these users (also former members, to remove the
- * row). `all` and `mayHold` rows are held for members who are in the room (held.ts); `users` go now.
+ * Who needs an update: every member (`all`; rows of members who are in the room are held, held.ts)
+ * and/or these users (also former members, to remove the row).
  */
 interface Pending {
   all: boolean;
   users: string[];
-  mayHold: string[];
   /** Consecutive failed deliveries, for the backoff. */
   retry: number;
 }
@@ -84,13 +83,10 @@ function parsePending(payload: unknown): Pending {
   const p = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
   return {
     all: p.all === true,
-    users: strings(p.users),
-    mayHold: strings(p.mayHold),
+    users: Array.isArray(p.users) ? p.users.filter((u): u is string => typeof u === "string") : [],
     retry: typeof p.retry === "number" ? p.retry : 0,
   };
 }
-
-const strings = (v: unknown) => (Array.isArray(v) ? v.filter((u): u is string => typeof u === "string") : []);
 
 export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDeliver): Inbox {
   const fanoutLimit = numberVar(ctx.env.INBOX_FANOUT_LIMIT, DEFAULT_FANOUT_LIMIT);
@@ -111,17 +107,12 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
   const backfill = ctx.timers.get(FLUSH);
   if (backfill?.due === 0) ctx.timers.set(FLUSH, Date.now(), backfill.payload);
 
-  function mark(all: boolean, users: readonly string[], retry = 0, mayHold: readonly string[] = []) {
-    if (all && users.length === 0 && mayHold.length === 0 && retry === 0 && allPending) return;
+  function mark(all: boolean, users: readonly string[], retry = 0) {
+    if (all && users.length === 0 && retry === 0 && allPending) return;
     const now = Date.now();
     const existing = ctx.timers.get(FLUSH);
-    const prev = existing ? parsePending(existing.payload) : { all: false, users: [], mayHold: [], retry: 0 };
-    const next: Pending = {
-      all: prev.all || all,
-      users: [...new Set([...prev.users, ...users])],
-      mayHold: [...new Set([...prev.mayHold, ...mayHold])],
-      retry: Math.max(prev.retry, retry),
-    };
+    const prev = existing ? parsePending(existing.payload) : { all: false, users: [], retry: 0 };
+    const next: Pending = { all: prev.all || all, users: [...new Set([...prev.users, ...users])], retry: Math.max(prev.retry, retry) };
     // A pending flush keeps its time (failed members ride along); else the next flush comes at once
     // in a quiet room, FLUSH_INTERVAL_MS after the last one in a busy room, or after a backoff.
     const due = existing ? existing.due : retry > 0 ? now + retryDelay(retry) : Math.max(now, lastFlush + FLUSH_INTERVAL_MS, quietUntil);
@@ -135,16 +126,17 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
   }
 
   /**
-   * Splits a flush's users: rows to send now, and rows to hold for members who are in the room and not
-   * watching an inbox of a large room (held.ts). `all` is every member, read once for the flush.
+   * Splits whose rows go now and whose are held: `users` go now; every member (with `everyone`) and
+   * `mayHold` are held if they are in the room and not watching an inbox of a large room (held.ts).
+   * `all` is every member, read once for the flush.
    */
-  function split(pending: Pending): { all: Member[] | null; now: Set<string>; hold: string[] } {
+  function split(everyone: boolean, users: Iterable<string>, mayHold: readonly string[]): { all: Member[] | null; now: Set<string>; hold: string[] } {
     // Every member only for an `all` flush; a few marked users (a large room's watchers) read their own rows.
-    const all = pending.all ? ctx.members.list() : null;
-    const now = new Set(pending.users);
+    const all = everyone ? ctx.members.list() : null;
+    const now = new Set(users);
     const hold: string[] = [];
     let watching: Set<string> | null = null;
-    for (const user of all ? [...all.map((m) => m.user), ...pending.mayHold] : pending.mayHold) {
+    for (const user of all ? [...all.map((m) => m.user), ...mayHold] : mayHold) {
       if (now.has(user) || hold.includes(user)) continue;
       watching ??= new Set(watchers.active(Date.now()));
       if (holdMs > 0 && isOnline(user) && !watching.has(user)) hold.push(user);
@@ -192,7 +184,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
       allPending = false;
     }
     const pending = parsePending(payload);
-    const { all, now: targets, hold } = split(pending);
+    const { all, now: targets, hold } = split(pending.all, pending.users, []);
     held.update(hold, targets, now);
     const jobs = updates(targets, all);
     if (jobs.length === 0) return;
@@ -213,11 +205,31 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
     });
   }
 
+  /**
+   * A join or a presence change: the rows of members in the room are held here, at mark time, so a
+   * change that concerns only them needs no FLUSH row and alarm — a commit less per batch of joins, and
+   * each commit is a disk sync on the one local thread (BENCHMARKS.md §16). Entries keep marking `all`
+   * for the flush to split: a busy room's next entries then need no SQL at all.
+   */
+  function markChange(all: boolean, user: string) {
+    const { now: send, hold } = split(all, [], [user]);
+    held.update(hold, send, Date.now());
+    if (send.size > 0) mark(false, [...send]);
+  }
+
   /** In a two-member room, a member coming or going changes the other's row (the online dot). */
   function presenceChanged(user: string) {
     if (ctx.members.count() !== 2) return;
     const other = ctx.members.list().find((m) => m.user !== user);
-    if (other) mark(false, [], 0, [other.user]);
+    if (other) markChange(false, other.user);
+  }
+
+  /** The held rows are due: sent in this alarm's turn when no flush is pending or running (no FLUSH row and second alarm). */
+  function heldDue(users: string[]) {
+    const now = Date.now();
+    if (!running && now >= Math.max(lastFlush + FLUSH_INTERVAL_MS, quietUntil) && !ctx.timers.get(FLUSH)) {
+      flush(NOW, { all: false, users, retry: 0 });
+    } else mark(false, users);
   }
 
   /** A new entry changes every member's row: all of them in a small room, the watchers in a large one. Whether it marked anyone. */
@@ -245,7 +257,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
       // watermark, the rev and the flush's INFLIGHT guard commit together (a commit less per message;
       // each is a synchronous disk write on the one local thread, BENCHMARKS.md §16).
       setMeta(SEQ_KEY, seq);
-      flush(NOW, { all: true, users: [], mayHold: [], retry: 0 });
+      flush(NOW, { all: true, users: [], retry: 0 });
       return;
     }
     if (stored()) setMeta(SEQ_KEY, seq);
@@ -286,7 +298,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
         const count = ctx.members.count();
         // The room just crossed INBOX_FANOUT_LIMIT (either way): every row changes its `pull`.
         // A removed member's row goes at once (never held): the room leaves their inbox now.
-        const own = (all: boolean) => (joined ? mark(all, [], 0, [user]) : mark(all, [user]));
+        const own = (all: boolean) => (joined ? markChange(all, user) : mark(all, [user]));
         if (count === fanoutLimit + 1 || count === fanoutLimit) return own(true);
         // One member joined or left: the others' rows change only when their title is made of member
         // names or the room is (or was) a two-member room with a peer — and a large room's others read it
@@ -299,7 +311,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
     },
     timer(key, payload) {
       if (key === FLUSH || key.startsWith(INFLIGHT)) flush(key, payload);
-      else if (key === HELD) mark(false, held.take(payload));
+      else if (key === HELD) heldDue(held.take(payload));
     },
   };
 }
