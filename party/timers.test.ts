@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ProbeFired } from "./features/probe/index.ts";
-import { api, env, join, sleep } from "../test/workerd/helpers.ts";
+import { api, env, inboxIdle, join, sleep } from "../test/workerd/helpers.ts";
 import type { Room } from "./room.ts";
 import type { TimerRow } from "./timers.ts";
 import { retryDelay } from "./timers.ts";
@@ -81,6 +81,8 @@ describe("durable timers", () => {
     const earliest = Math.min(...after.timers.map((t) => t.due));
     expect(await runInDurableObject(roomStub("t-both"), (_room: Room, state) => state.storage.getAlarm())).toBe(earliest);
     c.close();
+    // The close sends alice's held inbox row: let that flush end before the next test aborts every object.
+    await inboxIdle("t-both");
   });
 
   it("fires a timer set before the room's object was restarted", async () => {
