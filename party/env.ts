@@ -34,6 +34,7 @@ export interface RoomEnv extends WebhookVars {
   INBOX_INDEX?: string;
   /** Rooms with more members than this (default 100) are read by members' objects on demand, not written to on every message (party/features/inbox). */
   INBOX_FANOUT_LIMIT?: string;
+  /** Seconds a member who is in the room may wait for their own inbox row of it (default 3; 0 = never held; party/features/inbox/held.ts). */
   INBOX_PRESENT_DELAY_SEC?: string;
   /** "true" only in tests: registers the probe feature and its /api/_test routes. */
   INAPP_TALK_TEST_HOOKS?: string;

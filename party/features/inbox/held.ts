@@ -9,10 +9,12 @@
  *
  * Durable: the held users are one timer row, so a restart sends their rows when it fires.
  */
+import { isStr } from "../../../protocol/index.ts";
 import type { FeatureTimers } from "../../timers.ts";
 
 export const HELD = "held";
-export const DEFAULT_PRESENT_DELAY_MS = 3000;
+/** INBOX_PRESENT_DELAY_SEC when unset. */
+export const DEFAULT_PRESENT_DELAY_SEC = 3;
 
 export class HeldRows {
   constructor(
@@ -31,7 +33,7 @@ export class HeldRows {
    */
   update(add: readonly string[], sent: ReadonlySet<string>, now: number): void {
     const existing = this.timers.get(HELD);
-    const before = existing ? parseUsers(existing.payload) : [];
+    const before = existing ? usersOf(existing.payload) : [];
     const next = [...new Set([...before, ...add])].filter((u) => !sent.has(u));
     if (next.length === before.length && next.every((u, i) => u === before[i])) return;
     if (next.length === 0) this.timers.clear(HELD);
@@ -41,16 +43,16 @@ export class HeldRows {
   /** The timer fired: the users whose rows are now due (the timer row is cleared). */
   take(payload: unknown): string[] {
     this.timers.clear(HELD);
-    return parseUsers(payload);
+    return usersOf(payload);
   }
 
   private users(): string[] {
     const existing = this.timers.get(HELD);
-    return existing ? parseUsers(existing.payload) : [];
+    return existing ? usersOf(existing.payload) : [];
   }
 }
 
-function parseUsers(payload: unknown): string[] {
-  const users = typeof payload === "object" && payload !== null ? (payload as { users?: unknown }).users : undefined;
-  return Array.isArray(users) ? users.filter((u): u is string => typeof u === "string") : [];
-}
+/** The user ids in a timer payload's list (a payload is JSON read back from SQLite: parsed, not trusted). */
+export const userList = (v: unknown): string[] => (Array.isArray(v) ? v.filter(isStr) : []);
+
+const usersOf = (payload: unknown) => userList(typeof payload === "object" && payload !== null ? (payload as { users?: unknown }).users : undefined);

@@ -24,11 +24,11 @@
  */
 import { numberVar } from "../../env.ts";
 import type { RoomContext, RoomFeature } from "../../feature.ts";
+import type { Member } from "../../members-store.ts";
 import type { MessageStore } from "../../messages-store.ts";
 import { retryDelay } from "../../timers.ts";
-import type { Member } from "../../members-store.ts";
 import type { InboxDeliver, InboxUpdate } from "../../user/inbox-types.ts";
-import { DEFAULT_PRESENT_DELAY_MS, HELD, HeldRows } from "./held.ts";
+import { DEFAULT_PRESENT_DELAY_SEC, HELD, HeldRows, userList } from "./held.ts";
 import { eachLimited } from "./pool.ts";
 import { conversationFor, VIEW_MEMBERS, type RoomView } from "./rows.ts";
 import { Watchers } from "./watchers.ts";
@@ -83,7 +83,7 @@ function parsePending(payload: unknown): Pending {
   const p = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
   return {
     all: p.all === true,
-    users: Array.isArray(p.users) ? p.users.filter((u): u is string => typeof u === "string") : [],
+    users: userList(p.users),
     retry: typeof p.retry === "number" ? p.retry : 0,
   };
 }
@@ -91,7 +91,7 @@ function parsePending(payload: unknown): Pending {
 export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDeliver): Inbox {
   const fanoutLimit = numberVar(ctx.env.INBOX_FANOUT_LIMIT, DEFAULT_FANOUT_LIMIT);
   const watchers = new Watchers(ctx.sql);
-  const holdMs = numberVar(ctx.env.INBOX_PRESENT_DELAY_SEC, DEFAULT_PRESENT_DELAY_MS / 1000, true) * 1000;
+  const holdMs = numberVar(ctx.env.INBOX_PRESENT_DELAY_SEC, DEFAULT_PRESENT_DELAY_SEC, true) * 1000;
   const held = new HeldRows(ctx.timers, holdMs);
   const large = () => ctx.members.count() > fanoutLimit;
   let rev = Number(ctx.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", REV_KEY).toArray()[0]?.value ?? 0);
@@ -134,15 +134,15 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
     // Every member only for an `all` flush; a few marked users (a large room's watchers) read their own rows.
     const all = everyone ? ctx.members.list() : null;
     const now = new Set(users);
-    const hold: string[] = [];
+    const hold = new Set<string>();
     let watching: Set<string> | null = null;
     for (const user of all ? [...all.map((m) => m.user), ...mayHold] : mayHold) {
-      if (now.has(user) || hold.includes(user)) continue;
+      if (now.has(user) || hold.has(user)) continue;
       watching ??= new Set(watchers.active(Date.now()));
-      if (holdMs > 0 && isOnline(user) && !watching.has(user)) hold.push(user);
+      if (holdMs > 0 && isOnline(user) && !watching.has(user)) hold.add(user);
       else now.add(user);
     }
-    return { all, now, hold };
+    return { all, now, hold: [...hold] };
   }
 
   /** Each user's update, from the room's state now. Synchronous: the rev orders the states. */
@@ -224,12 +224,13 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
     if (other) markChange(false, other.user);
   }
 
-  /** The held rows are due: sent in this alarm's turn when no flush is pending or running (no FLUSH row and second alarm). */
+  /** No flush pending or running, and the pacing over: a flush may start in this turn (no FLUSH row and alarm). */
+  const canFlushNow = (now: number) => !running && now >= Math.max(lastFlush + FLUSH_INTERVAL_MS, quietUntil) && !ctx.timers.get(FLUSH);
+
+  /** The held rows are due: sent in this alarm's turn when it can, else marked as any others. */
   function heldDue(users: string[]) {
-    const now = Date.now();
-    if (!running && now >= Math.max(lastFlush + FLUSH_INTERVAL_MS, quietUntil) && !ctx.timers.get(FLUSH)) {
-      flush(NOW, { all: false, users, retry: 0 });
-    } else mark(false, users);
+    if (canFlushNow(Date.now())) flush(NOW, { all: false, users, retry: 0 });
+    else mark(false, users);
   }
 
   /** A new entry changes every member's row: all of them in a small room, the watchers in a large one. Whether it marked anyone. */
@@ -251,8 +252,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
    */
   function follow(seq: number, direct = false) {
     if (allPending) return;
-    const now = Date.now();
-    if (direct && !large() && !running && now >= Math.max(lastFlush + FLUSH_INTERVAL_MS, quietUntil) && !ctx.timers.get(FLUSH)) {
+    if (direct && !large() && canFlushNow(Date.now())) {
       // A quiet small room flushes now, in this turn: no FLUSH row and alarm to fire at once, so the
       // watermark, the rev and the flush's INFLIGHT guard commit together (a commit less per message;
       // each is a synchronous disk write on the one local thread, BENCHMARKS.md §16).
