@@ -47,6 +47,12 @@ export interface RoomContext {
    * not in the entry's commit. A throw is logged as `what` failing.
    */
   afterCommit(what: string, fn: () => void): void;
+  /**
+   * Runs `write` with the next batch of new members' rows (within JOIN_WRITE_DELAY_MS, or earlier when
+   * anything else happens in the room), in their turn and commit: a write a join needs that must
+   * not hold the joiner's frames behind a commit of its own (member-joins.ts).
+   */
+  withJoinRows(write: () => void): void;
   /** Ends a socket as the room does for every policy close: the `leave` hooks run at once. */
   close(conn: Conn, code: number, reason: string): void;
   /** Ends a socket whose token expired: an `expired` error, then close 4401 (the widget fetches a fresh token). */

@@ -2,11 +2,17 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { env, inboxIdle, join, sleep } from "../test/workerd/helpers.ts";
 import { JOIN_WRITE_DELAY_MS } from "./member-joins.ts";
+import type { RoomFeature } from "./feature.ts";
 import type { Room } from "./room.ts";
 
 const roomStub = (room: string) => (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName(room);
 const inRoom = <T>(room: string, fn: (r: Room) => T) => runInDurableObject(roomStub(room), (r: Room) => fn(r));
 /** Who the webhooks feature has reported as members: written by the `changed("members")` the write raises. */
+const timerKeys = (r: Room) =>
+  (r as unknown as { ctx: DurableObjectState }).ctx.storage.sql
+    .exec<{ key: string }>("SELECT key FROM timers")
+    .toArray()
+    .map((t) => t.key);
 const reported = (r: Room, user: string) =>
   (r as unknown as { ctx: DurableObjectState }).ctx.storage.sql.exec("SELECT 1 FROM webhook_members WHERE user = ?", user).toArray().length === 1;
 
@@ -62,6 +68,19 @@ describe("a new member's row, written after the socket is accepted", () => {
       expect(r.joins.count()).toBe(1); // a known member renamed is not a new one
       r.joins.flush();
       expect(r.members.get("ann")).toMatchObject({ name: "Ann B.", joinedAt: 5 });
+    });
+  });
+
+  it("writes a join's sweep timer with the rows, not in the accept's turn, even when no row waits", async () => {
+    await inRoom("r-mj-sweep", (r) => {
+      const timers = () => timerKeys(r);
+      const liveness = (r as unknown as { features: { liveness: RoomFeature } }).features.liveness;
+      // A known member's rejoin: no row to write, yet the join needs the room's heartbeat sweep.
+      liveness.join?.(undefined as never, undefined as never, undefined as never);
+      expect(r.joins.size).toBe(0);
+      expect(timers()).not.toContain("liveness:sweep");
+      r.joins.flush();
+      expect(timers()).toContain("liveness:sweep");
     });
   });
 

@@ -30,6 +30,8 @@ interface Waiting {
 
 export class MemberJoins {
   private waiting = new Map<string, Waiting>();
+  /** Other writes a join needs, run in the rows' turn (`alongside`). */
+  private extra: (() => void)[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -50,6 +52,15 @@ export class MemberJoins {
       isNew: earlier ? earlier.isNew : before === null,
       announce: (earlier?.announce ?? false) || before?.name !== name,
     });
+    this.timer ??= setTimeout(() => this.flush(), this.delayMs);
+  }
+
+  /**
+   * Runs `write` in the turn that writes the next batch of rows (so in its commit), even when no row
+   * is waiting: a write a join needs besides its row, kept off the joiner's frames like the row.
+   */
+  alongside(write: () => void): void {
+    this.extra.push(write);
     this.timer ??= setTimeout(() => this.flush(), this.delayMs);
   }
 
@@ -76,6 +87,9 @@ export class MemberJoins {
   flush(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    const extra = this.extra;
+    this.extra = [];
+    for (const write of extra) write();
     if (this.waiting.size === 0) return;
     const batch = [...this.waiting];
     this.waiting.clear();

@@ -118,6 +118,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
       connections: (user) => this.getConnections<ConnectionState>(user === undefined ? undefined : userTag(user)),
       sync: () => this.ctx.storage.sync(),
       afterCommit: (what, fn) => afterCommit(this.ctx.storage, `${name}: ${what}`, fn),
+      withJoinRows: (write) => this.joins.alongside(write),
       appendEntry: (entry) => {
         const { duplicate, ...stored } = this.messages.append(entry, Date.now());
         if (!duplicate) {
@@ -317,6 +318,8 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   probe(set?: { key: string; at: number; payload: unknown }) {
     const probe = this.features.probe;
     if (!probe) throw new Error("test hooks are off");
+    // Like every host call: the timers listed include those written with waiting join rows.
+    this.joins.flush();
     if (set) probe.set(set.key, set.at, set.payload);
     return { fired: probe.fired(), timers: this.timers.list() };
   }

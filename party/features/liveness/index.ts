@@ -67,18 +67,24 @@ export function liveness(ctx: RoomContext, messages: MessageStore): Liveness {
 
   /**
    * Makes sure a sweep is scheduled after an event. The first event after the room wakes also
-   * sweeps at once: sockets may have died while it slept.
+   * sweeps at once: sockets may have died while it slept. A join's timer is written with the join
+   * rows: written in the accept's turn, it held the first joiner's frames behind a commit of its own.
    */
-  function touch(now: number) {
+  function touch(now: number, joining = false) {
     if (scheduled) return;
     scheduled = true;
     sweep(now);
-    if (!ctx.timers.get(SWEEP)) ctx.timers.set(SWEEP, now + HEARTBEAT_TIMEOUT_MS);
+    if (ctx.timers.get(SWEEP)) return;
+    const set = () => {
+      if (!ctx.timers.get(SWEEP)) ctx.timers.set(SWEEP, now + HEARTBEAT_TIMEOUT_MS);
+    };
+    if (joining) ctx.withJoinRows(set);
+    else set();
   }
 
   return {
     name: "liveness",
-    join: () => touch(Date.now()),
+    join: () => touch(Date.now(), true),
     activity(conn, now) {
       lastFrame.set(conn.id, now);
       touch(now);
