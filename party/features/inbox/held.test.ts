@@ -1,7 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, env, join } from "../../../test/workerd/helpers.ts";
+import { api, env, inboxIdle, join } from "../../../test/workerd/helpers.ts";
 import { eventually, row } from "../../../test/workerd/inbox.ts";
+import type { ChatMessage } from "../../../protocol/index.ts";
+import type { RoomEvents } from "../../feature.ts";
 import type { Room } from "../../room.ts";
 import { HELD } from "./held.ts";
 
@@ -66,5 +68,34 @@ describe("rows of members who are in the room are held", () => {
     expect(await heldTimer(room)).toBeNull();
     sockets.sender.close();
     sockets.reader.close();
+  });
+
+  it("when every member is in the room, an entry's rows are held in the entry's own turn (one commit, not two)", async () => {
+    const room = "ib-held-all";
+    const [a, b, c] = ["ib-ha-a", "ib-ha-b", "ib-ha-c"];
+    await put(`/api/rooms/${room}`, { title: "All here", members: [a, b, c].map((user) => ({ user, name: user })) });
+    const sockets = [await join(room, a), await join(room, b)];
+    const rooms = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room;
+    /** Raises `stored` as a stored entry does, and reads the held users in the same synchronous turn. */
+    const storedNow = (seq: number) =>
+      runInDurableObject(rooms.getByName(room), (r: Room) => {
+        const inner = r as unknown as { events: RoomEvents; ctx: DurableObjectState };
+        // The joins' own holds first (their rows are written on the next event), then a clean slate.
+        r.joins.flush();
+        inner.ctx.storage.sql.exec("DELETE FROM timers WHERE key = ?", `inbox:${HELD}`);
+        inner.events.stored([{ seq } as ChatMessage]);
+        const timer = r.probe().timers.find((t) => t.key === `inbox:${HELD}`);
+        const watermark = inner.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'inbox_seq'").one().value;
+        return { held: timer ? [...(timer.payload as { users: string[] }).users].sort() : null, watermark: Number(watermark) };
+      });
+    // c is away: the follow waits for the entry's commit, in a turn of its own (nothing held yet).
+    expect(await storedNow(1)).toMatchObject({ held: null });
+    // c comes in (and the first entry's flush ends): everyone is here, so the rows are held at once and
+    // the watermark moves with the entry.
+    sockets.push(await join(room, c));
+    await inboxIdle(room);
+    expect(await storedNow(2)).toEqual({ held: [a, b, c].sort(), watermark: 2 });
+    for (const s of sockets) s.close();
+    await inboxIdle(room);
   });
 });

@@ -263,6 +263,20 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
     if (stored()) setMeta(SEQ_KEY, seq);
   }
 
+  /**
+   * Every member of a small room is in it (a conversation going on): their rows are only held, and
+   * holding needs no reads of rows and no RPC, so it is done in the entries' own turn and commits
+   * with them — not in a turn and commit of its own after the ack. Whether it did.
+   */
+  function holdAll(seq: number): boolean {
+    if (allPending || large()) return false;
+    const { now: send, hold } = split(true, [], []);
+    if (send.size > 0) return false;
+    held.update(hold, send, Date.now());
+    setMeta(SEQ_KEY, seq);
+    return true;
+  }
+
   const setMeta = (key: string, value: number) =>
     ctx.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, String(value));
   const followed = ctx.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", SEQ_KEY).toArray()[0]?.value;
@@ -288,7 +302,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
       // Once the entries are durable and their acks out: the flush's reads and RPCs never share a turn with them.
       stored: (entries) => {
         const seq = entries.at(-1)?.seq ?? 0;
-        ctx.afterCommit("following stored entries", () => follow(seq, true));
+        if (!holdAll(seq)) ctx.afterCommit("following stored entries", () => follow(seq, true));
       },
       read: (user) => mark(false, [user]),
       changed(what, user) {
