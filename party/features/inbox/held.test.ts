@@ -75,26 +75,36 @@ describe("rows of members who are in the room are held", () => {
     const [a, b, c] = ["ib-ha-a", "ib-ha-b", "ib-ha-c"];
     await put(`/api/rooms/${room}`, { title: "All here", members: [a, b, c].map((user) => ({ user, name: user })) });
     const sockets = [await join(room, a), await join(room, b)];
-    const rooms = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room;
-    /** Raises `stored` as a stored entry does, and reads the held users in the same synchronous turn. */
-    const storedNow = (seq: number) =>
-      runInDurableObject(rooms.getByName(room), (r: Room) => {
+    const stub = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName(room);
+    /** Raises `stored` as a stored entry does (after clearing the held timer, if asked), and reads the held users in the same synchronous turn. */
+    const storedNow = (seq: number, clear: boolean) =>
+      runInDurableObject(stub, (r: Room) => {
         const inner = r as unknown as { events: RoomEvents; ctx: DurableObjectState };
-        // The joins' own holds first (their rows are written on the next event), then a clean slate.
+        // The joins' own holds first (their rows are written on the next event).
         r.joins.flush();
-        inner.ctx.storage.sql.exec("DELETE FROM timers WHERE key = ?", `inbox:${HELD}`);
+        if (clear) inner.ctx.storage.sql.exec("DELETE FROM timers WHERE key = ?", `inbox:${HELD}`);
         inner.events.stored([{ seq } as ChatMessage]);
         const timer = r.probe().timers.find((t) => t.key === `inbox:${HELD}`);
         const watermark = inner.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'inbox_seq'").one().value;
         return { held: timer ? [...(timer.payload as { users: string[] }).users].sort() : null, watermark: Number(watermark) };
       });
     // c is away: the follow waits for the entry's commit, in a turn of its own (nothing held yet).
-    expect(await storedNow(1)).toMatchObject({ held: null });
+    expect(await storedNow(1, true)).toMatchObject({ held: null });
     // c comes in (and the first entry's flush ends): everyone is here, so the rows are held at once and
     // the watermark moves with the entry.
     sockets.push(await join(room, c));
     await inboxIdle(room);
-    expect(await storedNow(2)).toEqual({ held: [a, b, c].sort(), watermark: 2 });
+    expect(await storedNow(2, true)).toEqual({ held: [a, b, c].sort(), watermark: 2 });
+    // The next entry finds nothing changed: no reads, no writes (the watermark stays; the held rows go as of when due).
+    expect(await storedNow(3, false)).toEqual({ held: [a, b, c].sort(), watermark: 2 });
+    // c leaves: the next entry's rows are not only held any more (c's goes now, after the commit).
+    sockets.pop()?.close();
+    await eventually(
+      () => runInDurableObject(stub, (r: Room) => [...r.getConnections()].length),
+      (n) => n === 2,
+      "c's close",
+    );
+    expect(await storedNow(4, true)).toMatchObject({ held: null });
     for (const s of sockets) s.close();
     await inboxIdle(room);
   });

@@ -100,6 +100,12 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
   let quietUntil = 0;
   /** An `all` mark is already pending: a busy room's next entries need no SQL at all. */
   let allPending = false;
+  /** `holdAll` found every member here and holding, and nothing has happened since (memory only). */
+  let everyoneHeld = false;
+  /** Anything but an entry (a mark, a flush, a socket coming or going, a watcher) may end that. */
+  const unsettle = () => {
+    everyoneHeld = false;
+  };
   /** The flush whose RPCs are out, if any. */
   let running: Promise<void> | null = null;
 
@@ -108,6 +114,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
   if (backfill?.due === 0) ctx.timers.set(FLUSH, Date.now(), backfill.payload);
 
   function mark(all: boolean, users: readonly string[], retry = 0) {
+    unsettle();
     if (all && users.length === 0 && retry === 0 && allPending) return;
     const now = Date.now();
     const existing = ctx.timers.get(FLUSH);
@@ -173,6 +180,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
    * flush at a time, paced by FLUSH_PACE: a big room's flushes come as often as they can be served.
    */
   function flush(key: string, payload: unknown) {
+    unsettle();
     const now = Date.now();
     if (key === FLUSH && (running || now < quietUntil)) {
       ctx.timers.set(FLUSH, Math.max(now + FLUSH_INTERVAL_MS, quietUntil), ctx.timers.get(FLUSH)?.payload ?? payload);
@@ -212,6 +220,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
    * for the flush to split: a busy room's next entries then need no SQL at all.
    */
   function markChange(all: boolean, user: string) {
+    unsettle();
     const { now: send, hold } = split(all, [], [user]);
     held.update(hold, send, Date.now());
     if (send.size > 0) mark(false, [...send]);
@@ -229,6 +238,7 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
 
   /** The held rows are due: sent in this alarm's turn when it can, else marked as any others. */
   function heldDue(users: string[]) {
+    unsettle();
     if (canFlushNow(Date.now())) flush(NOW, { all: false, users, retry: 0 });
     else mark(false, users);
   }
@@ -269,11 +279,16 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
    * with them — not in a turn and commit of its own after the ack. Whether it did.
    */
   function holdAll(seq: number): boolean {
+    // Nothing changed since the last entry found everyone here: they are still held, and a busy
+    // room's entries need no reads at all (the held rows go as of when they fall due; a restart
+    // before then finds the watermark behind and marks everyone once, which sends the same rows).
+    if (everyoneHeld) return true;
     if (allPending || large()) return false;
     const { now: send, hold } = split(true, [], []);
     if (send.size > 0) return false;
     held.update(hold, send, Date.now());
     setMeta(SEQ_KEY, seq);
+    everyoneHeld = true;
     return true;
   }
 
@@ -291,9 +306,16 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
       if (!job) throw new Error("inbox: no row computed");
       return job.update;
     },
-    watch: (user, until) => watchers.set(user, until),
-    join: (_conn, identity) => presenceChanged(identity.user),
+    watch(user, until) {
+      unsettle();
+      watchers.set(user, until);
+    },
+    join(_conn, identity) {
+      unsettle();
+      presenceChanged(identity.user);
+    },
     leave(_conn, identity) {
+      unsettle();
       presenceChanged(identity.user);
       // Their last socket closed: a held row goes now, as for anyone not in the room.
       if (!isOnline(identity.user) && held.has(identity.user)) mark(false, [identity.user]);
