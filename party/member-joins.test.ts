@@ -7,12 +7,13 @@ import type { Room } from "./room.ts";
 
 const roomStub = (room: string) => (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName(room);
 const inRoom = <T>(room: string, fn: (r: Room) => T) => runInDurableObject(roomStub(room), (r: Room) => fn(r));
-/** Who the webhooks feature has reported as members: written by the `changed("members")` the write raises. */
+/** The room's durable timers, by key. */
 const timerKeys = (r: Room) =>
   (r as unknown as { ctx: DurableObjectState }).ctx.storage.sql
     .exec<{ key: string }>("SELECT key FROM timers")
     .toArray()
     .map((t) => t.key);
+/** Who the webhooks feature has reported as members: written by the `changed("members")` the write raises. */
 const reported = (r: Room, user: string) =>
   (r as unknown as { ctx: DurableObjectState }).ctx.storage.sql.exec("SELECT 1 FROM webhook_members WHERE user = ?", user).toArray().length === 1;
 

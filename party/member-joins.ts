@@ -83,17 +83,16 @@ export class MemberJoins {
     return this.waiting.size;
   }
 
-  /** Writes every waiting row now (one turn, so one commit), then announces the new ones. */
+  /** Writes every waiting row now (one turn, so one commit), announces the new ones, then runs the `alongside` writes. */
   flush(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     const extra = this.extra;
     this.extra = [];
-    for (const write of extra) write();
-    if (this.waiting.size === 0) return;
     const batch = [...this.waiting];
     this.waiting.clear();
     for (const [user, w] of batch) this.members.upsert(user, w.name, w.role, w.at);
     for (const [user, w] of batch) if (w.announce) this.written(user);
+    for (const write of extra) write();
   }
 }
