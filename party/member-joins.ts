@@ -52,7 +52,7 @@ export class MemberJoins {
       isNew: earlier ? earlier.isNew : before === null,
       announce: (earlier?.announce ?? false) || before?.name !== name,
     });
-    this.timer ??= setTimeout(() => this.flush(), this.delayMs);
+    this.schedule();
   }
 
   /**
@@ -61,6 +61,11 @@ export class MemberJoins {
    */
   alongside(write: () => void): void {
     this.extra.push(write);
+    this.schedule();
+  }
+
+  /** One flush per window, whatever is waiting for it. */
+  private schedule(): void {
     this.timer ??= setTimeout(() => this.flush(), this.delayMs);
   }
 

@@ -238,7 +238,6 @@ export function inbox(ctx: RoomContext, messages: MessageStore, deliver: InboxDe
 
   /** The held rows are due: sent in this alarm's turn when it can, else marked as any others. */
   function heldDue(users: string[]) {
-    unsettle();
     if (canFlushNow(Date.now())) flush(NOW, { all: false, users, retry: 0 });
     else mark(false, users);
   }

@@ -74,7 +74,6 @@ export function liveness(ctx: RoomContext, messages: MessageStore): Liveness {
     if (scheduled) return;
     scheduled = true;
     sweep(now);
-    if (ctx.timers.get(SWEEP)) return;
     const set = () => {
       if (!ctx.timers.get(SWEEP)) ctx.timers.set(SWEEP, now + HEARTBEAT_TIMEOUT_MS);
     };
