@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// node bench/profile.mjs [connect|fanout|throughput|single|all] — where does the room's JS time go?
+// node bench/profile.mjs [connect|fanout|throughput|single|wake|all] — where does the room's JS time go?
 // Starts our server like the bench does, attaches to the worker's V8 inspector (wrangler's
 // --inspector-port) and records a CPU profile (CDP Profiler) while one load runs; prints the functions
 // with the most self time and the share of idle/GC/program (native) time. Loopback only, bounded.
 import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { installCleanup, stopAllChildren, sleep, cpuMicros } from "./lib/proc.mjs";
+import { installCleanup, stopAllChildren, sleep, cpuMicros, openRoomDatabases } from "./lib/proc.mjs";
 import { startOurs } from "./lib/targets.mjs";
 import { BenchClient, openMany, closeAll, messageText } from "./lib/clients.mjs";
 import { printTable, fmt } from "./lib/stats.mjs";
@@ -166,6 +166,47 @@ async function main() {
         async () => {
           const { clients } = await openMany(senders, async (i) => new BenchClient("ours", await target.wsUrl(`prof-${name}`, `s${i}`)), { concurrency: 10 });
           await sleep(300);
+          return { clients };
+        },
+      );
+    }
+    if (which === "wake" || which === "all") {
+      // The many-rooms connect and wake (BENCHMARKS.md §4, §16): 100 new rooms × 5 members (5 users, so their
+      // own objects stay warm), then every room out of memory, then one message into each at once.
+      const rooms = 100;
+      const clients = [];
+      await profiled("connect-rooms", inspector, worker, async () => {
+        const opened = await openMany(rooms * 5, async (i) => new BenchClient("ours", await target.wsUrl(`prof-w-${Math.floor(i / 5)}`, `u${i % 5}`)), {
+          concurrency: 50,
+        });
+        clients.push(...opened.clients);
+        return `${rooms} new rooms × 5 clients (5 users), 50 handshakes in flight: ${fmt(opened.totalMs, 0)} ms`;
+      });
+      for (const c of clients) c.onMessage = () => {};
+      await profiled(
+        "wake",
+        inspector,
+        worker,
+        async () => {
+          let acked = 0;
+          const done = new Promise((resolve) => {
+            for (const c of clients)
+              c.onAck = () => {
+                if (++acked === rooms) resolve();
+              };
+          });
+          const t0 = performance.now();
+          for (let r = 0; r < rooms; r++) clients[r * 5].send(`pw-${r}-xxxxxxxx`, messageText(r));
+          await Promise.race([done, sleep(20000)]);
+          return `one message into each of ${rooms} hibernated rooms: ${acked} acks in ${fmt(performance.now() - t0, 0)} ms`;
+        },
+        async () => {
+          // Out of memory: no room database open in the worker process for 3 s in a row (the liveness sweep
+          // wakes a room every 12.5 s for a minute after its last event), at most 120 s.
+          for (let s = 0, asleepFor = 0; s < 120 && asleepFor < 3; s++) {
+            await sleep(1000);
+            asleepFor = openRoomDatabases(worker).size <= 1 ? asleepFor + 1 : 0;
+          }
           return { clients };
         },
       );

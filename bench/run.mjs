@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [--only fanout,throughput,resume,rooms,weight,load] [--no-proxy] [--keep]
 //                [--rooms 1000] [--idle 45]   (many-rooms size and idle seconds)
+//                [--wakes 3]                  (rooms: that many mass wakes, each after the rooms hibernated again; median p99)
 //                [--only calls] [--calls 10]  (issue 9's call setup bench: Chromium, coturn, root; ~4 min)
 //                [--only inbox] [--conversations 2000] [--members 1000] [--watchers 10]  (issue 11: 2,000 conversations; a 1,000-member room with the index on vs off; ~3 min)
 //                [--only call-recovery]       (issue 10's ICE restart after a TURN outage: Chromium, coturn, root; ~2 min)
@@ -137,6 +138,7 @@ const PLAN = QUICK
     };
 
 if (option("idle")) PLAN.rooms.idleSeconds = Number(option("idle"));
+if (option("wakes")) PLAN.rooms.wakes = Number(option("wakes"));
 if (option("rooms")) PLAN.rooms.rooms = PLAN.flash.rooms = Number(option("rooms"));
 if (option("clients")) PLAN.flash.clients = Number(option("clients"));
 if (option("rounds")) PLAN.flash.rounds = Number(option("rounds"));

@@ -4,10 +4,17 @@
 // Durable Object starts and closes it when the object is evicted (hibernation), so the count of open
 // room databases is the count of rooms in memory. Socket.IO gets the same connect/send load for reference.
 import { BenchClient, openMany, closeAll, messageText } from "../lib/clients.mjs";
-import { percentiles, printTable, fmt } from "../lib/stats.mjs";
-import { openRoomDatabases, rssBytes, sleep } from "../lib/proc.mjs";
+import { median, percentiles, printTable, fmt } from "../lib/stats.mjs";
+import { cpuMicros, openRoomDatabases, rssBytes, sleep } from "../lib/proc.mjs";
 
 const MB = 2 ** 20;
+
+/** CPU (µs) of the process that runs the rooms (the worker's workerd; Socket.IO's node), apart from dev tooling. */
+function roomCpu(target) {
+  let us = 0;
+  for (const { pid, label } of target.procs()) if (label === "workerd (worker)" || label === "node") us += cpuMicros(pid);
+  return us;
+}
 
 /** RSS of all the target's processes (`total`) and of the one that holds the rooms (`main`). */
 function memory(target) {
@@ -21,7 +28,7 @@ function memory(target) {
   return out;
 }
 
-async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
+async function manyRooms(target, { rooms, perRoom, idleSeconds, wakes = 1, tag }, log) {
   const worker = target.procs().find((p) => p.label === "workerd (worker)")?.pid;
   // Rooms of earlier scenarios may still be open: only this scenario's rooms (new since "before") count.
   const preexisting = worker ? openRoomDatabases(worker) : new Set();
@@ -46,30 +53,40 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
   const timeline = [snap("before")];
   const count = rooms * perRoom;
   const room = (i) => `many-${tag}-${Math.floor(i / perRoom)}`;
+  const cpuBefore = roomCpu(target);
   const { clients, totalMs, readyMs } = await openMany(count, async (i) => new BenchClient(target.kind, await target.wsUrl(room(i), `u${i % perRoom}`)), {
     concurrency: 50,
     timeoutMs: 30000,
   });
+  const connectCpuMs = (roomCpu(target) - cpuBefore) / 1000;
   const first = readyMs.filter((_, i) => i % perRoom === 0);
   const rest = readyMs.filter((_, i) => i % perRoom !== 0);
   timeline.push(snap("connected"));
   log(`many rooms ${target.name}: ${count} clients in ${fmt(totalMs, 0)} ms; awake rooms ${timeline.at(-1).awake}`);
 
   // Idle: nothing sent but heartbeats (answered by the runtime's auto-response for ours).
-  const idleStart = performance.now();
-  let firstAllAsleep = null;
   // At least idleSeconds, then on until the rooms are out of memory (at most three times as long): a room
   // kept awake by a timer due after the connects (inbox rows held for members in the room) must not meet
-  // the wake awake and pass for a cheap wake.
-  for (let s = 1; s <= idleSeconds * 3; s++) {
-    await sleep(1000);
-    const p = snap(`idle ${s}s`);
-    timeline.push(p);
-    const asleep = p.awake === null || p.awake <= rooms * 0.01;
-    if (firstAllAsleep === null && p.awake !== null && asleep) firstAllAsleep = (performance.now() - idleStart) / 1000;
-    if (s >= idleSeconds && asleep) break;
-  }
-  const idle = timeline.filter((p) => p.phase.startsWith("idle"));
+  // the wake awake and pass for a cheap wake. `settle`: asleep this many seconds in a row (a later wake must
+  // not meet the liveness sweep, which wakes a room every 12.5 s for a minute after its last message).
+  // Returns when all were first seen asleep (s), or null.
+  const idleUntilAsleep = async (label, { settle = 1, max = idleSeconds * 3 } = {}) => {
+    const idleStart = performance.now();
+    let firstAllAsleep = null;
+    let asleepFor = 0;
+    for (let s = 1; s <= max; s++) {
+      await sleep(1000);
+      const p = snap(`${label} ${s}s`);
+      timeline.push(p);
+      const asleep = p.awake === null || p.awake <= rooms * 0.01;
+      asleepFor = asleep ? asleepFor + 1 : 0;
+      if (firstAllAsleep === null && p.awake !== null && asleep) firstAllAsleep = (performance.now() - idleStart) / 1000;
+      if (s >= idleSeconds && asleepFor >= settle) break;
+    }
+    return firstAllAsleep;
+  };
+  const firstAllAsleep = await idleUntilAsleep("idle");
+  const idle = timeline.filter((p) => /^idle \d/.test(p.phase));
 
   // Active: one message per room from its first client; the others must receive it. Round 1 wakes rooms
   // from hibernation; round 2 follows at once, rooms awake, so the difference is the wake-up cost.
@@ -80,6 +97,7 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
     let expected = rooms * (perRoom - 1);
     let resolveAll;
     const allIn = new Promise((r) => (resolveAll = r));
+    let cpuAcked = null;
     clients.forEach((c) => {
       c.onMessage = (m, t) => {
         if (!sendT.has(m.id)) return; // a late delivery of an earlier message
@@ -87,10 +105,13 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
         if (--expected === 0) resolveAll();
       };
       c.onAck = (id, _s, t) => {
-        if (sendT.has(id)) ack.push(t - sendT.get(id));
+        if (!sendT.has(id)) return;
+        ack.push(t - sendT.get(id));
+        if (ack.length === rooms) cpuAcked = roomCpu(target);
       };
     });
     const t0 = performance.now();
+    const cpu0 = roomCpu(target);
     for (let r = 0; r < rooms; r++) {
       const id = `${tag}-w${k}-${r}`;
       sendT.set(id, performance.now());
@@ -98,7 +119,9 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
       if (r % 50 === 49) await sleep(5); // staggered, like connects
     }
     await Promise.race([allIn, sleep(20000)]);
-    return { ack: percentiles(ack), deliver: percentiles(deliver), lost: expected, ms: performance.now() - t0 };
+    // CPU until the last ack: what the burst cost the room process (work it set off for later not included).
+    const cpuPerRoomMs = ((cpuAcked ?? roomCpu(target)) - cpu0) / 1000 / rooms;
+    return { ack: percentiles(ack), deliver: percentiles(deliver), lost: expected, ms: performance.now() - t0, cpuPerRoomMs };
   };
   // One room woken alone first (what a user in a quiet room sees), then the rest all at once.
   const lone = await new Promise((resolve) => {
@@ -120,6 +143,13 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
   const awakeRound = await round(2);
   const activeMs = wake.ms + awakeRound.ms;
   timeline.push(snap("active"));
+  // --wakes K: K−1 more mass wakes, each after the rooms are out of memory again (one wake's p99 is one
+  // sample of a noisy figure; several in one run give a median for each server).
+  const moreWakes = [];
+  for (let k = 2; k <= wakes; k++) {
+    await idleUntilAsleep(`idle (wake ${k})`, { settle: 3, max: 120 });
+    moreWakes.push(await round(k + 1));
+  }
   const dropped = clients.filter((c) => c.droppedWith !== null).length;
   await closeAll(clients);
   await sleep(2000);
@@ -133,6 +163,7 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
     perRoom,
     clients: count,
     connectTotalMs: totalMs,
+    connectCpuPerClientMs: connectCpuMs / count,
     connectP50: c.p50,
     connectP99: c.p99,
     firstInRoomP50: percentiles(first).p50,
@@ -155,12 +186,15 @@ async function manyRooms(target, { rooms, perRoom, idleSeconds, tag }, log) {
     awakeBeforeLone: wasAwake,
     wakeAckP50: wake.ack.p50,
     wakeAckP99: wake.ack.p99,
+    wakeCpuPerRoomMs: wake.cpuPerRoomMs,
+    wakeAckP99s: [wake, ...moreWakes].map((w) => w.ack.p99),
+    wakeCpuPerRoomMsAll: [wake, ...moreWakes].map((w) => w.cpuPerRoomMs),
     deliverP50: wake.deliver.p50,
     deliverP99: wake.deliver.p99,
     awakeAckP50: awakeRound.ack.p50,
     awakeAckP99: awakeRound.ack.p99,
     awakeDeliverP99: awakeRound.deliver.p99,
-    lostDeliveries: wake.lost + awakeRound.lost,
+    lostDeliveries: wake.lost + awakeRound.lost + moreWakes.reduce((n, w) => n + w.lost, 0),
     activeMs,
     dropped,
     worker: {
@@ -191,6 +225,9 @@ export async function runRooms(targets, opts, log) {
   }
   const ok = results.filter((r) => !r.error);
   const row = (label, f) => [label, ...ok.map(f)];
+  // The runtime floor's figure subtracted (--floor): what is our own cost; empty for the floor and Socket.IO.
+  const floorRun = ok.find((r) => r.target === "floor");
+  const aboveFloor = (label, f) => (floorRun ? [row(label, (r) => (r === floorRun || r.target === "socket.io" ? "" : fmt(f(r) - f(floorRun), 2)))] : []);
   printTable(
     `Many rooms: ${opts.rooms} rooms × ${opts.perRoom} clients, connected 50 at a time, idle ≥ ${opts.idleSeconds} s (on until the rooms are out of memory, at most 3×), then one message per room`,
     ["", ...ok.map((r) => r.target)],
@@ -210,6 +247,19 @@ export async function runRooms(targets, opts, log) {
       row("  … delivery p50 / p99 ms", (r) => `${fmt(r.deliverP50)} / ${fmt(r.deliverP99)}`),
       row("2nd message (rooms awake): ack p50 / p99 ms", (r) => `${fmt(r.awakeAckP50)} / ${fmt(r.awakeAckP99)}`),
       row("lost deliveries / dropped sockets", (r) => `${r.lostDeliveries} / ${r.dropped}`),
+      row("CPU per connect, room process ms (connect phase)", (r) => fmt(r.connectCpuPerClientMs, 2)),
+      ...aboveFloor("  … above the floor", (r) => r.connectCpuPerClientMs),
+      row("CPU per room woken until the last ack ms", (r) => fmt(r.wakeCpuPerRoomMs, 2)),
+      ...aboveFloor("  … above the floor", (r) => r.wakeCpuPerRoomMs),
+      ...(opts.wakes > 1
+        ? [
+            row(
+              `${opts.wakes} mass wakes: ack p99 ms each (median)`,
+              (r) => `${r.wakeAckP99s.map((v) => fmt(v, 0)).join(", ")} (${fmt(median(r.wakeAckP99s), 0)})`,
+            ),
+            row("  … CPU per room woken ms, median", (r) => fmt(median(r.wakeCpuPerRoomMsAll), 2)),
+          ]
+        : []),
     ],
   );
   const ourRun = ok.find((r) => r.timeline?.[0]?.awake !== null);
