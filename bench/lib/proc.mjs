@@ -179,6 +179,21 @@ export function cpuMicros(pid) {
   }
 }
 
+/**
+ * CPU (µs) of a target's processes in two groups: the room runtime (the worker's workerd; Socket.IO's node)
+ * and everything else it brought along (wrangler's node, the proxy workerd, esbuild), so dev plumbing cannot
+ * pass for our cost. `target.procs()` as bench/lib/targets.mjs gives it.
+ */
+export function cpuSplit(target) {
+  let rooms = 0;
+  let tooling = 0;
+  for (const { pid, label } of target.procs()) {
+    if (label === "workerd (worker)" || label === "node") rooms += cpuMicros(pid);
+    else tooling += cpuMicros(pid);
+  }
+  return { rooms, tooling };
+}
+
 /** Loopback TCP ports that processes in `pids` listen on, from `ss -ltnpH`. */
 export function listeningPorts(pids) {
   const want = new Set(pids.map(String));

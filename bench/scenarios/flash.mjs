@@ -10,20 +10,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { BenchClient, closeAll, messageText } from "../lib/clients.mjs";
-import { cpuMicros, sleep, foreignLoad, openFds, openRoomDatabases } from "../lib/proc.mjs";
+import { cpuSplit, sleep, foreignLoad, openFds, openRoomDatabases } from "../lib/proc.mjs";
 import { startFloor, startOurs, startSocketIO } from "../lib/targets.mjs";
 import { median, percentiles, printTable, fmt, medSpread } from "../lib/stats.mjs";
-
-/** CPU (µs) per process group of a target: the room runtime vs everything else it brought along. */
-function cpuSplit(target) {
-  let rooms = 0;
-  let tooling = 0;
-  for (const { pid, label } of target.procs()) {
-    if (label === "workerd (worker)" || label === "node") rooms += cpuMicros(pid);
-    else tooling += cpuMicros(pid);
-  }
-  return { rooms, tooling };
-}
 
 const diff = (a, b) => ({ rooms: b.rooms - a.rooms, tooling: b.tooling - a.tooling });
 

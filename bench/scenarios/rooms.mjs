@@ -5,16 +5,12 @@
 // room databases is the count of rooms in memory. Socket.IO gets the same connect/send load for reference.
 import { BenchClient, openMany, closeAll, messageText } from "../lib/clients.mjs";
 import { median, percentiles, printTable, fmt } from "../lib/stats.mjs";
-import { cpuMicros, openRoomDatabases, rssBytes, sleep } from "../lib/proc.mjs";
+import { cpuSplit, openRoomDatabases, rssBytes, sleep } from "../lib/proc.mjs";
 
 const MB = 2 ** 20;
 
-/** CPU (µs) of the process that runs the rooms (the worker's workerd; Socket.IO's node), apart from dev tooling. */
-function roomCpu(target) {
-  let us = 0;
-  for (const { pid, label } of target.procs()) if (label === "workerd (worker)" || label === "node") us += cpuMicros(pid);
-  return us;
-}
+/** CPU (µs) of the process that runs the rooms, apart from dev tooling. */
+const roomCpu = (target) => cpuSplit(target).rooms;
 
 /** RSS of all the target's processes (`total`) and of the one that holds the rooms (`main`). */
 function memory(target) {
