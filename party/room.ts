@@ -59,6 +59,13 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   private readonly admitted = new WeakMap<Request, { identity: Identity; member: Member | null }>();
   /** A v2 socket's join frames, gathered while the features' join hooks run (join-frame.ts). */
   private readonly joining = new JoinCollector();
+  /**
+   * Revocations this room was told of: user → tokens issued before this (Unix seconds) are refused.
+   * The user's object refuses them at the Worker; this catches an upgrade it admitted just before the
+   * revocation that reaches the room just after (there is no socket yet for `revoke` to close). Memory
+   * is enough: that window is one request's flight, and the user's object answers every later one.
+   */
+  private readonly revokedBefore = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: RoomBindings) {
     super(ctx, env);
@@ -144,6 +151,8 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
     if (request.headers.get("Upgrade")?.toLowerCase() === "websocket") {
       const identity = decodeIdentity(request.headers.get(IDENTITY_HEADER));
       if (!identity) return Response.json({ error: { code: "unauthorized", message: "No verified identity." } }, { status: 401 });
+      if (identity.iat < (this.revokedBefore.get(identity.user) ?? 0))
+        return Response.json({ error: { code: "unauthorized", message: "This token was revoked." } }, { status: 401 });
       const member = this.joins.get(identity.user);
       const denied = this.admit(identity, member);
       if (denied) {
@@ -352,6 +361,7 @@ export class Room extends Server<RoomBindings> implements RoomRpc {
   }
 
   revoke(user: string, before: number): number {
+    this.revokedBefore.set(user, Math.max(before, this.revokedBefore.get(user) ?? 0));
     let closed = 0;
     for (const conn of this.getConnections<ConnectionState>(userTag(user))) {
       if (!conn.state || conn.state.iat >= before) continue;
