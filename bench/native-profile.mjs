@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node bench/native-profile.mjs [--rooms 100] [--base <commit>] [--no-floor] [--rounds 2] [--wake] [--keep] — where a connect's
+// node bench/native-profile.mjs [--rooms 100] [--base <commit>] [--no-floor] [--rounds 2] [--wake] [--keep] [BENCH_TMP=dir] — where a connect's
 // (and with --wake, a woken room's) CPU goes,
 // native code included. bench/profile.mjs sees only the JavaScript share of the room process (15–35 %) and
 // charges the runtime's work (SQLite, commits, the object's start) to the next JS function; this one samples
@@ -160,7 +160,9 @@ async function main() {
   requirePerf();
   installCleanup();
   ensureDist();
-  const workDir = join(ROOT, ".tmp", `native-${Date.now()}`);
+  // BENCH_TMP=/dev/shm/… puts the servers' storage on memory (as `npm run bench` does): disk syncs, whose cost
+  // moves with the disk's state, then stop drowning a CPU change.
+  const workDir = join(process.env.BENCH_TMP ?? join(ROOT, ".tmp"), `native-${Date.now()}`);
   mkdirSync(workDir, { recursive: true });
   /** @type {Map<string, Awaited<ReturnType<typeof profileCrowd>>[]>} */
   const runs = new Map();
