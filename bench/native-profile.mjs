@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// node bench/native-profile.mjs [--rooms 100] [--base <commit>] [--no-floor] [--rounds 2] [--wake] [--keep] [BENCH_TMP=dir] — where a connect's
-// (and with --wake, a woken room's) CPU goes,
-// native code included. bench/profile.mjs sees only the JavaScript share of the room process (15–35 %) and
-// charges the runtime's work (SQLite, commits, the object's start) to the next JS function; this one samples
-// the whole worker process with Linux `perf` (task-clock, one sample per 250 µs of its CPU, call stacks from
-// workerd's symbols) while the issue-14 connect phase runs — `--rooms` new rooms × 5 clients (5 users), 50
-// handshakes in flight, after 50 warm-up connects elsewhere — and prints ms of CPU per connect by what the
-// runtime was doing, for ours, `--base`, and the runtime floor (bench/servers/floor). Needs perf (root, or
-// kernel.perf_event_paranoid ≤ 1 for the kernel's share). Each server runs alone, in turn; rounds alternate the
-// order (ours, base, floor, then the reverse), because whichever runs first is slower (BENCHMARKS.md §16,
-// session 10), and the table gives their mean. Loopback only, bounded.
+// node bench/native-profile.mjs [--rooms 100] [--base <commit>] [--no-floor] [--rounds 2] [--wake] [--keep]
+// — where a connect's (with --wake, also a woken room's) CPU goes, native code included. bench/profile.mjs sees
+// only the JavaScript share of the room process (15–35 %) and charges the runtime's work (SQLite, commits, an
+// object's start) to the next JS function; this samples the whole worker process with Linux `perf` (task-clock,
+// one sample per 250 µs of its CPU, stacks through workerd's own symbols) while §4's `--quick` crowd runs —
+// `--rooms` new rooms × 5 clients (5 users), 50 handshakes in flight, after 50 warm-up connects elsewhere — and
+// prints ms of CPU per connect (per room woken) by what the runtime was doing, for ours, `--base` and the runtime
+// floor (bench/servers/floor). Needs perf (root, or kernel.perf_event_paranoid ≤ 1 for the kernel's share).
+// Each server runs alone, in turn; rounds alternate the order (ours, base, floor, then the reverse), as
+// whichever runs first is slower (BENCHMARKS.md §16, session 10), and the tables give their mean. With
+// BENCH_TMP=/dev/shm/… the servers' storage is on memory. Loopback only, bounded.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
