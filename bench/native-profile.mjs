@@ -14,7 +14,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { BenchClient, closeAll, messageText, openMany } from "./lib/clients.mjs";
-import { cpuMicros, installCleanup, openRoomDatabases, stopAllChildren, sleep } from "./lib/proc.mjs";
+import { cpuMicros, installCleanup, stopAllChildren, sleep, untilRoomsAsleep } from "./lib/proc.mjs";
 import { fmt, printTable } from "./lib/stats.mjs";
 import { ensureDist, startFloor, startOurs } from "./lib/targets.mjs";
 
@@ -133,12 +133,8 @@ async function profileCrowd(target, workDir) {
   let wake = null;
   if (WAKE) {
     for (const c of clients) c.onMessage = () => {};
-    // Out of memory: no room database open in the worker for 3 s in a row (the liveness sweep wakes a room
-    // every 12.5 s for a minute after its last event), at most 150 s.
-    for (let s = 0, asleepFor = 0; s < 150 && asleepFor < 3; s++) {
-      await sleep(1000);
-      asleepFor = openRoomDatabases(worker).size === 0 ? asleepFor + 1 : 0;
-    }
+    // Out of memory: no room database open in the worker for 3 s in a row.
+    if (!(await untilRoomsAsleep(worker, { max: 150 }))) throw new Error(`${target.name}: the rooms did not leave memory in 150 s`);
     wake = await recorded(worker, join(workDir, "wake.perf"), ROOMS, async () => {
       let acked = 0;
       const done = new Promise((resolve) => {

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { installCleanup, stopAllChildren, sleep, cpuMicros, openRoomDatabases } from "./lib/proc.mjs";
+import { installCleanup, stopAllChildren, sleep, cpuMicros, untilRoomsAsleep } from "./lib/proc.mjs";
 import { startOurs } from "./lib/targets.mjs";
 import { BenchClient, openMany, closeAll, messageText } from "./lib/clients.mjs";
 import { printTable, fmt } from "./lib/stats.mjs";
@@ -201,12 +201,8 @@ async function main() {
           return `one message into each of ${rooms} hibernated rooms: ${acked} acks in ${fmt(performance.now() - t0, 0)} ms`;
         },
         async () => {
-          // Out of memory: no room database open in the worker process for 3 s in a row (the liveness sweep
-          // wakes a room every 12.5 s for a minute after its last event), at most 120 s.
-          for (let s = 0, asleepFor = 0; s < 120 && asleepFor < 3; s++) {
-            await sleep(1000);
-            asleepFor = openRoomDatabases(worker).size <= 1 ? asleepFor + 1 : 0;
-          }
+          // Out of memory: at most one room database open in the worker process for 3 s in a row.
+          await untilRoomsAsleep(worker, { awake: 1 });
           return { clients };
         },
       );

@@ -268,6 +268,20 @@ export function openRoomDatabases(pid) {
   return open;
 }
 
+/**
+ * Waits until the worker process `pid` holds at most `awake` room databases open at `seconds` checks in a row,
+ * one a second — the liveness sweep wakes a room every 12.5 s for a minute after its last event, so one quiet
+ * check is not sleep — for at most `max` seconds. Returns whether the rooms got there.
+ */
+export async function untilRoomsAsleep(pid, { awake = 0, seconds = 3, max = 120 } = {}) {
+  for (let s = 0, quiet = 0; s < max; s++) {
+    await sleep(1000);
+    quiet = openRoomDatabases(pid).size <= awake ? quiet + 1 : 0;
+    if (quiet >= seconds) return true;
+  }
+  return false;
+}
+
 /** Open file descriptors of a process (every awake Durable Object holds its SQLite files open, every socket one more), or null. */
 export function openFds(pid) {
   try {
