@@ -14,7 +14,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { BenchClient, closeAll, messageText, openMany } from "./lib/clients.mjs";
-import { cpuMicros, installCleanup, stopAllChildren, sleep, untilRoomsAsleep } from "./lib/proc.mjs";
+import { cpuMicros, installCleanup, runMain, stopAllChildren, sleep, untilRoomsAsleep } from "./lib/proc.mjs";
 import { fmt, printTable } from "./lib/stats.mjs";
 import { ensureDist, startFloor, startOurs } from "./lib/targets.mjs";
 
@@ -222,11 +222,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  async (e) => {
-    console.error(e.stack ?? e);
-    await stopAllChildren();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { installCleanup, stopAllChildren, sleep, cpuMicros, untilRoomsAsleep } from "./lib/proc.mjs";
+import { installCleanup, stopAllChildren, sleep, cpuMicros, runMain, untilRoomsAsleep } from "./lib/proc.mjs";
 import { startOurs } from "./lib/targets.mjs";
 import { BenchClient, openMany, closeAll, messageText } from "./lib/clients.mjs";
 import { printTable, fmt } from "./lib/stats.mjs";
@@ -214,11 +214,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  async (e) => {
-    console.error(e.stack ?? e);
-    await stopAllChildren();
-    process.exit(1);
-  },
-);
+runMain(main);

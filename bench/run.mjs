@@ -22,7 +22,7 @@ import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
-import { installCleanup, stopAllChildren, killAllChildrenSync, sleep } from "./lib/proc.mjs";
+import { installCleanup, stopAllChildren, killAllChildrenSync, runMain } from "./lib/proc.mjs";
 import { startSocketIO, startOurs, startFloor, ensureDist } from "./lib/targets.mjs";
 import { runFanout } from "./scenarios/fanout.mjs";
 import { runThroughput } from "./scenarios/throughput.mjs";
@@ -353,11 +353,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  async (e) => {
-    console.error(e.stack ?? e);
-    await Promise.race([stopAllChildren(), sleep(5000)]);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -269,6 +269,22 @@ export function openRoomDatabases(pid) {
 }
 
 /**
+ * Runs a bench script's `main`: exit 0 when it resolves; when it throws, print the error, stop every child
+ * (wrangler, workerd, Chromium; at most 5 s, so a stuck one cannot keep a failed run alive) and exit 1.
+ * @param {() => Promise<unknown>} main
+ */
+export function runMain(main) {
+  main().then(
+    () => process.exit(0),
+    async (e) => {
+      console.error(e?.stack ?? e);
+      await Promise.race([stopAllChildren(), sleep(5000)]);
+      process.exit(1);
+    },
+  );
+}
+
+/**
  * Waits until the worker process `pid` holds at most `awake` room databases open at `seconds` checks in a row,
  * one a second — the liveness sweep wakes a room every 12.5 s for a minute after its last event, so one quiet
  * check is not sleep — for at most `max` seconds. Returns whether the rooms got there.
