@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node bench/native-profile.mjs [--rooms 100] [--base <commit>] [--no-floor] [--rounds 2] [--wake] [--keep]
+// node bench/native-profile.mjs [--rooms 100] [--base <commit>] [--no-floor] [--rounds 2] [--wake] [--keep] [--through <regex>]…
 // — where a connect's (with --wake, also a woken room's) CPU goes, native code included. bench/profile.mjs sees
 // only the JavaScript share of the room process (15–35 %) and charges the runtime's work (SQLite, commits, an
 // object's start) to the next JS function; this samples the whole worker process with Linux `perf` (task-clock,
@@ -29,6 +29,8 @@ const WAKE = args.includes("--wake");
 /** Keeps the perf.data files (their paths are printed) for `perf report -i <file>`. */
 const KEEP = args.includes("--keep");
 const PERIOD_US = 250;
+/** Extra rows: CPU in stacks with a frame matching each (e.g. `ensureConstructedImpl`: objects' constructors, SQL included). */
+const THROUGH = args.flatMap((a, i) => (a === "--through" ? [new RegExp(args[i + 1])] : []));
 
 /**
  * What a sample was doing, by the first pattern any frame of its stack matches (so each sample counts once,
@@ -54,6 +56,7 @@ const CATEGORIES = [
   ["allocator", /tcmalloc|malloc|free/],
 ];
 const OTHER = "other (event loop, kernel)";
+const throughRow = (re) => `… of it in stacks through /${re.source}/`;
 
 function requirePerf() {
   if (spawnSync("perf", ["--version"]).status !== 0) {
@@ -75,6 +78,7 @@ async function categorize(dataFile) {
     const hit = CATEGORIES.find(([, re]) => frames.some((f) => re.test(f)));
     const name = hit ? hit[0] : OTHER;
     counts.set(name, (counts.get(name) ?? 0) + 1);
+    for (const re of THROUGH) if (frames.some((f) => re.test(f))) counts.set(throughRow(re), (counts.get(throughRow(re)) ?? 0) + 1);
     frames = [];
   };
   for await (const chunk of child.stdout) {
@@ -187,6 +191,7 @@ async function main() {
     else rmSync(workDir, { recursive: true, force: true });
   }
   const names = [...CATEGORIES.map(([n]) => n), OTHER];
+  const extra = THROUGH.map(throughRow);
   const mean = (list, pick) => list.reduce((sum, r) => sum + pick(r), 0) / list.length;
   /** @type {("connect" | "wake")[]} */
   const phases = WAKE ? ["connect", "wake"] : ["connect"];
@@ -198,7 +203,7 @@ async function main() {
         wallMs: mean(of, (r) => r.wallMs),
         procMs: mean(of, (r) => r.procMs),
         sampledMs: mean(of, (r) => r.sampledMs),
-        rows: new Map(names.map((n) => [n, mean(of, (r) => r.rows.get(n) ?? 0)])),
+        rows: new Map([...names, ...extra].map((n) => [n, mean(of, (r) => r.rows.get(n) ?? 0)])),
       };
     });
     const floor = results.find((r) => r.name.startsWith("floor"));
@@ -215,6 +220,7 @@ async function main() {
       [
         ...names.map((n) => [n, ...results.flatMap((r) => cell(r, (x) => x.rows.get(n) ?? 0))]),
         ["total sampled", ...results.flatMap((r) => cell(r, (x) => x.sampledMs))],
+        ...extra.map((n) => [n, ...results.flatMap((r) => cell(r, (x) => x.rows.get(n) ?? 0))]),
         ["process CPU (/proc), same interval", ...results.flatMap((r) => cell(r, (x) => x.procMs))],
         [phase === "connect" ? "connect all, s" : "last ack, s", ...results.flatMap((r) => cell(r, (x) => x.wallMs / 1000))],
       ],
