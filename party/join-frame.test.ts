@@ -3,10 +3,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parseServerFrame, type ServerMessage } from "../protocol/index.ts";
-import { connect, env, join, sleep, token, type Client } from "../test/workerd/helpers.ts";
+import { connect, join, roomStub, sleep, token, type Client } from "../test/workerd/helpers.ts";
 import type { Room } from "./room.ts";
 
-const roomStub = (room: string) => (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName(room);
 const types = (frames: ServerMessage[]) => frames.map((f) => f.type);
 const wire = (c: Client) => c.raw.map((r) => JSON.parse(r) as ServerMessage);
 

@@ -1,11 +1,10 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { env, inboxIdle, join, sleep } from "../test/workerd/helpers.ts";
+import { inboxIdle, join, roomStub, sleep } from "../test/workerd/helpers.ts";
 import { JOIN_WRITE_DELAY_MS } from "./member-joins.ts";
 import type { RoomFeature } from "./feature.ts";
 import type { Room } from "./room.ts";
 
-const roomStub = (room: string) => (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName(room);
 const inRoom = <T>(room: string, fn: (r: Room) => T) => runInDurableObject(roomStub(room), (r: Room) => fn(r));
 /** The room's durable timers, by key. */
 const timerKeys = (r: Room) =>

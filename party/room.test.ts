@@ -1,10 +1,9 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { JOIN_PAGE_SIZE, type ChatMessage } from "../protocol/index.ts";
-import { api, env, join, sleep } from "../test/workerd/helpers.ts";
+import { api, join, roomStub, sleep } from "../test/workerd/helpers.ts";
 import type { Room } from "./room.ts";
 
-const roomStub = (room: string) => (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName(room);
 const transcript = async (room: string, q = "") => ((await (await api(`/api/rooms/${room}/messages${q}`)).json()) as { messages: ChatMessage[] }).messages;
 
 /** Stores n messages directly, as if many users had written them (the per-socket rate limit is tested separately). */

@@ -1,13 +1,12 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ProbeFired } from "./features/probe/index.ts";
-import { api, env, inboxIdle, join, sleep } from "../test/workerd/helpers.ts";
+import { api, inboxIdle, join, roomStub, sleep } from "../test/workerd/helpers.ts";
 import type { Room } from "./room.ts";
 import type { TimerRow } from "./timers.ts";
 import { retryDelay } from "./timers.ts";
 
 type Probed = { fired: ProbeFired[]; timers: TimerRow[] };
-const roomStub = (room: string) => (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName(room);
 
 async function setTimer(room: string, key: string, inMs: number, fail = 0): Promise<Probed> {
   const res = await api(`/api/_test/rooms/${room}/timers`, { method: "POST", body: JSON.stringify({ key, in_ms: inMs, fail }) });

@@ -2,11 +2,8 @@
 import { abortAllDurableObjects, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { encodeIdentity, IDENTITY_HEADER, type Identity } from "../party/identity.ts";
-import type { Room } from "../party/room.ts";
 import { PROTOCOL_VERSION, type ChatMessage } from "../protocol/index.ts";
-import { api, connect, env, join, ORIGIN, sleep, token } from "../test/workerd/helpers.ts";
-
-const rooms = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room;
+import { api, connect, join, ORIGIN, roomStub, sleep, token } from "../test/workerd/helpers.ts";
 
 const transcript = async (room: string) => ((await (await api(`/api/rooms/${room}/messages`)).json()) as { messages: ChatMessage[] }).messages;
 
@@ -82,14 +79,14 @@ describe("POST /api/users/:user/revoke", () => {
 describe("revocation against connects already under way", () => {
   // What the Worker forwards once the user's object admitted a token: the verified identity, in a header.
   const upgrade = (room: string, identity: Identity) =>
-    rooms.getByName(room).fetch(`${ORIGIN}/parties/room/${room}?v=${PROTOCOL_VERSION}`, {
+    roomStub(room).fetch(`${ORIGIN}/parties/room/${room}?v=${PROTOCOL_VERSION}`, {
       headers: { Upgrade: "websocket", [IDENTITY_HEADER]: encodeIdentity(identity) },
     });
 
   it("a room told of a revocation refuses an upgrade admitted before it that arrives after it", async () => {
     const now = Math.floor(Date.now() / 1000);
     const identity: Identity = { user: "inflight", name: "In flight", role: "member", exp: now + 600, iat: now, relay: false, callSeconds: null };
-    expect(await rooms.getByName("r-rev-inflight").revoke("inflight", now + 1)).toBe(0);
+    expect(await roomStub("r-rev-inflight").revoke("inflight", now + 1)).toBe(0);
     const late = await upgrade("r-rev-inflight", identity);
     expect(late.status).toBe(401);
     expect(((await late.json()) as { error: { code: string; message: string } }).error).toEqual({ code: "unauthorized", message: "This token was revoked." });

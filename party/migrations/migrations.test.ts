@@ -1,13 +1,12 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, connect, env, token } from "../../test/workerd/helpers.ts";
+import { api, connect, roomStub, token } from "../../test/workerd/helpers.ts";
 import { eventually, row } from "../../test/workerd/inbox.ts";
 import type { Room } from "../room.ts";
 import fixture from "./fixtures/v1-room.sql?raw";
 import { MIGRATIONS, migrate } from "./index.ts";
 
 const ROOM = "fixture-room";
-const roomStub = (room: string) => (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName(room);
 const statements = (sql: string) =>
   sql
     .split("\n")

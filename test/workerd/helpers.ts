@@ -103,6 +103,9 @@ export async function join(room: string, user: string, query: Record<string, str
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export { env };
 
+/** A room's object, typed: for tests that call its RPC methods or run inside it. */
+export const roomStub = (room: string) => (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName(room);
+
 /**
  * Waits until a room has no inbox flush pending or running (its `inbox:` durable timers; the flush
  * calls members' user objects). Aborting every object while that alarm runs leaves the workers test
@@ -110,9 +113,8 @@ export { env };
  * call this first.
  */
 export async function inboxIdle(room: string): Promise<void> {
-  const rooms = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room;
   for (let i = 0; i < 100; i++) {
-    const busy = await runInDurableObject(rooms.getByName(room), (r: Room) => r.probe().timers.some((t) => t.key.startsWith("inbox:")));
+    const busy = await runInDurableObject(roomStub(room), (r: Room) => r.probe().timers.some((t) => t.key.startsWith("inbox:")));
     if (!busy) return;
     await sleep(50);
   }

@@ -1,10 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../../protocol/index.ts";
-import { api, env, join } from "../../../test/workerd/helpers.ts";
+import { api, join, roomStub } from "../../../test/workerd/helpers.ts";
 import type { Room } from "../../room.ts";
-
-const roomStub = (room: string) => (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName(room);
 
 describe("entry kinds", () => {
   it("stores kind and data and returns them in history, live frames and the transcript, with the text fallback", async () => {

@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, env, inboxIdle, join } from "../../../test/workerd/helpers.ts";
+import { api, inboxIdle, join, roomStub } from "../../../test/workerd/helpers.ts";
 import { eventually, row } from "../../../test/workerd/inbox.ts";
 import type { ChatMessage } from "../../../protocol/index.ts";
 import type { RoomEvents } from "../../feature.ts";
@@ -11,8 +11,7 @@ const put = (path: string, body: unknown) => api(path, { method: "PUT", body: JS
 
 /** The room's held-rows timer: who is held and until when (null: nobody). */
 async function heldTimer(room: string): Promise<{ due: number; users: string[] } | null> {
-  const rooms = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room;
-  const timer = await runInDurableObject(rooms.getByName(room), (r: Room) => r.probe().timers.find((t) => t.key === `inbox:${HELD}`));
+  const timer = await runInDurableObject(roomStub(room), (r: Room) => r.probe().timers.find((t) => t.key === `inbox:${HELD}`));
   return timer ? { due: timer.due, users: [...(timer.payload as { users: string[] }).users].sort() } : null;
 }
 
@@ -75,7 +74,7 @@ describe("rows of members who are in the room are held", () => {
     const [a, b, c] = ["ib-ha-a", "ib-ha-b", "ib-ha-c"];
     await put(`/api/rooms/${room}`, { title: "All here", members: [a, b, c].map((user) => ({ user, name: user })) });
     const sockets = [await join(room, a), await join(room, b)];
-    const stub = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName(room);
+    const stub = roomStub(room);
     /** Raises `stored` as a stored entry does (after clearing the held timer, if asked), and reads the held users in the same synchronous turn. */
     const storedNow = (seq: number, clear: boolean) =>
       runInDurableObject(stub, (r: Room) => {

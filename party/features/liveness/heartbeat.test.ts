@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { HEARTBEAT_TIMEOUT_MS } from "../../../protocol/index.ts";
-import { env, join } from "../../../test/workerd/helpers.ts";
+import { join, roomStub } from "../../../test/workerd/helpers.ts";
 import { staleSockets } from "./heartbeat.ts";
 import type { ConnectionState } from "../../identity.ts";
 import type { Room } from "../../room.ts";
@@ -26,7 +26,7 @@ describe("heartbeat", () => {
   it("keeps sweeping while the room is in use or a socket has gone quiet, and lets an idle room sleep", async () => {
     const fresh = await join("r-idle", "fresh");
     const quiet = await join("r-idle", "quiet");
-    const stub = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName("r-idle");
+    const stub = roomStub("r-idle");
     const now = Date.now();
     const inUse = await runInDurableObject(stub, (room: Room) => room.heartbeatTick(now));
     expect(inUse).toBe(now + HEARTBEAT_TIMEOUT_MS / 2);
@@ -51,7 +51,7 @@ describe("heartbeat", () => {
 
   it("closes sockets whose token expired with 4401", async () => {
     const c = await join("r-exp", "short");
-    const stub = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName("r-exp");
+    const stub = roomStub("r-exp");
     await runInDurableObject(stub, (room: Room) => room.sweep(Date.now() + 2 * 3600 * 1000));
     await c.until(() => c.closed, "close");
     expect(c.closed?.code).toBe(4401);
@@ -61,7 +61,7 @@ describe("heartbeat", () => {
   it("closes a socket that went silent (network loss) and announces the leave", async () => {
     const lost = await join("r-lost", "lost");
     const watcher = await join("r-lost", "watcher");
-    const stub = (env as unknown as { Room: DurableObjectNamespace<Room> }).Room.getByName("r-lost");
+    const stub = roomStub("r-lost");
     await runInDurableObject(stub, (room: Room) => {
       // Simulate 60 s without a ping from "lost" by moving its first sign of life back.
       for (const conn of room.getConnections<ConnectionState>()) {
