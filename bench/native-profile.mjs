@@ -13,7 +13,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { BenchClient, closeAll, messageText, openMany } from "./lib/clients.mjs";
+import { closeAll } from "./lib/clients.mjs";
+import { messageEachRoom, openCrowd, PER_ROOM, warmUp } from "./lib/crowd.mjs";
 import { cpuMicros, installCleanup, runMain, stopAllChildren, sleep, untilRoomsAsleep } from "./lib/proc.mjs";
 import { fmt, printTable } from "./lib/stats.mjs";
 import { ensureDist, startFloor, startOurs } from "./lib/targets.mjs";
@@ -22,7 +23,6 @@ const ROOT = new URL("../", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const ROOMS = Number(option("rooms") ?? 100);
-const PER_ROOM = 5;
 const BASE = option("base");
 const ROUNDS = Number(option("rounds") ?? 2);
 const WAKE = args.includes("--wake");
@@ -119,38 +119,17 @@ async function recorded(worker, dataFile, units, load) {
 async function profileCrowd(target, workDir) {
   const worker = target.procs().find((p) => p.label === "workerd (worker)")?.pid;
   if (!worker) throw new Error(`${target.name}: the worker's workerd process was not found`);
-  const warm = await openMany(50, async (i) => new BenchClient(target.kind, await target.wsUrl(`np-warm-${i % 10}`, `u${i % PER_ROOM}`)), { concurrency: 50 });
-  await closeAll(warm.clients);
-  await sleep(3000);
-  /** @type {BenchClient[]} */
+  await warmUp(target, "np", 3000);
+  /** @type {import("./lib/clients.mjs").BenchClient[]} */
   let clients = [];
   const connect = await recorded(worker, join(workDir, "connect.perf"), ROOMS * PER_ROOM, async () => {
-    ({ clients } = await openMany(
-      ROOMS * PER_ROOM,
-      async (i) => new BenchClient(target.kind, await target.wsUrl(`np-${Math.floor(i / PER_ROOM)}`, `u${i % PER_ROOM}`)),
-      {
-        concurrency: 50,
-        timeoutMs: 30000,
-      },
-    ));
+    clients = await openCrowd(target, "np", ROOMS);
   });
   let wake = null;
   if (WAKE) {
-    for (const c of clients) c.onMessage = () => {};
     // Out of memory: no room database open in the worker for 3 s in a row.
     if (!(await untilRoomsAsleep(worker, { max: 150 }))) throw new Error(`${target.name}: the rooms did not leave memory in 150 s`);
-    wake = await recorded(worker, join(workDir, "wake.perf"), ROOMS, async () => {
-      let acked = 0;
-      const done = new Promise((resolve) => {
-        for (const c of clients)
-          c.onAck = () => {
-            if (++acked === ROOMS) resolve(undefined);
-          };
-      });
-      for (let r = 0; r < ROOMS; r++) clients[r * PER_ROOM].send(`np-wake-${r}`, messageText(r));
-      await Promise.race([done, sleep(30000)]);
-      if (acked < ROOMS) throw new Error(`${target.name}: ${acked} of ${ROOMS} wake messages acknowledged in 30 s`);
-    });
+    wake = await recorded(worker, join(workDir, "wake.perf"), ROOMS, () => messageEachRoom(clients, ROOMS, "np-wake"));
   }
   await closeAll(clients);
   return { name: target.name, connect, wake };

@@ -11,7 +11,8 @@
 // not time: loopback only, one server, storage under BENCH_TMP (default .tmp/).
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { BenchClient, closeAll, messageText, openMany } from "./lib/clients.mjs";
+import { closeAll } from "./lib/clients.mjs";
+import { messageEachRoom, openCrowd, PER_ROOM, warmUp } from "./lib/crowd.mjs";
 import { installCleanup, runMain, sleep, stopAllChildren, untilRoomsAsleep } from "./lib/proc.mjs";
 import { fmt, printTable } from "./lib/stats.mjs";
 import { ensureDist, startOurs } from "./lib/targets.mjs";
@@ -21,7 +22,6 @@ const args = process.argv.slice(2);
 const option = (name) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const ROOMS = Number(option("rooms") ?? 100);
 const TOP = Number(option("top") ?? 12);
-const PER_ROOM = 5;
 
 /**
  * Wraps one object's `sql.exec` (`who`: "room" or "user") before its constructor's first statement. The tally is
@@ -75,21 +75,6 @@ function between(a, b, units) {
   return { rows, total: rows.reduce((s, r) => s + r.per, 0), firsts: (b.firsts - a.firsts) / units };
 }
 
-/** One message from each room's first client, all at once; resolves 1 s after the last ack. */
-async function messageEachRoom(clients, tag) {
-  let acked = 0;
-  const done = new Promise((resolve) => {
-    for (const c of clients)
-      c.onAck = () => {
-        if (++acked === ROOMS) resolve(undefined);
-      };
-  });
-  for (let r = 0; r < ROOMS; r++) clients[r * PER_ROOM].send(`census-${tag}-${r}`, messageText(r));
-  await Promise.race([done, sleep(30000)]);
-  if (acked < ROOMS) throw new Error(`sql-census: ${acked} of ${ROOMS} ${tag} messages acknowledged in 30 s`);
-  await sleep(1000);
-}
-
 async function main() {
   installCleanup();
   ensureDist();
@@ -100,20 +85,18 @@ async function main() {
     const target = server.direct;
     if (!target) throw new Error("sql-census: the worker's own port was not found");
     const worker = target.procs().find((p) => p.label === "workerd (worker)")?.pid;
-    const url = (i) => target.wsUrl(`census-${Math.floor(i / PER_ROOM)}`, `u${i % PER_ROOM}`);
-    const warm = await openMany(50, async (i) => new BenchClient(target.kind, await target.wsUrl(`census-warm-${i % 10}`, `u${i % PER_ROOM}`)));
-    await closeAll(warm.clients);
-    await sleep(1000);
+    await warmUp(target, "census", 1000);
 
     const t0 = await read(target);
-    const { clients } = await openMany(ROOMS * PER_ROOM, async (i) => new BenchClient(target.kind, await url(i)), { concurrency: 50, timeoutMs: 30000 });
-    for (const c of clients) c.onMessage = () => {};
+    const clients = await openCrowd(target, "census", ROOMS);
     await sleep(1000);
     const t1 = await read(target);
-    await messageEachRoom(clients, "awake");
+    await messageEachRoom(clients, ROOMS, "census-awake");
+    await sleep(1000);
     if (!(await untilRoomsAsleep(worker, { max: 150 }))) throw new Error("sql-census: the rooms did not leave memory in 150 s");
     const t2 = await read(target);
-    await messageEachRoom(clients, "wake");
+    await messageEachRoom(clients, ROOMS, "census-wake");
+    await sleep(1000);
     const t3 = await read(target);
     await closeAll(clients);
 
